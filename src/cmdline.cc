@@ -1,0 +1,136 @@
+#include "cmdline.h"
+
+#include <map>
+#include <optional>
+
+namespace pmemreclaim {
+
+const char* StrategyName(Strategy s) {
+  switch (s) {
+    case Strategy::kAuto: return "auto";
+    case Strategy::kLegacy: return "legacy";
+    case Strategy::kRamdax: return "ramdax";
+    case Strategy::kHmem: return "hmem";
+    case Strategy::kOff: return "off";
+  }
+  return "?";
+}
+
+const char* ZoneName(Zone z) { return z == Zone::kMovable ? "movable" : "normal"; }
+
+std::vector<std::string> SplitCommandLine(std::string_view cmdline) {
+  std::vector<std::string> params;
+  size_t i = 0;
+  while (i < cmdline.size()) {
+    while (i < cmdline.size() && (cmdline[i] == ' ' || cmdline[i] == '\t' || cmdline[i] == '\n')) ++i;
+    if (i >= cmdline.size()) break;
+    std::string param;
+    bool in_quote = false;
+    for (; i < cmdline.size(); ++i) {
+      const char c = cmdline[i];
+      if (c == '"') {
+        in_quote = !in_quote;
+        continue;
+      }
+      if (!in_quote && (c == ' ' || c == '\t' || c == '\n')) break;
+      param += c;
+    }
+    if (param == "--") break;
+    params.push_back(std::move(param));
+  }
+  return params;
+}
+
+namespace {
+
+constexpr std::string_view kPrefix = "pmemreclaim";
+
+std::optional<Strategy> ParseStrategy(std::string_view v) {
+  if (v == "auto") return Strategy::kAuto;
+  if (v == "legacy") return Strategy::kLegacy;
+  if (v == "ramdax") return Strategy::kRamdax;
+  if (v == "hmem") return Strategy::kHmem;
+  if (v == "off") return Strategy::kOff;
+  return std::nullopt;
+}
+
+std::optional<bool> ParseFlag(std::string_view v, bool has_value) {
+  if (!has_value) return true;
+  if (v == "1" || v == "y" || v == "yes" || v == "on" || v == "true") return true;
+  if (v == "0" || v == "n" || v == "no" || v == "off" || v == "false") return false;
+  return std::nullopt;
+}
+
+}  // namespace
+
+Options ParseCommandLine(std::string_view cmdline) {
+  Options opts;
+  // key -> first raw value seen, to catch conflicting duplicates.
+  std::map<std::string, std::string> seen;
+  for (const std::string& param : SplitCommandLine(cmdline)) {
+    const size_t eq = param.find('=');
+    const std::string key = param.substr(0, eq);
+    const bool has_value = eq != std::string::npos;
+    const std::string value = has_value ? param.substr(eq + 1) : std::string();
+    const bool ours = key == kPrefix ||
+                      key.compare(0, kPrefix.size() + 1, "pmemreclaim.") == 0;
+    if (!ours) continue;
+
+    auto [it, inserted] = seen.emplace(key, value);
+    if (!inserted) {
+      if (it->second != value) {
+        opts.errors.push_back(key + " given twice with different values (\"" + it->second + "\" and \"" + value +
+                              "\")");
+      }
+      continue;
+    }
+    auto bad = [&](const std::string& why) { opts.errors.push_back("bad " + param + ": " + why); };
+
+    if (key == "pmemreclaim") {
+      opts.requested = true;
+      if (auto s = ParseStrategy(value); s && has_value) {
+        opts.strategy = *s;
+      } else {
+        bad("expected auto, legacy, ramdax, hmem or off");
+      }
+    } else if (key == "pmemreclaim.keep") {
+      if (auto v = ParseSize(value); v && has_value) {
+        opts.keep = *v;
+      } else {
+        bad("expected a size such as 126M, 2G or 0x7e00000");
+      }
+    } else if (key == "pmemreclaim.zone") {
+      if (value == "movable") {
+        opts.zone = Zone::kMovable;
+      } else if (value == "normal") {
+        opts.zone = Zone::kNormal;
+      } else {
+        bad("expected movable or normal");
+      }
+    } else if (key == "pmemreclaim.dry_run") {
+      if (auto f = ParseFlag(value, has_value)) {
+        opts.dry_run = *f;
+      } else {
+        bad("expected no value, 1 or 0");
+      }
+    } else if (key == "pmemreclaim.init") {
+      if (has_value && !value.empty() && value[0] == '/') {
+        opts.init = value;
+      } else {
+        bad("expected an absolute path");
+      }
+    } else if (key == "pmemreclaim.timeout") {
+      const auto v = ParseNumber(value);
+      if (has_value && v && *v >= 1 && *v <= 3600) {
+        opts.timeout_seconds = static_cast<unsigned>(*v);
+      } else {
+        bad("expected seconds from 1 to 3600");
+      }
+    } else {
+      opts.errors.push_back("unknown option " + key);
+    }
+  }
+  return opts;
+}
+
+}  // namespace pmemreclaim

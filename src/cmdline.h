@@ -1,0 +1,48 @@
+// The kernel command line contract: pmemreclaim=, pmemreclaim.keep=, ...
+// Parsing is pure; anything wrong is reported, and a command line with any
+// error must lead to "touch nothing, hand off".
+#ifndef PMEMRECLAIM_CMDLINE_H_
+#define PMEMRECLAIM_CMDLINE_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "size.h"
+
+namespace pmemreclaim {
+
+enum class Strategy { kAuto, kLegacy, kRamdax, kHmem, kOff };
+enum class Zone { kMovable, kNormal };
+
+const char* StrategyName(Strategy s);
+const char* ZoneName(Zone z);
+
+constexpr unsigned kDefaultTimeoutSeconds = 60;
+
+struct Options {
+  // True when the command line names `pmemreclaim=`; without it the
+  // program must touch nothing and hand off at once.
+  bool requested = false;
+  Strategy strategy = Strategy::kOff;
+  u64 keep = 0;
+  Zone zone = Zone::kMovable;
+  bool dry_run = false;
+  unsigned timeout_seconds = kDefaultTimeoutSeconds;
+  std::string init;  // pmemreclaim.init=; empty means the default search
+  // One line per bad option.  Non-empty means: change nothing.
+  std::vector<std::string> errors;
+};
+
+// Splits a command line into parameters the way the kernel's next_arg()
+// does: blanks separate, double quotes group, and "--" ends the kernel's
+// parameters (what follows belongs to init).
+std::vector<std::string> SplitCommandLine(std::string_view cmdline);
+
+// Reads every pmemreclaim option of a kernel command line.  Unknown
+// pmemreclaim.* keys, bad values and conflicting duplicates are errors.
+Options ParseCommandLine(std::string_view cmdline);
+
+}  // namespace pmemreclaim
+
+#endif  // PMEMRECLAIM_CMDLINE_H_

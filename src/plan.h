@@ -1,0 +1,117 @@
+// The planner: from what the machine has (regions, memory-block size, dax
+// alignment) and what the user asked (strategy, kept bytes) to what to do
+// with each region, what that onlines and loses, and which carve would lose
+// less on the next boot.  Pure: no system access, exhaustively unit tested.
+#ifndef PMEMRECLAIM_PLAN_H_
+#define PMEMRECLAIM_PLAN_H_
+
+#include <string>
+#include <vector>
+
+#include "cmdline.h"
+#include "range.h"
+#include "size.h"
+
+namespace pmemreclaim {
+
+enum class Arch { kX86_64, kArm64 };
+const char* ArchName(Arch a);
+
+// The pfn/dax info block lives in the first 8 KiB of a namespace
+// (drivers/nvdimm/pfn_devs.c: SZ_8K reserve); devdax data starts at the
+// first `align` boundary after it, and a namespace must start on a
+// memremap_compat_align() (2 MiB, the subsection size) boundary.
+constexpr u64 kInfoBlockReserve = 8 * kKiB;
+constexpr u64 kSubsection = 2 * kMiB;
+
+// What a legacy (label-less) region already holds.
+enum class RegionState {
+  kRaw,     // its namespace is plain pmem (or not enabled)
+  kDevdax,  // its namespace carries an enabled device-dax (info block)
+  kOther,   // btt, fsdax pfn, or something unknown
+};
+
+struct RegionInfo {
+  std::string name;  // "region0"
+  Range range;
+  RegionState state = RegionState::kRaw;
+  Range dax_data;    // kDevdax: the dax device's range
+  u64 dax_align = 0;  // kDevdax: its alignment
+};
+
+struct Machine {
+  Arch arch = Arch::kX86_64;
+  u64 block_size = 128 * kMiB;  // /sys/devices/system/memory/block_size_bytes
+  u64 dax_align = 2 * kMiB;     // smallest devdax alignment the kernel takes
+  std::vector<Range> ram;       // System RAM (for next-boot advice); may be empty
+  std::vector<RegionInfo> regions;
+};
+
+enum class RegionAction {
+  kKeep,          // inside the kept range: never written
+  kCreateDevdax,  // write a devdax info block, then online `online`
+  kReuseDevdax,   // devdax of our layout from an earlier boot: online `online`
+  kLeave,         // left untouched, `why` says why
+};
+const char* RegionActionName(RegionAction a);
+
+struct RegionPlan {
+  RegionInfo region;
+  RegionAction action = RegionAction::kLeave;
+  u64 dax_align = 0;  // devdax alignment to use
+  Range data;         // devdax data range
+  Range online;       // block-aligned range kmem will add (may be empty)
+  std::string why;
+};
+
+// A carve: one maximal run of adjacent pmem regions (adjacent memmap=
+// carves stay separate regions but were one piece of RAM).
+struct CarvePlan {
+  Range range;
+  Range kept;  // the kept range inside this carve (may be empty)
+  u64 onlined = 0;
+  u64 lost = 0;  // range.size() - kept.size() - onlined
+  std::vector<RegionPlan> regions;
+  std::vector<Range> advice;  // a carve for the next boot that loses less; empty if none
+};
+
+struct Plan {
+  Strategy strategy = Strategy::kLegacy;
+  u64 block_size = 0;
+  std::vector<CarvePlan> carves;
+};
+
+// Groups regions into carves, sorted by address.
+std::vector<std::vector<RegionInfo>> GroupCarves(std::vector<RegionInfo> regions);
+
+// The devdax data range the kernel gives a label-less namespace `ns` with
+// map=mem and alignment `align` (nd_pfn_init): empty if none fits.
+Range DevdaxData(const Range& ns, u64 align);
+
+// The label-less strategy: every region outside the kept range becomes
+// devdax and is onlined; regions inside it stay raw.  `keep` bytes are kept
+// at the start of every carve.
+Plan PlanLegacy(const Machine& machine, u64 keep);
+
+// Carves for the next boot, as close as the RAM layout allows to `carve`,
+// that keep `keep` bytes at its start and lose only the info block:
+// a kept carve (if keep > 0) and a devdax carve starting `align` below a
+// block boundary.  `available` is where a carve may go (RAM and the old
+// carve); empty means "only inside the old carve".
+std::vector<Range> AdviseLegacyCarve(const Range& carve, u64 keep, u64 block_size, u64 align,
+                                     const std::vector<Range>& available);
+
+// Bytes the given carves would lose under the legacy strategy.
+u64 LegacyLoss(const std::vector<Range>& carves, u64 keep, u64 block_size, u64 align);
+
+// "memmap=126M!4G memmap=0x78200000!0x107e00000" (x86) or device-tree
+// reg cells (arm64) for a set of carves.
+std::string FormatCarves(Arch arch, const std::vector<Range>& carves);
+
+// One line per carve: "carve [..]: 2 GiB, kept 0 B, onlined 1920 MiB, lost
+// 128 MiB; next boot: memmap=...".
+std::string SummaryLine(Arch arch, const CarvePlan& carve);
+
+}  // namespace pmemreclaim
+
+#endif  // PMEMRECLAIM_PLAN_H_
