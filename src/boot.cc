@@ -1,0 +1,145 @@
+#include "boot.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <exception>
+
+#include "log.h"
+#include "nvdimm.h"
+#include "reclaim.h"
+#include "system.h"
+
+namespace pmemreclaim {
+
+std::vector<std::string> InitCandidates(const std::string& requested) {
+  std::vector<std::string> out;
+  for (const std::string& p : {requested, std::string("/init"), std::string("/sbin/init")}) {
+    if (p.empty()) continue;
+    bool dup = false;
+    for (const std::string& q : out) dup = dup || q == p;
+    if (!dup) out.push_back(p);
+  }
+  return out;
+}
+
+std::string RunBounded(const std::function<int()>& work, unsigned timeout_seconds) {
+  const pid_t pid = fork();
+  if (pid < 0) return std::string("cannot start the worker: ") + strerror(errno) + "; nothing was changed";
+  if (pid == 0) {
+    int rc = 1;
+    try {
+      rc = work();
+    } catch (const std::exception& e) {
+      LogError(std::string("internal error: ") + e.what());
+    } catch (...) {
+      LogError("internal error");
+    }
+    _exit(rc);
+  }
+  const long step_ms = 10;
+  const long limit_ms = static_cast<long>(timeout_seconds) * 1000;
+  for (long waited = 0;; waited += step_ms) {
+    int status = 0;
+    const pid_t r = waitpid(pid, &status, WNOHANG);
+    if (r == pid) {
+      if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return "";
+      if (WIFEXITED(status)) return "the worker exited with status " + std::to_string(WEXITSTATUS(status));
+      if (WIFSIGNALED(status)) return "the worker died of signal " + std::to_string(WTERMSIG(status));
+      return "the worker ended oddly";
+    }
+    if (r < 0 && errno != EINTR) return std::string("lost the worker: ") + strerror(errno);
+    if (waited >= limit_ms) {
+      kill(pid, SIGKILL);
+      return "timed out after " + std::to_string(timeout_seconds) +
+             " s (pmemreclaim.timeout); the worker was stopped, memory may be partly onlined (see lines above)";
+    }
+    struct timespec ts = {0, step_ms * 1000000L};
+    nanosleep(&ts, nullptr);
+  }
+}
+
+namespace {
+
+struct Mount {
+  const char* source;
+  const char* target;
+  const char* type;
+  const char* probe;  // exists when already mounted
+};
+
+constexpr Mount kMounts[] = {
+    {"proc", "/proc", "proc", "/proc/self"},
+    {"sysfs", "/sys", "sysfs", "/sys/kernel"},
+    {"devtmpfs", "/dev", "devtmpfs", "/dev/null"},
+};
+
+bool Exists(const char* path) {
+  struct stat st;
+  return stat(path, &st) == 0;
+}
+
+}  // namespace
+
+void BootMain(int argc, char** argv, char** envp) {
+  (void)argc;
+  std::vector<const char*> mounted;
+  std::vector<std::string> mount_errors;
+  for (const Mount& m : kMounts) {
+    if (Exists(m.probe)) continue;
+    mkdir(m.target, 0755);
+    if (mount(m.source, m.target, m.type, MS_NOSUID | (m.target[1] == 'd' ? 0 : MS_NOEXEC), nullptr) == 0) {
+      mounted.push_back(m.target);
+    } else {
+      mount_errors.push_back(std::string("mount ") + m.target + ": " + strerror(errno));
+    }
+  }
+  LogToKmsg();
+  for (const std::string& e : mount_errors) LogWarning(e);
+
+  RealSystem probe_sys;
+  std::string err;
+  const auto cmdline = probe_sys.ReadFile("/proc/cmdline", &err);
+  Options opts;
+  if (!cmdline) {
+    LogError("cannot read /proc/cmdline (" + err + "): nothing changed");
+  } else {
+    opts = ParseCommandLine(*cmdline);
+  }
+
+  if (opts.requested || !opts.errors.empty()) {
+    const std::string how = RunBounded(
+        [&opts]() {
+          RealSystem sys;
+          Reclaim(opts, sys, [](std::string* e) { return OpenLibNvdimm(e); });
+          return 0;
+        },
+        opts.timeout_seconds);
+    if (!how.empty()) LogError(how);
+  }
+
+  for (auto it = mounted.rbegin(); it != mounted.rend(); ++it) {
+    if (umount2(*it, MNT_DETACH) != 0) LogWarning(std::string("umount ") + *it + ": " + strerror(errno));
+  }
+
+  // Hand off with the original arguments and environment.
+  std::vector<char*> args(argv, argv + argc);
+  args.push_back(nullptr);
+  for (const std::string& init : InitCandidates(opts.init)) {
+    args[0] = const_cast<char*>(init.c_str());
+    LogInfo("handing off to " + init);
+    execve(init.c_str(), args.data(), envp);
+    LogError("cannot execute " + init + ": " + strerror(errno) + "; trying the next init");
+  }
+  // PID 1 must not exit: the kernel would panic.  Say so and wait.
+  LogError("no init could be executed; the system cannot continue booting");
+  for (;;) pause();
+}
+
+}  // namespace pmemreclaim

@@ -1,0 +1,28 @@
+// PID 1 duties: mounts, the bounded worker, the handoff to the next init.
+// The reclaim runs in a forked worker so that nothing it does - a crash, a
+// hang in a sysfs write - can take PID 1 (and so the machine) down.
+#ifndef PMEMRECLAIM_BOOT_H_
+#define PMEMRECLAIM_BOOT_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "cmdline.h"
+
+namespace pmemreclaim {
+
+// The inits to try, in order: pmemreclaim.init= if given, then /init, then
+// /sbin/init (duplicates removed).
+std::vector<std::string> InitCandidates(const std::string& requested);
+
+// Runs `work` in a child process and waits at most `timeout_seconds`.
+// Returns a line describing how it ended ("" when it exited 0).
+std::string RunBounded(const std::function<int()>& work, unsigned timeout_seconds);
+
+// The whole PID 1 path; returns only if no init could be executed.
+[[noreturn]] void BootMain(int argc, char** argv, char** envp);
+
+}  // namespace pmemreclaim
+
+#endif  // PMEMRECLAIM_BOOT_H_

@@ -1,0 +1,24 @@
+// Logging: to /dev/kmsg in early boot (so lines show in dmesg as
+// "pmemreclaim: ..."), to stderr on a running system.
+#ifndef PMEMRECLAIM_LOG_H_
+#define PMEMRECLAIM_LOG_H_
+
+#include <string>
+
+namespace pmemreclaim {
+
+enum class LogLevel { kError = 3, kWarning = 4, kNotice = 5, kInfo = 6, kDebug = 7 };
+
+// Sends lines to /dev/kmsg (opened now) instead of stderr.  Falls back to
+// the console when /dev/kmsg can't be opened.
+void LogToKmsg();
+void Log(LogLevel level, const std::string& message);
+
+inline void LogError(const std::string& m) { Log(LogLevel::kError, m); }
+inline void LogWarning(const std::string& m) { Log(LogLevel::kWarning, m); }
+inline void LogNotice(const std::string& m) { Log(LogLevel::kNotice, m); }
+inline void LogInfo(const std::string& m) { Log(LogLevel::kInfo, m); }
+
+}  // namespace pmemreclaim
+
+#endif  // PMEMRECLAIM_LOG_H_

@@ -1,0 +1,146 @@
+// pmemreclaim: PID 1 in an initramfs, or a command on a running system.
+#include <unistd.h>
+
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "boot.h"
+#include "cmdline.h"
+#include "log.h"
+#include "nvdimm.h"
+#include "plan.h"
+#include "probe.h"
+#include "reclaim.h"
+#include "report.h"
+#include "system.h"
+
+namespace pmemreclaim {
+namespace {
+
+constexpr char kUsage[] =
+    "usage: pmemreclaim plan|apply|status [options]\n"
+    "\n"
+    "As the first process of an initramfs (rdinit=/sbin/pmemreclaim) it reads its\n"
+    "options from the kernel command line, reclaims the pmem carve, and execs\n"
+    "pmemreclaim.init= (default /init, else /sbin/init).\n"
+    "\n"
+    "commands:\n"
+    "  plan     show what apply would do; changes nothing\n"
+    "  apply    do it on the running system\n"
+    "  status   regions, memory block size, onlined kmem memory\n"
+    "options (default: the pmemreclaim options of /proc/cmdline):\n"
+    "  --strategy=auto|legacy|ramdax|hmem|off\n"
+    "  --keep=SIZE        bytes at the start of the carve that are preserved\n"
+    "  --zone=movable|normal\n"
+    "  --dry-run          (apply) plan and log, change nothing\n"
+    "  --json             machine-readable output (plan, status)\n"
+    "kernel command line: pmemreclaim=STRATEGY pmemreclaim.keep=SIZE\n"
+    "  pmemreclaim.zone=ZONE pmemreclaim.dry_run pmemreclaim.init=PATH\n"
+    "  pmemreclaim.timeout=SECONDS\n";
+
+int Usage(FILE* to, int rc) {
+  std::fputs(kUsage, to);
+  return rc;
+}
+
+int Main(int argc, char** argv) {
+  if (argc < 2) return Usage(stderr, 2);
+  const std::string command = argv[1];
+  if (command == "--help" || command == "-h" || command == "help") return Usage(stdout, 0);
+
+  RealSystem sys;
+  // Options: the kernel command line's pmemreclaim options, each replaced
+  // by the flag for the same key when one is given; one parser for both.
+  std::vector<std::string> flags;
+  bool json = false;
+  for (int i = 2; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--json") {
+      json = true;
+    } else if (a == "--dry-run") {
+      flags.push_back("pmemreclaim.dry_run");
+    } else if (a.rfind("--strategy=", 0) == 0) {
+      flags.push_back("pmemreclaim=" + a.substr(11));
+    } else if (a.rfind("--keep=", 0) == 0) {
+      flags.push_back("pmemreclaim.keep=" + a.substr(7));
+    } else if (a.rfind("--zone=", 0) == 0) {
+      flags.push_back("pmemreclaim.zone=" + a.substr(7));
+    } else {
+      std::fprintf(stderr, "pmemreclaim: unknown argument %s\n", a.c_str());
+      return Usage(stderr, 2);
+    }
+  }
+  auto key_of = [](const std::string& p) { return p.substr(0, p.find('=')); };
+  std::string line;
+  bool strategy_given = false;
+  if (auto cmdline = sys.ReadFile("/proc/cmdline")) {
+    for (const std::string& p : SplitCommandLine(*cmdline)) {
+      bool overridden = false;
+      for (const std::string& f : flags) overridden = overridden || key_of(f) == key_of(p);
+      if (!overridden && p.rfind("pmemreclaim", 0) == 0) line += " \"" + p + "\"";
+    }
+  }
+  for (const std::string& f : flags) {
+    line += " " + f;
+    strategy_given = strategy_given || key_of(f) == "pmemreclaim";
+  }
+  Options opts = ParseCommandLine(line);
+  if (!opts.requested && !strategy_given) opts = ParseCommandLine(line + " pmemreclaim=auto");
+  for (const std::string& e : opts.errors) std::fprintf(stderr, "pmemreclaim: %s\n", e.c_str());
+  if (!opts.errors.empty()) return 2;
+
+  std::string err;
+  if (command == "apply") {
+    const Outcome o = Reclaim(opts, sys, [](std::string* e) { return OpenLibNvdimm(e); });
+    for (const RegionOutcome& r : o.regions) {
+      if (!r.ok) return 1;
+    }
+    return 0;
+  }
+  if (command == "plan" || command == "status") {
+    auto nvdimm = OpenLibNvdimm(&err);
+    if (!nvdimm) {
+      std::fprintf(stderr, "pmemreclaim: %s\n", err.c_str());
+      return 1;
+    }
+    auto machine = ProbeMachine(sys, *nvdimm, &err);
+    if (!machine) {
+      std::fprintf(stderr, "pmemreclaim: %s\n", err.c_str());
+      return 1;
+    }
+    const Plan plan = PlanLegacy(*machine, opts.keep);
+    if (command == "status") {
+      const auto policy = sys.ReadFile(kAutoOnlinePath);
+      std::printf("arch %s, memory block %s, auto_online_blocks %s", ArchName(machine->arch),
+                  HumanSize(machine->block_size).c_str(), policy ? policy->c_str() : "?\n");
+      for (const RegionInfo& r : machine->regions) {
+        const char* state = r.state == RegionState::kRaw ? "raw" : r.state == RegionState::kDevdax ? "devdax" : "other";
+        std::printf("%s %s %s %s, kmem online %s\n", r.name.c_str(), Describe(r.range).c_str(),
+                    HumanSize(r.range.size()).c_str(), state, HumanSize(KmemBytesIn(sys, r.range)).c_str());
+      }
+      if (machine->regions.empty()) std::printf("no label-less pmem region\n");
+      return 0;
+    }
+    std::fputs((json ? PlanJson(machine->arch, plan) + "\n" : PlanText(machine->arch, plan)).c_str(), stdout);
+    return 0;
+  }
+  std::fprintf(stderr, "pmemreclaim: unknown command %s\n", command.c_str());
+  return Usage(stderr, 2);
+}
+
+}  // namespace
+}  // namespace pmemreclaim
+
+int main(int argc, char** argv, char** envp) {
+  if (getpid() == 1) pmemreclaim::BootMain(argc, argv, envp);
+  try {
+    return pmemreclaim::Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "pmemreclaim: internal error: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "pmemreclaim: internal error\n");
+  }
+  return 1;
+}

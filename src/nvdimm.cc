@@ -1,0 +1,203 @@
+#include "nvdimm.h"
+
+#include <daxctl/libdaxctl.h>
+#include <ndctl/libndctl.h>
+
+#include <stdio.h>
+#include <string.h>
+#include <uuid/uuid.h>
+
+#include <cstdarg>
+
+#include "log.h"
+
+namespace pmemreclaim {
+namespace {
+
+void LibLog(int priority, const char* who, const char* format, va_list args) {
+  if (priority > 4) return;  // errors and warnings
+  char buf[512];
+  vsnprintf(buf, sizeof buf, format, args);
+  std::string s(buf);
+  while (!s.empty() && s.back() == '\n') s.pop_back();
+  LogWarning(std::string(who) + ": " + s);
+}
+
+void NdctlLog(struct ndctl_ctx*, int priority, const char*, int, const char*, const char* format, va_list args) {
+  LibLog(priority, "libndctl", format, args);
+}
+
+void DaxctlLog(struct daxctl_ctx*, int priority, const char*, int, const char*, const char* format, va_list args) {
+  LibLog(priority, "libdaxctl", format, args);
+}
+
+// ND_DEVICE_NAMESPACE_IO from ndctl/ndctl.h (which needs ccan headers):
+// the namespace type of a label-less ("legacy") pmem region.
+constexpr unsigned kNamespaceIo = 4;
+
+std::string Errno(int rc) { return std::string(strerror(rc < 0 ? -rc : rc)); }
+
+class LibNvdimm : public NvdimmInterface {
+ public:
+  LibNvdimm(struct ndctl_ctx* ctx) : ctx_(ctx) {}
+  ~LibNvdimm() override { ndctl_unref(ctx_); }
+  LibNvdimm(const LibNvdimm&) = delete;
+  LibNvdimm& operator=(const LibNvdimm&) = delete;
+
+  std::vector<RegionInfo> LegacyRegions() override {
+    std::vector<RegionInfo> out;
+    struct ndctl_bus* bus;
+    ndctl_bus_foreach(ctx_, bus) {
+      ndctl_bus_wait_probe(bus);
+      struct ndctl_region* region;
+      ndctl_region_foreach(bus, region) {
+        if (ndctl_region_get_nstype(region) != kNamespaceIo) continue;
+        RegionInfo info;
+        info.name = ndctl_region_get_devname(region);
+        info.range = Range::FromSize(ndctl_region_get_resource(region), ndctl_region_get_size(region));
+        struct ndctl_namespace* ns = Namespace(region);
+        if (ns != nullptr) {
+          if (struct ndctl_dax* dax = ndctl_namespace_get_dax(ns); dax != nullptr && ndctl_dax_is_enabled(dax)) {
+            info.state = RegionState::kDevdax;
+            info.dax_data = Range::FromSize(ndctl_dax_get_resource(dax), ndctl_dax_get_size(dax));
+            info.dax_align = ndctl_dax_get_align(dax);
+            if (ndctl_dax_get_location(dax) != NDCTL_PFN_LOC_RAM) info.state = RegionState::kOther;
+          } else if (ndctl_namespace_get_pfn(ns) != nullptr || ndctl_namespace_get_btt(ns) != nullptr) {
+            info.state = RegionState::kOther;
+          }
+        }
+        out.push_back(std::move(info));
+      }
+    }
+    return out;
+  }
+
+  u64 DefaultDaxAlign() override {
+    struct ndctl_bus* bus;
+    ndctl_bus_foreach(ctx_, bus) {
+      struct ndctl_region* region;
+      ndctl_region_foreach(bus, region) {
+        struct ndctl_dax* seed = ndctl_region_get_dax_seed(region);
+        if (seed != nullptr && ndctl_dax_get_align(seed) != 0) return ndctl_dax_get_align(seed);
+      }
+    }
+    return 0;
+  }
+
+  bool CreateDevdax(const std::string& name, u64 align, Range* data, std::string* err) override {
+    struct ndctl_region* region = Region(name);
+    struct ndctl_namespace* ns = region != nullptr ? Namespace(region) : nullptr;
+    if (ns == nullptr) {
+      *err = name + ": no namespace";
+      return false;
+    }
+    struct ndctl_dax* dax = ndctl_region_get_dax_seed(region);
+    if (dax == nullptr) {
+      *err = name + ": the kernel offers no dax seed (is dax_pmem loaded?)";
+      return false;
+    }
+    int rc = ndctl_namespace_disable_invalidate(ns);
+    if (rc < 0) {
+      *err = std::string(ndctl_namespace_get_devname(ns)) + ": disable: " + Errno(rc);
+      return false;
+    }
+    uuid_t uuid;
+    uuid_generate(uuid);
+    const char* step = "uuid";
+    rc = ndctl_dax_set_uuid(dax, uuid);
+    if (rc >= 0) step = "location", rc = ndctl_dax_set_location(dax, NDCTL_PFN_LOC_RAM);
+    if (rc >= 0) step = "align", rc = ndctl_dax_set_align(dax, align);
+    if (rc >= 0) step = "namespace", rc = ndctl_dax_set_namespace(dax, ns);
+    if (rc >= 0) step = "enable", rc = ndctl_dax_enable(dax);
+    if (rc < 0) {
+      *err = std::string(ndctl_dax_get_devname(dax)) + ": " + step + ": " + Errno(rc);
+      // Put things back as they were: release the seed, re-enable the namespace.
+      ndctl_dax_delete(dax);
+      ndctl_namespace_enable(ns);
+      return false;
+    }
+    *data = Range::FromSize(ndctl_dax_get_resource(dax), ndctl_dax_get_size(dax));
+    return true;
+  }
+
+  bool OnlineDevdax(const std::string& name, Zone zone, int* onlined, std::string* err) override {
+    *onlined = 0;
+    struct ndctl_region* region = Region(name);
+    struct ndctl_namespace* ns = region != nullptr ? Namespace(region) : nullptr;
+    struct ndctl_dax* dax = ns != nullptr ? ndctl_namespace_get_dax(ns) : nullptr;
+    struct daxctl_region* dregion = dax != nullptr ? ndctl_dax_get_daxctl_region(dax) : nullptr;
+    struct daxctl_dev* dev = dregion != nullptr ? daxctl_dev_get_first(dregion) : nullptr;
+    if (dev == nullptr) {
+      *err = name + ": no dax device";
+      return false;
+    }
+    daxctl_set_log_fn(daxctl_region_get_ctx(dregion), DaxctlLog);
+    const std::string devname = daxctl_dev_get_devname(dev);
+    struct daxctl_memory* mem = daxctl_dev_get_memory(dev);
+    if (mem == nullptr) {
+      // Not in system-ram mode yet: switch the device from device_dax to kmem.
+      if (daxctl_dev_is_enabled(dev)) {
+        const int rc = daxctl_dev_disable(dev);
+        if (rc < 0) {
+          *err = devname + ": disable: " + Errno(rc);
+          return false;
+        }
+      }
+      const int rc = daxctl_dev_enable_ram(dev);
+      if (rc < 0) {
+        *err = devname + ": kmem: " + Errno(rc);
+        return false;
+      }
+      mem = daxctl_dev_get_memory(dev);
+      if (mem == nullptr) {
+        *err = devname + ": bound to kmem but has no memory blocks";
+        return false;
+      }
+    }
+    const int rc = zone == Zone::kMovable ? daxctl_memory_online(mem) : daxctl_memory_online_no_movable(mem);
+    if (rc < 0) {
+      *err = devname + ": online: " + Errno(rc);
+      return false;
+    }
+    *onlined = rc;
+    return true;
+  }
+
+ private:
+  struct ndctl_region* Region(const std::string& name) {
+    struct ndctl_bus* bus;
+    ndctl_bus_foreach(ctx_, bus) {
+      struct ndctl_region* region;
+      ndctl_region_foreach(bus, region) {
+        if (name == ndctl_region_get_devname(region)) return region;
+      }
+    }
+    return nullptr;
+  }
+
+  // The io namespace of a label-less region (there is exactly one).
+  static struct ndctl_namespace* Namespace(struct ndctl_region* region) {
+    struct ndctl_namespace* ns;
+    ndctl_namespace_foreach(region, ns) {
+      if (ndctl_namespace_get_size(ns) != 0) return ns;
+    }
+    return nullptr;
+  }
+
+  struct ndctl_ctx* ctx_;
+};
+
+}  // namespace
+
+std::unique_ptr<NvdimmInterface> OpenLibNvdimm(std::string* err) {
+  struct ndctl_ctx* ctx = nullptr;
+  const int rc = ndctl_new(&ctx);
+  if (rc < 0 || ctx == nullptr) {
+    *err = "libndctl: " + Errno(rc);
+    return nullptr;
+  }
+  ndctl_set_log_fn(ctx, NdctlLog);
+  return std::make_unique<LibNvdimm>(ctx);
+}
+
+}  // namespace pmemreclaim

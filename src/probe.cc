@@ -1,0 +1,59 @@
+#include "probe.h"
+
+#include "iomem.h"
+
+namespace pmemreclaim {
+
+std::optional<u64> ReadBlockSize(SystemInterface& sys) {
+  const auto text = sys.ReadFile(kBlockSizePath);
+  if (!text) return std::nullopt;
+  const auto v = ParseHex(*text);
+  if (!v || !IsPowerOfTwo(*v) || *v < kSubsection) return std::nullopt;
+  return v;
+}
+
+u64 PmdSize(unsigned long page_size) {
+  // A page table page holds page_size / 8 entries, each mapping a page.
+  const u64 p = page_size;
+  return IsPowerOfTwo(p) && p >= 4096 ? p * (p / 8) : 2 * kMiB;
+}
+
+std::vector<Range> ReadSystemRam(SystemInterface& sys) {
+  std::vector<Range> ram;
+  const auto text = sys.ReadFile("/proc/iomem");
+  if (!text) return ram;
+  for (const IomemEntry& e : ParseIomem(*text)) {
+    if (e.depth == 0 && e.name == "System RAM") ram.push_back(e.range);
+  }
+  return ram;
+}
+
+std::optional<Machine> ProbeMachine(SystemInterface& sys, NvdimmInterface& nvdimm, std::string* err) {
+  Machine m;
+  const std::string arch = sys.Machine();
+  if (arch == "x86_64") {
+    m.arch = Arch::kX86_64;
+  } else if (arch == "aarch64") {
+    m.arch = Arch::kArm64;
+  } else {
+    *err = "unsupported architecture '" + arch + "'";
+    return std::nullopt;
+  }
+  const auto block = ReadBlockSize(sys);
+  if (!block) {
+    *err = std::string("cannot read the memory block size from ") + kBlockSizePath +
+           " (kernel without memory hotplug?)";
+    return std::nullopt;
+  }
+  m.block_size = *block;
+  const u64 pmd = PmdSize(sys.PageSize());
+  const u64 offered = nvdimm.DefaultDaxAlign();
+  // Never go below what the kernel maps device-dax with (KERNEL-FACTS: a
+  // misaligned devdax crashed arm64-16K); take the kernel's word if larger.
+  m.dax_align = std::max(pmd, offered);
+  m.ram = ReadSystemRam(sys);
+  m.regions = nvdimm.LegacyRegions();
+  return m;
+}
+
+}  // namespace pmemreclaim

@@ -1,0 +1,33 @@
+// Probing: what the running kernel has, read through the interfaces.
+#ifndef PMEMRECLAIM_PROBE_H_
+#define PMEMRECLAIM_PROBE_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nvdimm.h"
+#include "plan.h"
+#include "system.h"
+
+namespace pmemreclaim {
+
+constexpr char kBlockSizePath[] = "/sys/devices/system/memory/block_size_bytes";
+constexpr char kAutoOnlinePath[] = "/sys/devices/system/memory/auto_online_blocks";
+
+// /sys/devices/system/memory/block_size_bytes; nullopt if absent or odd.
+std::optional<u64> ReadBlockSize(SystemInterface& sys);
+
+// The PMD size a kernel with this page size maps device-dax with: 2 MiB
+// for 4K pages, 32 MiB for 16K, 512 MiB for 64K.
+u64 PmdSize(unsigned long page_size);
+
+// System RAM at the top level of /proc/iomem.
+std::vector<Range> ReadSystemRam(SystemInterface& sys);
+
+// Everything the planner needs, or nullopt with *err.
+std::optional<Machine> ProbeMachine(SystemInterface& sys, NvdimmInterface& nvdimm, std::string* err);
+
+}  // namespace pmemreclaim
+
+#endif  // PMEMRECLAIM_PROBE_H_

@@ -1,0 +1,52 @@
+// The reclaim itself: options -> probe -> plan -> apply -> report.  Every
+// failure is one clear line and leaves memory as it was.
+#ifndef PMEMRECLAIM_RECLAIM_H_
+#define PMEMRECLAIM_RECLAIM_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cmdline.h"
+#include "nvdimm.h"
+#include "plan.h"
+#include "system.h"
+
+namespace pmemreclaim {
+
+// What happened to one region, as the kernel reports it afterwards.
+struct RegionOutcome {
+  std::string region;
+  RegionAction action = RegionAction::kLeave;
+  bool ok = true;
+  int blocks_onlined = 0;
+  std::string message;
+};
+
+struct Outcome {
+  bool touched = false;  // anything was written
+  std::optional<Plan> plan;
+  std::vector<RegionOutcome> regions;
+  std::vector<u64> kmem_bytes;  // per carve, from /proc/iomem afterwards
+};
+
+// The modules each strategy needs, in load order.
+std::vector<std::string> ModulesFor(Strategy strategy, const std::string& machine);
+
+// Applies `plan`: creates or reuses devdax namespaces and onlines them in
+// opts.zone.  The auto-online policy is set to "offline" while kmem binds
+// and restored afterwards.
+std::vector<RegionOutcome> Apply(const Plan& plan, Zone zone, SystemInterface& sys, NvdimmInterface& nvdimm);
+
+// Bytes of "System RAM (kmem)" inside `r` in /proc/iomem.
+u64 KmemBytesIn(SystemInterface& sys, const Range& r);
+
+using NvdimmOpener = std::function<std::unique_ptr<NvdimmInterface>(std::string* err)>;
+
+// The whole job for a parsed command line.  Never throws.
+Outcome Reclaim(const Options& opts, SystemInterface& sys, const NvdimmOpener& open_nvdimm);
+
+}  // namespace pmemreclaim
+
+#endif  // PMEMRECLAIM_RECLAIM_H_

@@ -1,0 +1,65 @@
+#include "report.h"
+
+namespace pmemreclaim {
+
+std::string JsonString(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+namespace {
+std::string JsonRange(const Range& r) {
+  return "{\"start\":" + std::to_string(r.start) + ",\"size\":" + std::to_string(r.size()) + "}";
+}
+}  // namespace
+
+std::string PlanJson(Arch arch, const Plan& plan) {
+  std::string out = "{\"arch\":" + JsonString(ArchName(arch)) + ",\"strategy\":" +
+                    JsonString(StrategyName(plan.strategy)) + ",\"block_size\":" + std::to_string(plan.block_size) +
+                    ",\"carves\":[";
+  for (size_t i = 0; i < plan.carves.size(); ++i) {
+    const CarvePlan& c = plan.carves[i];
+    if (i) out += ",";
+    out += "{\"range\":" + JsonRange(c.range) + ",\"kept\":" + std::to_string(c.kept.size()) +
+           ",\"onlined\":" + std::to_string(c.onlined) + ",\"lost\":" + std::to_string(c.lost) + ",\"regions\":[";
+    for (size_t j = 0; j < c.regions.size(); ++j) {
+      const RegionPlan& r = c.regions[j];
+      if (j) out += ",";
+      out += "{\"name\":" + JsonString(r.region.name) + ",\"range\":" + JsonRange(r.region.range) +
+             ",\"action\":" + JsonString(RegionActionName(r.action)) + ",\"online\":" + JsonRange(r.online) +
+             ",\"why\":" + JsonString(r.why) + "}";
+    }
+    out += "],\"next_boot\":" + JsonString(FormatCarves(arch, c.advice)) + "}";
+  }
+  return out + "]}";
+}
+
+std::string PlanText(Arch arch, const Plan& plan) {
+  std::string out = std::string("strategy ") + StrategyName(plan.strategy) + ", memory block " +
+                    HumanSize(plan.block_size) + "\n";
+  for (const CarvePlan& c : plan.carves) {
+    for (const RegionPlan& r : c.regions) {
+      out += "  " + r.region.name + " " + Describe(r.region.range) + ": " + RegionActionName(r.action);
+      if (!r.online.empty()) out += ", online " + Describe(r.online);
+      if (!r.why.empty()) out += " (" + r.why + ")";
+      out += "\n";
+    }
+    out += SummaryLine(arch, c) + "\n";
+  }
+  return out;
+}
+
+}  // namespace pmemreclaim

@@ -1,0 +1,116 @@
+#include "system.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libkmod.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "log.h"
+
+namespace pmemreclaim {
+namespace {
+
+void KmodLog(void* /*data*/, int priority, const char* /*file*/, int /*line*/, const char* /*fn*/, const char* format,
+             va_list args) {
+  if (priority > 4) return;  // errors and warnings only
+  char buf[512];
+  vsnprintf(buf, sizeof buf, format, args);
+  std::string s(buf);
+  while (!s.empty() && s.back() == '\n') s.pop_back();
+  LogWarning("libkmod: " + s);
+}
+
+}  // namespace
+
+RealSystem::RealSystem() {
+  kmod_ = kmod_new(nullptr, nullptr);  // /lib/modules/$(uname -r)
+  if (kmod_ != nullptr) kmod_set_log_fn(kmod_, KmodLog, nullptr);
+}
+
+RealSystem::~RealSystem() {
+  if (kmod_ != nullptr) kmod_unref(kmod_);
+}
+
+std::optional<std::string> RealSystem::ReadFile(const std::string& path, std::string* err) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (err != nullptr) *err = strerror(errno);
+    return std::nullopt;
+  }
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      if (err != nullptr) *err = strerror(errno);
+      close(fd);
+      return std::nullopt;
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  return out;
+}
+
+bool RealSystem::WriteFile(const std::string& path, const std::string& value, std::string* err) {
+  const int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (err != nullptr) *err = path + ": " + strerror(errno);
+    return false;
+  }
+  const ssize_t n = write(fd, value.data(), value.size());
+  const int saved = errno;
+  close(fd);
+  if (n != static_cast<ssize_t>(value.size())) {
+    if (err != nullptr) *err = path + ": " + (n < 0 ? strerror(saved) : "short write");
+    return false;
+  }
+  return true;
+}
+
+bool RealSystem::Exists(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0;
+}
+
+bool RealSystem::LoadModule(const std::string& name, std::string* err) {
+  if (Exists("/sys/module/" + name)) return true;  // loaded or built in
+  if (kmod_ == nullptr) {
+    if (err != nullptr) *err = "libkmod could not start (no /lib/modules/$(uname -r)?)";
+    return false;
+  }
+  struct kmod_list* list = nullptr;
+  int rc = kmod_module_new_from_lookup(kmod_, name.c_str(), &list);
+  if (rc < 0 || list == nullptr) {
+    if (err != nullptr) *err = "module " + name + " not found in /lib/modules";
+    return false;
+  }
+  bool ok = true;
+  struct kmod_list* it;
+  kmod_list_foreach(it, list) {
+    struct kmod_module* mod = kmod_module_get_module(it);
+    rc = kmod_module_probe_insert_module(mod, 0, nullptr, nullptr, nullptr, nullptr);
+    if (rc < 0 && rc != -EEXIST) {
+      ok = false;
+      if (err != nullptr) *err = "loading " + std::string(kmod_module_get_name(mod)) + ": " + strerror(-rc);
+    }
+    kmod_module_unref(mod);
+  }
+  kmod_module_unref_list(list);
+  return ok;
+}
+
+std::string RealSystem::Machine() {
+  struct utsname u;
+  if (uname(&u) != 0) return "";
+  return u.machine;
+}
+
+unsigned long RealSystem::PageSize() { return static_cast<unsigned long>(sysconf(_SC_PAGESIZE)); }
+
+}  // namespace pmemreclaim

@@ -1,0 +1,50 @@
+// The operating system behind one small interface, so that probing and
+// applying can be tested with a fake (as ninja's DiskInterface).
+#ifndef PMEMRECLAIM_SYSTEM_H_
+#define PMEMRECLAIM_SYSTEM_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+struct kmod_ctx;
+
+namespace pmemreclaim {
+
+class SystemInterface {
+ public:
+  virtual ~SystemInterface() = default;
+  // Whole file, or nullopt (with errno text in *err when given).
+  virtual std::optional<std::string> ReadFile(const std::string& path, std::string* err = nullptr) = 0;
+  // Writes `value` in one write(2), as sysfs wants.
+  virtual bool WriteFile(const std::string& path, const std::string& value, std::string* err) = 0;
+  virtual bool Exists(const std::string& path) = 0;
+  // Loads a kernel module and its dependencies by name or alias; true when
+  // it is loaded or built in afterwards.
+  virtual bool LoadModule(const std::string& name, std::string* err) = 0;
+  // `uname -m` and the page size.
+  virtual std::string Machine() = 0;
+  virtual unsigned long PageSize() = 0;
+};
+
+// The real thing: files, uname, libkmod.
+class RealSystem : public SystemInterface {
+ public:
+  RealSystem();
+  ~RealSystem() override;
+  RealSystem(const RealSystem&) = delete;
+  RealSystem& operator=(const RealSystem&) = delete;
+  std::optional<std::string> ReadFile(const std::string& path, std::string* err = nullptr) override;
+  bool WriteFile(const std::string& path, const std::string& value, std::string* err) override;
+  bool Exists(const std::string& path) override;
+  bool LoadModule(const std::string& name, std::string* err) override;
+  std::string Machine() override;
+  unsigned long PageSize() override;
+
+ private:
+  ::kmod_ctx* kmod_ = nullptr;
+};
+
+}  // namespace pmemreclaim
+
+#endif  // PMEMRECLAIM_SYSTEM_H_
