@@ -6,6 +6,7 @@
 namespace pmemreclaim {
 namespace {
 int g_kmsg = -1;
+LogSink g_sink = nullptr;
 
 void WriteAll(int fd, const std::string& s) {
   size_t done = 0;
@@ -23,6 +24,8 @@ void LogToKmsg() {
   if (g_kmsg < 0) g_kmsg = open("/dev/console", O_WRONLY | O_CLOEXEC | O_NOCTTY);
 }
 
+void SetLogSink(LogSink sink) { g_sink = sink; }
+
 void Log(LogLevel level, const std::string& message) {
   // One kmsg record per line; kmsg records are limited to about 1 KiB.
   size_t start = 0;
@@ -30,7 +33,9 @@ void Log(LogLevel level, const std::string& message) {
     size_t nl = message.find('\n', start);
     if (nl == std::string::npos) nl = message.size();
     std::string line = message.substr(start, std::min<size_t>(nl - start, 900));
-    if (g_kmsg >= 0) {
+    if (g_sink != nullptr) {
+      g_sink(level, line);
+    } else if (g_kmsg >= 0) {
       WriteAll(g_kmsg, "<" + std::to_string(static_cast<int>(level)) + ">pmemreclaim: " + line + "\n");
     } else {
       WriteAll(2, "pmemreclaim: " + line + "\n");

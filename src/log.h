@@ -14,6 +14,10 @@ enum class LogLevel { kError = 3, kWarning = 4, kNotice = 5, kInfo = 6, kDebug =
 void LogToKmsg();
 void Log(LogLevel level, const std::string& message);
 
+// Tests capture lines instead (nullptr restores the default).
+using LogSink = void (*)(LogLevel level, const std::string& line);
+void SetLogSink(LogSink sink);
+
 inline void LogError(const std::string& m) { Log(LogLevel::kError, m); }
 inline void LogWarning(const std::string& m) { Log(LogLevel::kWarning, m); }
 inline void LogNotice(const std::string& m) { Log(LogLevel::kNotice, m); }

@@ -1,0 +1,203 @@
+#include "reclaim.h"
+
+#include <catch2/catch.hpp>
+
+#include "fakes_test.h"
+
+using namespace pmemreclaim;
+
+namespace {
+
+std::vector<std::string> g_lines;
+void Capture(LogLevel level, const std::string& line) {
+  g_lines.push_back((level <= LogLevel::kError ? "E " : "I ") + line);
+}
+
+struct World {
+  FakeSystem sys;
+  FakeNvdimm fake{&sys};
+  FakeNvdimm* nvdimm = &fake;
+  int opened = 0;
+
+  World() {
+    SetLogSink(Capture);
+    g_lines.clear();
+    sys.files["/sys/devices/system/memory/block_size_bytes"] = "8000000\n";
+    sys.files["/sys/devices/system/memory/auto_online_blocks"] = "offline\n";
+    sys.files["/proc/iomem"] = "100000000-23fffffff : System RAM\n";
+    sys.available_modules = {"nd_e820", "nd_pmem", "dax_pmem", "device_dax", "kmem"};
+  }
+  ~World() { SetLogSink(nullptr); }
+  bool Logged(const std::string& needle) const {
+    for (const std::string& l : g_lines) {
+      if (l.find(needle) != std::string::npos) return true;
+    }
+    return false;
+  }
+  void AddRegion(u64 start, u64 size) {
+    nvdimm->regions.push_back(
+        RegionInfo{"region" + std::to_string(nvdimm->regions.size()), Range::FromSize(start, size), RegionState::kRaw, {}, 0});
+  }
+  Outcome Run(const std::string& cmdline) {
+    return Reclaim(ParseCommandLine(cmdline), sys, [this](std::string*) -> std::unique_ptr<NvdimmInterface> {
+      ++opened;
+      return std::make_unique<NvdimmRef>(nvdimm);
+    });
+  }
+};
+
+constexpr u64 k4G = 4 * kGiB;
+
+}  // namespace
+
+TEST_CASE("no pmemreclaim= option: nothing loaded, opened or written") {
+  World w;
+  w.AddRegion(k4G, 2 * kGiB);
+  const Outcome o = w.Run("memmap=2G!4G");
+  CHECK_FALSE(o.touched);
+  CHECK(w.opened == 0);
+  CHECK(w.sys.loaded.empty());
+  CHECK(w.sys.writes.empty());
+}
+
+TEST_CASE("bad options, off, and strategies not built yet touch nothing") {
+  for (const char* line : {"pmemreclaim=legacy pmemreclaim.keep=lots", "pmemreclaim=off", "pmemreclaim=ramdax",
+                           "pmemreclaim=hmem", "pmemreclaim=legacy pmemreclaim.kep=1G"}) {
+    INFO(line);
+    World w;
+    w.AddRegion(k4G, 2 * kGiB);
+    const Outcome o = w.Run(line);
+    CHECK_FALSE(o.touched);
+    CHECK(w.opened == 0);
+    CHECK(w.sys.writes.empty());
+    CHECK(w.nvdimm->calls.empty());
+    CHECK((w.Logged("untouched") || w.Logged("nothing to do")));
+  }
+}
+
+TEST_CASE("a missing module stops before anything is written") {
+  World w;
+  w.AddRegion(k4G, 2 * kGiB);
+  w.sys.available_modules.erase("kmem");
+  const Outcome o = w.Run("pmemreclaim=legacy");
+  CHECK_FALSE(o.touched);
+  CHECK(w.opened == 0);
+  CHECK(w.nvdimm->calls.empty());
+  CHECK(w.Logged("E cannot load kernel module kmem"));
+}
+
+TEST_CASE("legacy 2G!4G: devdax created with 2 MiB align, 1920 MiB onlined movable") {
+  World w;
+  w.AddRegion(k4G, 2 * kGiB);
+  FakeNvdimm* nv = w.nvdimm;
+  const Outcome o = w.Run("pmemreclaim=legacy");
+  CHECK(o.touched);
+  CHECK(w.sys.loaded == std::vector<std::string>{"nd_e820", "nd_pmem", "dax_pmem", "device_dax", "kmem"});
+  CHECK(nv->calls == std::vector<std::string>{"create region0 2 MiB", "online region0 movable"});
+  REQUIRE(o.kmem_bytes.size() == 1);
+  CHECK(o.kmem_bytes[0] == 1920 * kMiB);
+  REQUIRE(o.regions.size() == 1);
+  CHECK(o.regions[0].ok);
+  CHECK(o.regions[0].blocks_onlined == 15);
+  CHECK(w.Logged("I carve [0x100000000-0x17fffffff] 2 GiB: kept 0 B, onlined 1920 MiB (2013265920 bytes), lost 128 MiB"));
+}
+
+TEST_CASE("auto means legacy for now; zone normal is passed on") {
+  World w;
+  w.AddRegion(k4G, 2 * kGiB);
+  FakeNvdimm* nv = w.nvdimm;
+  w.Run("pmemreclaim=auto pmemreclaim.zone=normal");
+  CHECK(nv->calls.back() == "online region0 normal");
+}
+
+TEST_CASE("the kept region is never handed to create or online") {
+  World w;
+  w.AddRegion(k4G, 126 * kMiB);
+  w.AddRegion(k4G + 126 * kMiB, 1922 * kMiB);
+  FakeNvdimm* nv = w.nvdimm;
+  const Outcome o = w.Run("pmemreclaim=legacy pmemreclaim.keep=126M");
+  CHECK(nv->calls == std::vector<std::string>{"create region1 2 MiB", "online region1 movable"});
+  CHECK(o.kmem_bytes.at(0) == 1920 * kMiB);
+}
+
+TEST_CASE("a region straddling the kept range is refused, not written") {
+  World w;
+  w.AddRegion(k4G, 2 * kGiB);
+  FakeNvdimm* nv = w.nvdimm;
+  const Outcome o = w.Run("pmemreclaim=legacy pmemreclaim.keep=126M");
+  CHECK(nv->calls.empty());
+  CHECK(o.kmem_bytes.at(0) == 0);
+}
+
+TEST_CASE("dry run plans and changes nothing") {
+  World w;
+  w.AddRegion(k4G, 2 * kGiB);
+  FakeNvdimm* nv = w.nvdimm;
+  const Outcome o = w.Run("pmemreclaim=legacy pmemreclaim.dry_run");
+  CHECK_FALSE(o.touched);
+  CHECK(o.plan.has_value());
+  CHECK(nv->calls.empty());
+  CHECK(w.sys.writes.empty());
+}
+
+TEST_CASE("an auto-online policy is held at offline while binding, then restored") {
+  World w;
+  w.sys.files["/sys/devices/system/memory/auto_online_blocks"] = "online\n";
+  w.AddRegion(k4G, 2 * kGiB);
+  FakeNvdimm* nv = w.nvdimm;
+  w.Run("pmemreclaim=legacy");
+  REQUIRE(nv->policy_at_online.size() == 1);
+  CHECK(nv->policy_at_online[0].second == "offline\n");
+  CHECK(w.sys.files["/sys/devices/system/memory/auto_online_blocks"] == "online\n");
+  REQUIRE(w.sys.writes.size() == 2);
+}
+
+TEST_CASE("with the policy already offline nothing is written to it") {
+  World w;
+  w.AddRegion(k4G, 2 * kGiB);
+  w.Run("pmemreclaim=legacy");
+  CHECK(w.sys.writes.empty());
+}
+
+TEST_CASE("a failed create skips that region's online and goes on with the next carve") {
+  World w;
+  w.AddRegion(k4G, 2 * kGiB);
+  w.AddRegion(8 * kGiB, 2 * kGiB);
+  FakeNvdimm* nv = w.nvdimm;
+  nv->fail_create.insert("region0");
+  const Outcome o = w.Run("pmemreclaim=legacy");
+  CHECK(nv->calls ==
+        std::vector<std::string>{"create region0 2 MiB", "create region1 2 MiB", "online region1 movable"});
+  REQUIRE(o.regions.size() == 2);
+  CHECK_FALSE(o.regions[0].ok);
+  CHECK(o.regions[1].ok);
+  CHECK(o.kmem_bytes == std::vector<u64>{0, 1920 * kMiB});
+}
+
+TEST_CASE("a devdax of our layout from the last boot is reused, not recreated") {
+  World w;
+  w.AddRegion(k4G, 2 * kGiB);
+  FakeNvdimm* nv = w.nvdimm;
+  nv->regions[0].state = RegionState::kDevdax;
+  nv->regions[0].dax_data = Range{k4G + 2 * kMiB, k4G + 2 * kGiB};
+  nv->regions[0].dax_align = 2 * kMiB;
+  const Outcome o = w.Run("pmemreclaim=legacy");
+  CHECK(nv->calls == std::vector<std::string>{"online region0 movable"});
+  CHECK(o.kmem_bytes.at(0) == 1920 * kMiB);
+}
+
+TEST_CASE("no memory block size: nothing is changed") {
+  World w;
+  w.sys.files.erase("/sys/devices/system/memory/block_size_bytes");
+  w.AddRegion(k4G, 2 * kGiB);
+  FakeNvdimm* nv = w.nvdimm;
+  const Outcome o = w.Run("pmemreclaim=legacy");
+  CHECK_FALSE(o.touched);
+  CHECK(nv->calls.empty());
+}
+
+TEST_CASE("modules per strategy and architecture") {
+  CHECK(ModulesFor(Strategy::kLegacy, "aarch64").front() == "of_pmem");
+  CHECK(ModulesFor(Strategy::kLegacy, "x86_64").front() == "nd_e820");
+  CHECK(ModulesFor(Strategy::kOff, "x86_64").empty());
+}
