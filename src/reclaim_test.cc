@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "fakes_test.h"
+#include "log.h"
 
 using namespace pmemreclaim;
 
