@@ -1,0 +1,143 @@
+#!/bin/bash
+# Fetch a Debian kernel (vmlinuz + modules) into .cache/kernels/<flavour>/ for QEMU tests.
+#
+#   qemu/kernel.sh fetch FLAVOUR     download (cached, idempotent), print the kernel directory
+#   qemu/kernel.sh dir FLAVOUR       print the kernel directory (fails if not fetched)
+#   qemu/kernel.sh list              list known flavours
+#
+# FLAVOUR is SUITE-ARCH[-VARIANT]:
+#   bookworm-amd64   Debian 12 Linux 6.1 (the host's own apt configuration when the host is bookworm/amd64)
+#   sid-amd64        Debian sid (Linux 7.x), through a private apt configuration
+#   sid-arm64, sid-arm64-16k, bookworm-arm64, trixie-backports-amd64, ...  same mechanism
+#
+# Result layout: DIR/kver, DIR/vmlinuz, DIR/lib/modules/<kver>/... (with modules.dep from depmod -b),
+#                DIR/package (the Debian packages used).
+# A flavour that is not the host's own suite/arch uses a private apt setup under .cache/apt/<flavour>/:
+# a .sources file whose URIs/Signed-By are copied from the host's debian.sources, and
+# -o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts=... -o Dir::State::Lists=... so the
+# system configuration is never touched.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CACHE=${PMEMRECLAIM_CACHE:-$ROOT/.cache}
+HOST_SOURCES=${HOST_SOURCES:-/etc/apt/sources.list.d/debian.sources}
+PATH=$PATH:/usr/sbin:/sbin
+
+usage() {
+  sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  exit 2
+}
+die() { echo "kernel.sh: $*" >&2; exit 1; }
+
+KNOWN_FLAVOURS="bookworm-amd64 sid-amd64 sid-arm64 sid-arm64-16k trixie-backports-amd64 bookworm-arm64"
+
+# parse FLAVOUR -> SUITE ARCH VARIANT META
+parse_flavour() {
+  local f=$1
+  case "$f" in
+    *-amd64) SUITE=${f%-amd64}; ARCH=amd64; VARIANT= ;;
+    *-arm64-16k) SUITE=${f%-arm64-16k}; ARCH=arm64; VARIANT=16k ;;
+    *-arm64) SUITE=${f%-arm64}; ARCH=arm64; VARIANT= ;;
+    *) die "unknown flavour '$f' (expected SUITE-amd64, SUITE-arm64 or SUITE-arm64-16k)" ;;
+  esac
+  [ -n "$SUITE" ] || die "flavour '$f' has no suite"
+  META=linux-image-$ARCH${VARIANT:+-$VARIANT}
+}
+
+host_codename() { . /etc/os-release; echo "${VERSION_CODENAME:-unknown}"; }
+
+# Sets APT_OPTS (array) for the flavour; for a foreign suite/arch writes a private config and updates it.
+setup_apt() {
+  APT_OPTS=()
+  if [ "$SUITE" = "$(host_codename)" ] && [ "$ARCH" = "$(dpkg --print-architecture)" ]; then
+    return 0
+  fi
+  local adir=$CACHE/apt/$SUITE-$ARCH
+  mkdir -p "$adir/sources.list.d" "$adir/lists/partial" "$adir/archives/partial"
+  [ -r "$HOST_SOURCES" ] || die "cannot read $HOST_SOURCES (needed to derive the mirror)"
+  # first stanza whose Suites contain the host codename (the main archive, not security)
+  local uri key
+  uri=$(awk -v cn="$(host_codename)" '
+      /^[ \t]*$/ { if (s ~ " "cn"( |$)" && u != "") { print u; exit } u=""; s=""; next }
+      /^URIs:/ { u=$2 } /^Suites:/ { s=$0 }
+      END { if (s ~ " "cn"( |$)" && u != "") print u }' "$HOST_SOURCES" | head -1)
+  key=$(awk '/^Signed-By:/ { print $2; exit }' "$HOST_SOURCES")
+  [ -n "$uri" ] || die "no URIs: found in $HOST_SOURCES"
+  local src="$adir/sources.list.d/flavour.sources"
+  local want
+  want=$(printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nArchitectures: %s\n%s\n' \
+         "$uri" "$SUITE" "$ARCH" "${key:+Signed-By: $key}")
+  APT_OPTS=(-o "Dir::Etc::SourceList=/dev/null" -o "Dir::Etc::SourceParts=$adir/sources.list.d"
+            -o "Dir::State::Lists=$adir/lists" -o "Dir::Cache::Archives=$adir/archives"
+            -o "Dir::Cache::pkgcache=" -o "Dir::Cache::srcpkgcache="
+            -o "APT::Architectures::=$ARCH" -o "APT::Architecture=$ARCH")
+  if [ ! -f "$src" ] || [ "$(cat "$src")" != "$want" ] || [ -z "$(find "$adir/lists" -name '*Packages*' -mmin -1440 2>/dev/null | head -1)" ]; then
+    printf '%s\n' "$want" > "$src"
+    echo "kernel.sh: apt-get update for $SUITE/$ARCH (private lists in $adir)" >&2
+    apt-get "${APT_OPTS[@]}" -q update >&2 || die "apt-get update for $SUITE/$ARCH failed"
+  fi
+}
+
+# Print the binary packages carrying vmlinuz and modules for the flavour's metapackage.
+resolve_packages() {
+  apt-cache "${APT_OPTS[@]}" depends --recurse --no-recommends --no-suggests --no-conflicts \
+      --no-breaks --no-replaces --no-enhances "$META" 2>/dev/null \
+    | grep -E '^linux-(image|binary|modules|base)-[0-9]' | grep -v -- '-dbg' | sort -u
+}
+
+fetch() {
+  parse_flavour "$1"
+  local dir=$CACHE/kernels/$1
+  if [ -s "$dir/kver" ] && [ -s "$dir/vmlinuz" ] && [ -s "$dir/lib/modules/$(cat "$dir/kver")/modules.dep" ]; then
+    echo "$dir"; return 0
+  fi
+  "$ROOT/qemu/host-deps.sh" >&2
+  setup_apt
+  local pkgs
+  pkgs=$(resolve_packages) || true
+  [ -n "$pkgs" ] || die "could not resolve the kernel packages of $META for $SUITE/$ARCH (apt-get update needed?)"
+  echo "kernel.sh: $1: packages: $(echo $pkgs)" >&2
+  local work=$CACHE/kernels/.work-$1
+  rm -rf "$work"; mkdir -p "$work/debs" "$work/root"
+  ( cd "$work/debs" && apt-get "${APT_OPTS[@]}" -o APT::Sandbox::User=root -q download $pkgs >&2 ) || die "apt-get download failed"
+  local deb
+  for deb in "$work"/debs/*.deb; do dpkg-deb -x "$deb" "$work/root"; done
+  # vmlinuz: boot/vmlinuz-* (6.1 linux-image) or usr/lib/modules/<ver>/vmlinuz (7.x linux-binary)
+  local vmlinuz kver moddir=
+  local roots=() r
+  for r in "$work/root/boot" "$work/root/usr/lib/modules" "$work/root/lib/modules"; do
+    [ -d "$r" ] && roots+=("$r")
+  done
+  vmlinuz=$(find "${roots[@]}" \( -name 'vmlinuz*' -o -name 'vmlinux*' -o -name 'Image*' \) -type f | head -1)
+  [ -n "$vmlinuz" ] || die "no vmlinuz in $pkgs"
+  for r in "$work"/root/lib/modules/* "$work"/root/usr/lib/modules/*; do
+    [ -d "$r/kernel" ] && { moddir=$r; break; }
+  done
+  [ -n "$moddir" ] || die "no lib/modules/<ver>/kernel in $pkgs"
+  kver=$(basename "$moddir")
+  rm -rf "$dir.new"; mkdir -p "$dir.new/lib/modules"
+  cp "$vmlinuz" "$dir.new/vmlinuz"
+  rm -f "$moddir/vmlinuz"
+  mv "$moddir" "$dir.new/lib/modules/$kver"
+  local sysmap= cfg=
+  sysmap=$(find "$work/root" "$dir.new/lib/modules" -name 'System.map*' -type f | head -1)
+  cfg=$(find "$work/root" "$dir.new/lib/modules" \( -name 'config-*' -path '*boot*' -o -name config \) -type f | head -1)
+  if [ -n "$sysmap" ]; then cp "$sysmap" "$dir.new/System.map"; fi
+  if [ -n "$cfg" ]; then cp "$cfg" "$dir.new/config"; fi
+  depmod -b "$dir.new" ${sysmap:+-F "$dir.new/System.map"} "$kver" || die "depmod failed"
+  echo "$kver" > "$dir.new/kver"
+  echo "$pkgs" > "$dir.new/package"
+  rm -rf "$dir" "$work"
+  mv "$dir.new" "$dir"
+  echo "kernel.sh: $1: $kver ready in $dir" >&2
+  echo "$dir"
+}
+
+[ $# -ge 1 ] || usage
+case "$1" in
+  fetch) [ $# -eq 2 ] || usage; fetch "$2" ;;
+  dir)   [ $# -eq 2 ] || usage; d=$CACHE/kernels/$2; [ -s "$d/kver" ] || die "$2 not fetched (run: qemu/kernel.sh fetch $2)"; echo "$d" ;;
+  list)  echo "$KNOWN_FLAVOURS" | tr ' ' '\n' ;;
+  -h|--help|help) usage ;;
+  *) usage ;;
+esac

@@ -1,0 +1,27 @@
+#!/bin/bash
+# memmap=126M!4G memmap=1922M!0x107E00000 pmemreclaim.keep=126M: the first region is kept data
+# (a 126 MiB pattern written into guest RAM before boot), the second becomes devdax with its data on
+# a block boundary: 1920 MiB onlined, and the kept bytes identical in the guest and in the RAM file.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/reclaim.sh"
+tr_require_binary
+tb_setup
+tb_build_initrd
+memmap='memmap=126M!4G memmap=1922M!0x107E00000'
+kept=$((126 * MiB))
+tb_ramfile_create "$TB_WORK/ram"
+want=$(tb_write_pattern "$TB_WORK/ram" $((4 * GiB)) 126 $kept)
+
+tb_boot "$TB_WORK/ours.log" "$memmap pmemreclaim=legacy pmemreclaim.keep=126M test.kept=/dev/pmem0:$kept" \
+  || tb_die "boot with pmemreclaim"
+log=$TB_WORK/ours.log
+tb_assert_eq "carve bytes" $((2 * GiB)) "$(tb_carve_bytes "$log")"
+tb_assert_eq "kmem bytes" $((1920 * MiB)) "$(tb_kmem_bytes "$log")"
+tb_assert_eq "bytes lost" $((2 * MiB)) "$(tr_lost "$log" $kept)"
+tb_assert_eq "kept bytes in the guest (/dev/pmem0)" "$want" "$(tb_report "$log" sha256 2)"
+tb_assert_eq "kept bytes in the RAM file after poweroff" "$want" "$(tb_read_sha256 "$TB_WORK/ram" $((4 * GiB)) $kept)"
+
+tr_ndctl_boot "$TB_WORK/ndctl.log" "$memmap" namespace1.0 test.region_align=2M
+tr_compare "$memmap keep=126M" "$log" $kept "$TB_WORK/ndctl.log"
+tb_finish

@@ -1,0 +1,199 @@
+# Shared helpers for the tests/boot/TEST-*.sh QEMU scenarios. Source it (bash).
+#
+# Environment:
+#   PMEMRECLAIM_BINARY   static pmemreclaim to install as /sbin/pmemreclaim (placeholder when unset/absent)
+#   TB_KERNEL_FLAVOUR    qemu/kernel.sh flavour (default bookworm-amd64)
+#   TB_WORK              scratch directory (default .cache/boot-tests/<test name>)
+#   TB_TIMEOUT           per-boot hard timeout in seconds (default 300)
+#   TB_KEEP=1            keep the scratch directory (RAM file, logs) after a pass
+#   TB_APPEND            extra kernel command line for every boot (e.g. nokaslr)
+set -euo pipefail
+
+TB_ROOT=${TB_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+TB_NAME=${TB_NAME:-$(basename "$0" .sh)}
+TB_WORK=${TB_WORK:-$TB_ROOT/.cache/boot-tests/$TB_NAME}
+TB_KERNEL_FLAVOUR=${TB_KERNEL_FLAVOUR:-bookworm-amd64}
+TB_TIMEOUT=${TB_TIMEOUT:-300}
+TB_MEM=${TB_MEM:-8G}
+TB_LOWMEM=${TB_LOWMEM:-$((3 << 30))}   # RAM below 4 GiB on `pc` with >= 3.5 GiB guest RAM
+TB_FAILS=0
+TB_PASSES=0
+GiB=$((1 << 30)); MiB=$((1 << 20))
+
+tb_log() { echo "[$TB_NAME] $*"; }
+tb_die() { echo "[$TB_NAME] FAIL: $*"; exit 1; }
+
+# tb_setup: host packages, kernel, scratch dir. Sets TB_KDIR.
+tb_setup() {
+  "$TB_ROOT/qemu/host-deps.sh"
+  TB_KDIR=$("$TB_ROOT/qemu/kernel.sh" fetch "$TB_KERNEL_FLAVOUR")
+  mkdir -p "$TB_WORK"
+}
+
+# tb_build_initrd [OUT] [--binary PATH|--placeholder]: test image; sets TB_INITRD
+tb_build_initrd() {
+  TB_INITRD=${1:-$TB_WORK/test.cpio.gz}
+  local bin=${PMEMRECLAIM_BINARY:-}
+  [ "${2:-}" = --placeholder ] && bin=
+  [ "${2:-}" = --binary ] && bin=$3
+  "$TB_ROOT/initrd/build.sh" --test --kernel "$TB_KDIR" ${bin:+--binary "$bin"} --out "$TB_INITRD" 2>&1 \
+    | sed "s/^/[$TB_NAME] /"
+}
+
+# tb_have_binary: true when PMEMRECLAIM_BINARY names an existing file
+tb_have_binary() { [ -n "${PMEMRECLAIM_BINARY:-}" ] && [ -f "$PMEMRECLAIM_BINARY" ]; }
+
+# ---- guest RAM file ----
+# tb_ramfile_create F: fresh sparse file of TB_MEM
+tb_ramfile_create() { rm -f "$1"; truncate -s "$TB_MEM" "$1"; }
+
+# tb_gpa_to_off GPA: guest physical address -> RAM file offset (pc machine)
+tb_gpa_to_off() {
+  local gpa=$(($1))
+  if [ "$gpa" -lt "$TB_LOWMEM" ]; then echo "$gpa"
+  elif [ "$gpa" -lt $((4 * GiB)) ]; then tb_die "GPA $(printf 0x%x "$gpa") is in the PCI hole"
+  else echo $((gpa - 4 * GiB + TB_LOWMEM)); fi
+}
+
+# tb_pattern SEED BYTES: deterministic pseudo-random bytes on stdout (AES-128-CTR keystream)
+tb_pattern() {
+  local key; key=$(printf '%032x' "$(($1))")
+  head -c "$(($2))" /dev/zero | openssl enc -aes-128-ctr -K "$key" -iv 0 -nosalt 2>/dev/null
+}
+# tb_pattern_sha256 SEED BYTES
+tb_pattern_sha256() { tb_pattern "$1" "$2" | sha256sum | cut -d' ' -f1; }
+
+# tb_write_pattern F GPA SEED BYTES: write the pattern at guest physical address GPA; prints its sha256
+tb_write_pattern() {
+  local f=$1 off; off=$(tb_gpa_to_off "$2")
+  tb_pattern "$3" "$4" | dd of="$f" bs=1M seek="$off" oflag=seek_bytes conv=notrunc status=none
+  tb_pattern_sha256 "$3" "$4"
+}
+# tb_read_sha256 F GPA BYTES: sha256 of BYTES at guest physical address GPA in the RAM file
+tb_read_sha256() {
+  local off; off=$(tb_gpa_to_off "$2")
+  dd if="$1" bs=1M skip="$off" count="$(($3))" iflag=skip_bytes,count_bytes status=none \
+    | sha256sum | cut -d' ' -f1
+}
+
+# ---- boot ----
+# tb_boot LOG APPEND [RAMFILE]: boots TB_INITRD; sets TB_WALL (host seconds), TB_RC
+tb_boot() {
+  local log=$1 append=$2 ram=${3:-$TB_WORK/ram}
+  [ -e "$ram" ] || tb_ramfile_create "$ram"
+  rm -f "$log" "$log.meta"
+  TB_RC=0
+  "$TB_ROOT/qemu/vm.sh" --kernel "$TB_KDIR" --initrd "$TB_INITRD" --ram-file "$ram" --log "$log" \
+      --timeout "$TB_TIMEOUT" --mem "$TB_MEM" --append "$append ${TB_APPEND:-}" 2>/dev/null || TB_RC=$?
+  TB_WALL=$(sed -n 's/.*wall_seconds=\([0-9.]*\).*/\1/p' "$log.meta" | tail -1)
+  tb_log "boot '$append': rc=$TB_RC wall=${TB_WALL}s log=$log"
+  if [ "$TB_RC" -ne 0 ] || ! grep -q '^@@done' <(tr -d '\r' < "$log"); then
+    tb_log "boot did not reach the end of the report; last lines:"
+    tr -d '\r' < "$log" | tail -n 25 | sed 's/^/    /'
+    return 1
+  fi
+}
+
+# ---- report parsing ----
+# tb_report LOG KEY [FIELD]: value after "@@KEY " (first occurrence; FIELD = word number, default all)
+tb_report() {
+  local line
+  line=$(tr -d '\r' < "$1" | grep -m1 "^@@$2\( \|$\)" | sed "s/^@@$2 \{0,1\}//") || true
+  if [ -n "${3:-}" ]; then echo "$line" | awk -v f="$3" '{print $f}'; else echo "$line"; fi
+}
+# tb_section LOG NAME: lines between @@NAME-begin and @@NAME-end
+tb_section() { tr -d '\r' < "$1" | sed -n "/^@@$2-begin/,/^@@$2-end/p" | sed '1d;$d'; }
+# tb_iomem_sum LOG NAME: total bytes of /proc/iomem entries named exactly NAME (any nesting level)
+tb_iomem_sum() {
+  local total=0 s e
+  while read -r s e; do total=$((total + 16#$e - 16#$s + 1)); done < <(
+    tb_section "$1" iomem | sed -n "s/^ *\([0-9a-f]*\)-\([0-9a-f]*\) : $2\$/\1 \2/p")
+  echo "$total"
+}
+tb_kmem_bytes() { tb_iomem_sum "$1" 'System RAM (kmem)'; }
+tb_carve_bytes() { tb_iomem_sum "$1" 'Persistent Memory (legacy)'; }
+# tb_memtotal_bytes LOG
+tb_memtotal_bytes() { echo $(( $(tb_report "$1" memtotal_kb) * 1024 )); }
+
+# tb_size 2G|126M|0x80200000|4096 -> bytes
+tb_size() {
+  case "$1" in
+    *[Gg]) echo $(( ${1%?} << 30 )) ;; *[Mm]) echo $(( ${1%?} << 20 )) ;; *[Kk]) echo $(( ${1%?} << 10 )) ;;
+    *) echo $(( $1 )) ;;
+  esac
+}
+
+# ---- asserts ----
+tb_pass() { TB_PASSES=$((TB_PASSES + 1)); echo "[$TB_NAME] ok: $*"; }
+tb_fail() { TB_FAILS=$((TB_FAILS + 1)); echo "[$TB_NAME] FAIL: $*"; }
+# tb_assert_eq WHAT EXPECTED ACTUAL
+tb_assert_eq() { if [ "$2" = "$3" ]; then tb_pass "$1 = $3"; else tb_fail "$1: expected '$2', got '$3'"; fi; }
+# tb_assert_ge WHAT MIN ACTUAL (integers)
+tb_assert_ge() { if [ "$3" -ge "$2" ]; then tb_pass "$1 = $3 >= $2"; else tb_fail "$1: $3 < $2"; fi; }
+tb_assert_true() { local what=$1; shift; if "$@"; then tb_pass "$what"; else tb_fail "$what"; fi; }
+# tb_finish: summary line, exit status; removes the scratch dir on success unless TB_KEEP=1
+tb_finish() {
+  echo "[$TB_NAME] $TB_PASSES passed, $TB_FAILS failed"
+  if [ "$TB_FAILS" -eq 0 ] && [ "${TB_KEEP:-0}" != 1 ]; then rm -f "$TB_WORK"/ram*; fi
+  [ "$TB_FAILS" -eq 0 ]
+}
+
+# ---- the standard ndctl + daxctl path, for comparison ----
+# tb_ndctl_scenario MEMMAP NS EXPECT_KMEM_BYTES [EXTRA_TEST_OPTS] [KEPT_DEV]
+#   EXPECT_KMEM_BYTES=refused: ndctl must refuse, nothing onlined, carve untouched.
+#   Boots twice on the same RAM file: a baseline (carve left alone) and the ndctl/daxctl conversion of
+#   namespace NS. A 1 MiB pattern sits at guest physical 4 GiB. With KEPT_DEV (e.g. /dev/pmem0, a region
+#   that must survive) the pattern is checked in the guest and in the RAM file after poweroff.
+tb_ndctl_scenario() {
+  local memmap=$1 ns=$2 expect=$3 extra=${4:-} kept=${5:-}
+  local ram=$TB_WORK/ram plen=$MiB seed=4242 want
+  tb_setup
+  tb_build_initrd "$TB_WORK/test.cpio.gz" --placeholder
+  tb_ramfile_create "$ram"
+  want=$(tb_write_pattern "$ram" $((4 * GiB)) $seed $plen)
+  local keptopt=
+  [ -n "$kept" ] && keptopt="test.kept=$kept:$plen"
+
+  tb_boot "$TB_WORK/base.log" "$memmap test.modprobe=nd_e820,nd_pmem $keptopt" "$ram" \
+    || { tb_fail "baseline boot"; return 0; }
+  local base_mt base_wall=$TB_WALL carve
+  base_mt=$(tb_memtotal_bytes "$TB_WORK/base.log")
+  carve=$(tb_carve_bytes "$TB_WORK/base.log")
+
+  tb_boot "$TB_WORK/conv.log" "$memmap test.ndctl=devdax test.ns=$ns $extra $keptopt" "$ram" \
+    || { tb_fail "conversion boot"; return 0; }
+  local log=$TB_WORK/conv.log mt kmem bs
+  mt=$(tb_memtotal_bytes "$log"); kmem=$(tb_kmem_bytes "$log"); bs=$(tb_report "$log" block_size)
+  tb_section "$log" ndctl | sed 's/^/    ndctl| /'
+  tr -d '\r' < "$log" | grep '^@@dax_resource\|^@@region_align' | sed 's/^/    /' || true
+  local after; after=$(tb_read_sha256 "$ram" $((4 * GiB)) $plen)
+  local intact=no; [ "$after" = "$want" ] && intact=yes
+  echo "[$TB_NAME] RESULT memmap='$memmap' ns=$ns opts='$extra' block_size=$bs carve=$carve kmem=$kmem" \
+       "memtotal_base=$base_mt memtotal=$mt delta=$((mt - base_mt)) not_onlined=$((carve - kmem))" \
+       "pattern_at_4G_after=$intact wall_base=${base_wall}s wall_conv=${TB_WALL}s" \
+       "ndctl_seconds=$(tb_report "$log" ndctl_seconds)"
+  local memmap_total=0 m sz
+  for m in $memmap; do sz=${m#memmap=}; sz=${sz%%!*}; memmap_total=$((memmap_total + $(tb_size "$sz"))); done
+  tb_assert_eq "carve bytes (Persistent Memory (legacy))" "$memmap_total" "$carve"
+  if [ "$expect" = refused ]; then
+    tb_assert_true "ndctl refused" [ "$(tb_report "$log" ndctl_rc)" != 0 ]
+    tb_assert_eq "kmem bytes" 0 "$kmem"
+    expect=0
+  else
+    tb_assert_eq "ndctl rc" 0 "$(tb_report "$log" ndctl_rc)"
+    tb_assert_eq "daxctl rc" 0 "$(tb_report "$log" daxctl_rc)"
+    tb_assert_eq "kmem bytes" "$expect" "$kmem"
+  fi
+  # MemTotal moves by a few pages between boots (kernel placement): allow TB_MEMTOTAL_SLACK bytes
+  local d=$((mt - base_mt - kmem)); d=${d#-}
+  if [ "$d" -le "${TB_MEMTOTAL_SLACK:-65536}" ]; then
+    tb_pass "MemTotal delta $((mt - base_mt)) = kmem bytes $kmem +- $d"
+  else
+    tb_fail "MemTotal delta $((mt - base_mt)) differs from kmem bytes $kmem by $d"
+  fi
+  if [ -n "$kept" ]; then
+    tb_assert_eq "baseline guest sha256 of $kept" "$want" "$(tb_report "$TB_WORK/base.log" sha256 2)"
+    tb_assert_eq "guest sha256 of $kept after conversion" "$want" "$(tb_report "$log" sha256 2)"
+    tb_assert_eq "RAM file at 4G after poweroff" "$want" "$after"
+  fi
+}

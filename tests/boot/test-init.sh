@@ -1,0 +1,119 @@
+#!/bin/sh
+# Test /init for the pmemreclaim QEMU tests (busybox sh). Prints a machine-readable report
+# (lines starting with @@) to the console, then powers off.
+#
+# Kernel command line options:
+#   test.ndctl=devdax        standard path: ndctl create-namespace (devdax) + daxctl reconfigure-device
+#   test.ns=namespace0.0     namespace for ndctl -e (default namespace0.0)
+#   test.map=mem|dev         ndctl -M (default mem)
+#   test.region_align=2M     write this to /sys/bus/nd/devices/<region of test.ns>/align first
+#   test.modprobe=a,b        modprobe these modules first
+#   test.run=NAME            run /test/NAME.sh (experiments) before the report
+#   test.kept=/dev/pmem0[:BYTES][,...]  report sha256 of the first BYTES (default all) of each device
+#   test.shell=1             drop to a shell instead of powering off (interactive debugging)
+export PATH=/sbin:/bin:/usr/sbin:/usr/bin
+umask 022
+
+[ -e /proc/self ] || mount -t proc proc /proc
+[ -e /sys/kernel ] || mount -t sysfs sysfs /sys
+[ -e /dev/null ] || mount -t devtmpfs devtmpfs /dev 2>/dev/null || mount -t devtmpfs dev /dev
+exec </dev/console >/dev/console 2>&1
+
+say() { echo "@@$*"; }
+opt() {  # opt NAME -> value of test.NAME= from the command line
+  for w in $(cat /proc/cmdline); do
+    case "$w" in "test.$1="*) echo "${w#test.$1=}"; return 0 ;; esac
+  done
+  return 1
+}
+memtotal() { awk '/^MemTotal:/ {print $2}' /proc/meminfo; }
+blocks() {  # online/offline memory block counts
+  on=0; off=0
+  for s in /sys/devices/system/memory/memory*/state; do
+    case "$(cat "$s")" in online) on=$((on+1)) ;; offline) off=$((off+1)) ;; esac
+  done
+  echo "$on $off"
+}
+
+say "init_start uptime=$(cut -d' ' -f1 /proc/uptime) pid=$$"
+say "kver $(uname -r)"
+say "cmdline $(cat /proc/cmdline)"
+say "modules_at_init $(awk '{printf "%s,", $1}' /proc/modules)"
+say "devs_at_init $(cd /dev && ls -d pmem* dax* 2>/dev/null | tr '\n' ',')"
+say "modprobe_path $(cat /proc/sys/kernel/modprobe 2>/dev/null) exists=$([ -e "$(cat /proc/sys/kernel/modprobe)" ] && echo yes || echo no)"
+say "block_size 0x$(cat /sys/devices/system/memory/block_size_bytes)"
+say "auto_online_blocks $(cat /sys/devices/system/memory/auto_online_blocks 2>/dev/null)"
+say "memtotal_kb_at_init $(memtotal)"
+# keep kernel messages off the console from here on (they would interleave with the report)
+echo "${CONSOLE_LOGLEVEL:-1}" > /proc/sys/kernel/printk
+
+if m=$(opt modprobe); then
+  for x in $(echo "$m" | tr ',' ' '); do modprobe "$x" || say "error modprobe $x"; done
+fi
+
+if mode=$(opt ndctl); then
+  ns=$(opt ns || echo namespace0.0)
+  map=$(opt map || echo mem)
+  for x in nd_e820 nd_pmem dax_pmem device_dax kmem; do modprobe "$x" 2>/dev/null || true; done
+  # wait for the namespace to show up
+  i=0; while [ ! -e /sys/bus/nd/devices/$ns ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
+  if ra=$(opt region_align); then
+    region=$(basename "$(readlink -f /sys/bus/nd/devices/$ns/..)")
+    say "region_align_before $region $(cat /sys/bus/nd/devices/$region/align)"
+    case "$ra" in *[Mm]) ra=$(( ${ra%?} * 1048576 )) ;; *[Kk]) ra=$(( ${ra%?} * 1024 )) ;; esac
+    echo "$ra" > /sys/bus/nd/devices/$region/align || say "error region_align"
+    say "region_align_after $region $(cat /sys/bus/nd/devices/$region/align)"
+  fi
+  echo "@@ndctl-begin"
+  t0=$(cut -d' ' -f1 /proc/uptime)
+  ndctl create-namespace -f -e "$ns" -m "$mode" -M "$map" ${NDCTL_EXTRA:-} 2>&1
+  say "ndctl_rc $?"
+  daxctl reconfigure-device -m system-ram all 2>&1
+  say "daxctl_rc $?"
+  t1=$(cut -d' ' -f1 /proc/uptime)
+  echo "@@ndctl-end"
+  say "ndctl_seconds $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}')"
+  for r in /sys/bus/dax/devices/dax*/resource; do
+    [ -e "$r" ] && say "dax_resource $(basename "$(dirname "$r")") $(cat "$r") size=$(cat "$(dirname "$r")/size")"
+  done
+fi
+
+if r=$(opt run); then
+  echo "@@run-begin $r"
+  if [ -f "/test/$r.sh" ]; then . "/test/$r.sh"; else say "error no /test/$r.sh"; fi
+  echo "@@run-end $r"
+fi
+
+# ---- report ----
+say "memtotal_kb $(memtotal)"
+set -- $(blocks); say "blocks_online $1"; say "blocks_offline $2"
+say "modules $(awk '{printf "%s,", $1}' /proc/modules)"
+if kept=$(opt kept); then
+  for k in $(echo "$kept" | tr ',' ' '); do
+    dev=${k%%:*}; len=
+    case "$k" in *:*) len=${k#*:} ;; esac
+    if [ ! -e "$dev" ]; then say "sha256 $dev missing 0"; continue; fi
+    size=$(blockdev --getsize64 "$dev" 2>/dev/null || echo "?")
+    say "kept_size $dev $size"
+    if [ -n "$len" ]; then
+      h=$(head -c "$len" "$dev" | sha256sum | cut -d' ' -f1); n=$len
+    else
+      h=$(sha256sum < "$dev" | cut -d' ' -f1); n=$size
+    fi
+    say "sha256 $dev $h $n"
+  done
+fi
+# nd dax devices that claim a namespace (their uuid tells a reused info block from a new one)
+for d in /sys/bus/nd/devices/dax*; do
+  [ -e "$d/namespace" ] && [ -n "$(cat "$d/namespace" 2>/dev/null)" ] || continue
+  say "nd_dax_uuid $(cat "$d/uuid") $(basename "$d") $(cat "$d/namespace")"
+done
+echo "@@iomem-begin"; cat /proc/iomem; echo "@@iomem-end"
+echo "@@dmesg-begin"
+dmesg | grep -iE 'pmemreclaim|kmem|nd_pmem|nd_e820|dax|pmem|memmap|hotplug|nvdimm|namespace' | tail -n 80
+echo "@@dmesg-end"
+say "done uptime=$(cut -d' ' -f1 /proc/uptime)"
+if [ "$(opt shell)" = 1 ]; then exec sh; fi
+sync
+poweroff -f
+sleep 5
