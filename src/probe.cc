@@ -18,6 +18,18 @@ u64 PmdSize(unsigned long page_size) {
   return IsPowerOfTwo(p) && p >= 4096 ? p * (p / 8) : 2 * kMiB;
 }
 
+std::optional<u64> ParseMemTotal(const std::string& meminfo) {
+  const size_t at = meminfo.find("MemTotal:");
+  if (at == std::string::npos) return std::nullopt;
+  size_t i = at + 9;
+  while (i < meminfo.size() && meminfo[i] == ' ') ++i;
+  size_t j = i;
+  while (j < meminfo.size() && meminfo[j] >= '0' && meminfo[j] <= '9') ++j;
+  const auto kb = ParseNumber(meminfo.substr(i, j - i));
+  if (!kb || meminfo.compare(j, 3, " kB") != 0 || *kb > (~u64{0} >> 10)) return std::nullopt;
+  return *kb << 10;
+}
+
 std::vector<Range> ReadSystemRam(SystemInterface& sys) {
   std::vector<Range> ram;
   const auto text = sys.ReadFile("/proc/iomem");

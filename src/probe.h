@@ -22,6 +22,9 @@ std::optional<u64> ReadBlockSize(SystemInterface& sys);
 // for 4K pages, 32 MiB for 16K, 512 MiB for 64K.
 u64 PmdSize(unsigned long page_size);
 
+// MemTotal of /proc/meminfo text, in bytes.
+std::optional<u64> ParseMemTotal(const std::string& meminfo);
+
 // System RAM at the top level of /proc/iomem.
 std::vector<Range> ReadSystemRam(SystemInterface& sys);
 

@@ -46,3 +46,10 @@ TEST_CASE("probe: arch, dax align from the page size, RAM from iomem") {
   CHECK_FALSE(ProbeMachine(sys, nv, &err));
   CHECK(err.find("riscv64") != std::string::npos);
 }
+
+TEST_CASE("MemTotal from /proc/meminfo") {
+  CHECK(ParseMemTotal("MemTotal:        8033468 kB\nMemFree: 1 kB\n") == u64{8033468} * 1024);
+  CHECK_FALSE(ParseMemTotal("MemFree: 1 kB\n").has_value());
+  CHECK_FALSE(ParseMemTotal("MemTotal: lots kB\n").has_value());
+  CHECK_FALSE(ParseMemTotal("MemTotal: 12 MB\n").has_value());
+}

@@ -157,8 +157,14 @@ Outcome Reclaim(const Options& opts, SystemInterface& sys, const NvdimmOpener& o
     return outcome;
   }
 
+  auto memtotal = [&sys]() -> u64 {
+    const auto text = sys.ReadFile("/proc/meminfo");
+    return text ? ParseMemTotal(*text).value_or(0) : 0;
+  };
+  const u64 memtotal_before = memtotal();
   outcome.touched = true;
   outcome.regions = Apply(plan, opts.zone, sys, *nvdimm);
+  const u64 memtotal_after = memtotal();
   for (const RegionOutcome& o : outcome.regions) Log(o.ok ? LogLevel::kInfo : LogLevel::kError, o.message);
 
   // Report what the kernel says, not what we meant to do.
@@ -172,6 +178,10 @@ Outcome Reclaim(const Options& opts, SystemInterface& sys, const NvdimmOpener& o
       LogWarning("the kernel onlined " + HumanSize(c.onlined) + " in " + Describe(c.range) + ", planned " +
                  HumanSize(planned.onlined));
     }
+  }
+  if (memtotal_before != 0 && memtotal_after != 0) {
+    LogNotice("MemTotal " + std::to_string(memtotal_before >> 10) + " kB before, " +
+              std::to_string(memtotal_after >> 10) + " kB after");
   }
   return outcome;
 }

@@ -1,0 +1,38 @@
+#!/bin/bash
+# Builds everything the tests and the demo need, from a fresh Debian 12 machine:
+#   Debian packages, the pinned zig toolchain, the static dependencies (deps/build.sh), the static
+#   pmemreclaim for TARGET (default x86_64-linux-musl) in build/TARGET/pmemreclaim, and the host
+#   build (unit tests, boot test registration) in build/host.
+#   usage: tests/build.sh [TARGET]          prints the static binary's path on stdout
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TARGET=${1:-x86_64-linux-musl}
+cd "$ROOT"
+log() { echo "build: $*" >&2; }
+
+# Host packages: QEMU and test-image tools, dependency build tools, the host (unit test) build.
+qemu/host-deps.sh >&2
+deps/toolchain.sh --host-tools >/dev/null
+host_pkgs=(g++ cmake ninja-build pkg-config catch2 libndctl-dev libdaxctl-dev libkmod-dev uuid-dev)
+missing=()
+for p in "${host_pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  log "apt-get install ${missing[*]}"
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+# The static binary (configuring runs deps/build.sh TARGET; seconds when cached).
+t0=$SECONDS
+cmake -S . -B "build/$TARGET" -G Ninja -DCMAKE_TOOLCHAIN_FILE=deps/zig-toolchain.cmake \
+  -DPMEMRECLAIM_TARGET="$TARGET" -DPMEMRECLAIM_STATIC=ON -DPMEMRECLAIM_UNIT_TESTS=OFF >&2
+ninja -C "build/$TARGET" >&2
+bin=$ROOT/build/$TARGET/pmemreclaim
+log "static $TARGET binary in $((SECONDS - t0)) s: $bin ($(stat -c %s "$bin") bytes, $(file -b "$bin" | cut -d, -f1-4))"
+
+# The host build: unit tests, and the boot tests pointed at the static binary.
+cmake -S . -B build/host -G Ninja -DPMEMRECLAIM_STATIC_BINARY="$bin" >&2
+ninja -C build/host >&2
+echo "$bin"
