@@ -30,6 +30,9 @@ constexpr char kUsage[] =
     "  plan     show what apply would do; changes nothing\n"
     "  apply    do it on the running system\n"
     "  status   regions, memory block size, onlined kmem memory\n"
+    "  boot     what PID 1 does, for an initramfs hook (dracut): the kernel\n"
+    "           command line only (no pmemreclaim= option: nothing), logs to\n"
+    "           /dev/kmsg, bounded by pmemreclaim.timeout, always exits 0\n"
     "options (default: the pmemreclaim options of /proc/cmdline):\n"
     "  --strategy=auto|legacy|ramdax|hmem|off\n"
     "  --keep=SIZE        bytes at the start of the carve that are preserved\n"
@@ -45,10 +48,35 @@ int Usage(FILE* to, int rc) {
   return rc;
 }
 
+// `pmemreclaim boot`: the PID 1 job without the exec, for initramfs hooks.
+int BootHook() {
+  LogToKmsg();
+  RealSystem sys;
+  std::string err;
+  const auto cmdline = sys.ReadFile("/proc/cmdline", &err);
+  if (!cmdline) {
+    LogError("cannot read /proc/cmdline (" + err + "): nothing changed");
+    return 0;
+  }
+  const Options opts = ParseCommandLine(*cmdline);
+  if (!opts.requested && opts.errors.empty()) return 0;
+  const std::string how = RunBounded(
+      [&opts]() {
+        RealSystem worker_sys;
+        Reclaim(opts, worker_sys, [](std::string* e) { return OpenLibNvdimm(e); });
+        return 0;
+      },
+      opts.timeout_seconds);
+  if (!how.empty()) LogError(how);
+  return 0;
+}
+
 int Main(int argc, char** argv) {
   if (argc < 2) return Usage(stderr, 2);
   const std::string command = argv[1];
   if (command == "--help" || command == "-h" || command == "help") return Usage(stdout, 0);
+
+  if (command == "boot") return BootHook();
 
   RealSystem sys;
   // Options: the kernel command line's pmemreclaim options, each replaced

@@ -25,8 +25,17 @@ void KmodLog(void* /*data*/, int priority, const char* /*file*/, int /*line*/, c
 
 }  // namespace
 
+std::string ModuleDirectory(const std::string& release) {
+  const std::string own = std::string(kOwnModuleRoot) + "/" + release;
+  struct stat st;
+  if (stat((own + "/modules.dep").c_str(), &st) == 0) return own;
+  return "";  // libkmod's default, /lib/modules/$(uname -r)
+}
+
 RealSystem::RealSystem() {
-  kmod_ = kmod_new(nullptr, nullptr);  // /lib/modules/$(uname -r)
+  struct utsname u;
+  const std::string dir = uname(&u) == 0 ? ModuleDirectory(u.release) : "";
+  kmod_ = kmod_new(dir.empty() ? nullptr : dir.c_str(), nullptr);
   if (kmod_ != nullptr) kmod_set_log_fn(kmod_, KmodLog, nullptr);
 }
 

@@ -27,6 +27,15 @@ class SystemInterface {
   virtual unsigned long PageSize() = 0;
 };
 
+// An initramfs overlay (initrd/build.sh --overlay) carries its modules here,
+// under the kernel release, so that its modules.dep never replaces the one
+// of the initramfs it is concatenated with.
+constexpr char kOwnModuleRoot[] = "/usr/lib/pmemreclaim/modules";
+
+// The module directory to use: kOwnModuleRoot/RELEASE when it has a
+// modules.dep, else "" (libkmod's default, /lib/modules/RELEASE).
+std::string ModuleDirectory(const std::string& release);
+
 // The real thing: files, uname, libkmod.
 class RealSystem : public SystemInterface {
  public:
