@@ -33,6 +33,8 @@ std::string RunBounded(const std::function<int()>& work, unsigned timeout_second
   const pid_t pid = fork();
   if (pid < 0) return std::string("cannot start the worker: ") + strerror(errno) + "; nothing was changed";
   if (pid == 0) {
+    // A crash ends the worker, whatever handlers the parent had.
+    for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT}) signal(sig, SIG_DFL);
     int rc = 1;
     try {
       rc = work();

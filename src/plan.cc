@@ -52,6 +52,10 @@ RegionPlan PlanLegacyRegion(const RegionInfo& region, const Range& kept, u64 blo
     p.why = "the kept range ends at " + Hex(kept.end) + ", inside this region: its info block would land on kept data";
     return p;
   }
+  if (region.target_node < 0) {
+    p.why = "it has no NUMA node: kmem would reject its dax device";
+    return p;
+  }
   const Range planned = DevdaxData(r, p.dax_align);
   switch (region.state) {
     case RegionState::kOther:
@@ -124,6 +128,173 @@ Plan PlanLegacyImpl(const Machine& machine, u64 keep, bool advise) {
 }
 
 }  // namespace
+
+namespace {
+
+bool IsOurs(const NamespaceInfo& ns) {
+  return ns.alt_name == kKeepNamespaceName || ns.alt_name == kDaxNamespaceName;
+}
+
+RegionPlan PlanRamdaxRegion(const RegionInfo& region, const Range& kept, u64 block_size, u64 dax_align) {
+  RegionPlan p;
+  p.region = region;
+  p.action = RegionAction::kLeave;
+  const u64 a = std::max(dax_align, kSubsection);
+  p.dax_align = a;
+  const Range& mapping = region.range;
+  const Range carve{mapping.start, mapping.end + kLabelAreaSize};
+  const Range labels{mapping.end, carve.end};
+  const Range kept_here = kept.Intersect(carve);
+  if (kept.Overlaps(labels)) {
+    p.why = "the kept range reaches into the label area (the last 128 KiB of the carve); nothing written";
+    return p;
+  }
+  if (!IsAligned(mapping.start, a)) {
+    p.why = "the carve start " + Hex(mapping.start) + " is not aligned to the dax alignment " + HumanSize(a) +
+            "; no namespace is made there";
+    return p;
+  }
+  // The layout: [keep namespace][devdax namespace], both multiples of `a`.
+  const u64 usable = AlignDown(mapping.size(), a);
+  const u64 keep_size = kept_here.empty() ? 0 : AlignUp(kept_here.end - mapping.start, a);
+  if (keep_size > usable) {
+    p.why = "the kept range ends in the region's last " + HumanSize(mapping.size() - usable) +
+            ", which no namespace can cover";
+    return p;
+  }
+  const Range keep_ns = Range::FromSize(mapping.start, keep_size);
+  Range dax_ns{mapping.start + keep_size, mapping.start + usable};
+  Range data = DevdaxData(dax_ns, a);
+  Range online = AlignInward(data, block_size);
+  if (online.empty() || region.target_node < 0) {
+    dax_ns = data = online = Range{};
+  }
+
+  // What the label area holds already.
+  const NamespaceInfo* keep_found = nullptr;
+  const NamespaceInfo* dax_found = nullptr;
+  for (const NamespaceInfo& ns : region.namespaces) {
+    if (!IsOurs(ns)) {
+      p.why = "it holds namespace " + ns.devname + " (\"" + ns.alt_name + "\", " + Describe(ns.range) +
+              ") that pmemreclaim did not make; left as it is";
+      return p;
+    }
+    (ns.alt_name == kKeepNamespaceName ? keep_found : dax_found) = &ns;
+  }
+  const bool have_any = keep_found != nullptr || dax_found != nullptr;
+  if (have_any) {
+    const bool keep_matches = keep_ns.empty() ? keep_found == nullptr
+                                              : keep_found != nullptr && keep_found->range == keep_ns;
+    const bool dax_matches = dax_ns.empty() ? dax_found == nullptr
+                                            : dax_found != nullptr && dax_found->range == dax_ns;
+    if (!keep_matches || !dax_matches) {
+      p.why = "it holds pmemreclaim namespaces of another layout (was keep changed?); left as they are";
+      return p;
+    }
+    if (dax_found != nullptr && dax_found->devdax && dax_found->dax_data != data) {
+      p.why = "its devdax data " + Describe(dax_found->dax_data) + " is not where pmemreclaim puts it";
+      return p;
+    }
+  }
+  p.keep_namespace = keep_ns;
+  p.dax_namespace = dax_ns;
+  p.data = data;
+  p.online = online;
+  p.init_labels = !region.labels_valid;
+  if (dax_ns.empty()) {
+    if (keep_ns.empty()) {
+      p.why = region.target_node < 0 ? "it has no NUMA node: kmem would reject its dax device"
+                                     : "too small: after the info block and alignment to " +
+                                           HumanSize(block_size) + " memory blocks nothing is left to online";
+      p.keep_namespace = p.dax_namespace = Range{};
+      p.init_labels = false;
+      return p;
+    }
+    p.action = RegionAction::kKeep;
+    p.why = have_any ? "kept namespace from an earlier boot" : "kept range as its own namespace";
+    return p;
+  }
+  p.action = have_any && dax_found != nullptr && dax_found->devdax ? RegionAction::kReuseDevdax
+                                                                   : RegionAction::kCreateDevdax;
+  return p;
+}
+
+Plan PlanRamdaxImpl(const Machine& machine, u64 keep, bool advise) {
+  Plan plan;
+  plan.strategy = Strategy::kRamdax;
+  plan.block_size = machine.block_size;
+  std::vector<RegionInfo> regions = machine.regions;
+  std::sort(regions.begin(), regions.end(),
+            [](const RegionInfo& a, const RegionInfo& b) { return a.range.start < b.range.start; });
+  if (regions.empty()) return plan;
+  const u64 first = regions.front().range.start;
+  const Range kept{first, keep > ~u64{0} - first ? ~u64{0} : first + keep};
+  const u64 align = std::max(machine.dax_align, kSubsection);
+  for (const RegionInfo& r : regions) {
+    // Each ramdax carve has its own label area: every region is its own carve.
+    CarvePlan c;
+    c.range = Range{r.range.start, r.range.end + kLabelAreaSize};
+    c.kept = kept.Intersect(c.range);
+    c.regions.push_back(PlanRamdaxRegion(r, kept, machine.block_size, machine.dax_align));
+    c.onlined = c.regions.back().online.size();
+    c.lost = c.range.size() - c.kept.size() - c.onlined;
+    if (advise && c.lost > align + kLabelAreaSize) {
+      std::vector<Range> advice =
+          AdviseRamdaxCarve(c.range, c.kept.size(), machine.block_size, machine.dax_align, machine.ram);
+      if (!advice.empty() && RamdaxLoss(advice.front(), c.kept.size(), machine.block_size, machine.dax_align) < c.lost) {
+        c.advice = std::move(advice);
+      }
+    }
+    plan.carves.push_back(std::move(c));
+  }
+  return plan;
+}
+
+}  // namespace
+
+Plan PlanRamdax(const Machine& machine, u64 keep) { return PlanRamdaxImpl(machine, keep, /*advise=*/true); }
+
+u64 RamdaxLoss(const Range& carve, u64 keep, u64 block_size, u64 align) {
+  Machine m;
+  m.block_size = block_size;
+  m.dax_align = align;
+  if (carve.size() <= kLabelAreaSize) return carve.size();
+  RegionInfo r;
+  r.name = "region0";
+  r.range = Range{carve.start, carve.end - kLabelAreaSize};
+  r.labelled = true;
+  m.regions.push_back(r);
+  return PlanRamdaxImpl(m, keep, /*advise=*/false).carves.at(0).lost;
+}
+
+std::vector<Range> AdviseRamdaxCarve(const Range& carve, u64 keep, u64 block_size, u64 align,
+                                     const std::vector<Range>& available) {
+  const u64 a = std::max(align, kSubsection);
+  if (carve.empty() || !IsPowerOfTwo(block_size) || block_size < a || keep >= carve.size()) return {};
+  std::vector<Range> room = available;
+  room.push_back(carve);
+  room = Merge(room);
+  const u64 keep_size = keep == 0 ? 0 : AlignUp(keep, a);
+  const u64 lead = keep_size + a;  // carve start to the first block boundary
+  // As many blocks as the old carve had room for; the label area may then
+  // reach past the old end where the RAM map allows.
+  const u64 want = (carve.size() - std::min(carve.size(), lead)) / block_size;
+  // The carve start is `lead` below a block boundary: the one at or below
+  // the old start + lead (the carve moves down a little), else the next.
+  std::vector<u64> starts;
+  const u64 boundary = AlignDown(carve.start + lead, block_size);
+  if (boundary >= lead) starts.push_back(boundary - lead);
+  starts.push_back(AlignUp(carve.start + lead, block_size) - lead);
+  for (u64 m = std::max<u64>(want, 1); m >= 1; --m) {
+    for (u64 s : starts) {
+      const u64 size = lead + m * block_size + kLabelAreaSize;
+      if (s > ~u64{0} - size) continue;
+      const Range c = Range::FromSize(s, size);
+      if (Covered(c, room)) return {c};
+    }
+  }
+  return {};
+}
 
 std::vector<Range> AdviseLegacyCarve(const Range& carve, u64 keep, u64 block_size, u64 align,
                                      const std::vector<Range>& available) {

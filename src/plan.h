@@ -31,12 +31,32 @@ enum class RegionState {
   kOther,   // btt, fsdax pfn, or something unknown
 };
 
+// The label area ramdax keeps at the end of each carve.
+constexpr u64 kLabelAreaSize = 128 * kKiB;
+// Names (labels) that mark the namespaces pmemreclaim makes with ramdax.
+constexpr char kKeepNamespaceName[] = "pmemreclaim-keep";
+constexpr char kDaxNamespaceName[] = "pmemreclaim-dax";
+
+// A labelled namespace (ramdax).
+struct NamespaceInfo {
+  std::string devname;   // "namespace0.0"
+  std::string alt_name;  // the label's name
+  Range range;
+  bool devdax = false;   // claimed by an enabled device-dax
+  Range dax_data;
+};
+
 struct RegionInfo {
   std::string name;  // "region0"
-  Range range;
+  Range range;       // the region (for ramdax: the carve less its label area)
   RegionState state = RegionState::kRaw;
   Range dax_data;    // kDevdax: the dax device's range
   u64 dax_align = 0;  // kDevdax: its alignment
+  int target_node = 0;  // NUMA node kmem would use; < 0: none
+  // ramdax only:
+  bool labelled = false;      // a region of ramdax (label area at the end)
+  bool labels_valid = false;  // the label area holds a valid index
+  std::vector<NamespaceInfo> namespaces;  // with a non-zero size
 };
 
 struct Machine {
@@ -62,6 +82,10 @@ struct RegionPlan {
   Range data;         // devdax data range
   Range online;       // block-aligned range kmem will add (may be empty)
   std::string why;
+  // ramdax only: labels to initialise, and the namespaces to make or reuse.
+  bool init_labels = false;
+  Range keep_namespace;  // raw, exactly over the kept bytes (rounded up to the dax alignment)
+  Range dax_namespace;   // devdax
 };
 
 // A carve: one maximal run of adjacent pmem regions (adjacent memmap=
@@ -100,6 +124,19 @@ Plan PlanLegacy(const Machine& machine, u64 keep);
 // carve); empty means "only inside the old carve".
 std::vector<Range> AdviseLegacyCarve(const Range& carve, u64 keep, u64 block_size, u64 align,
                                      const std::vector<Range>& available);
+
+// The end-labeled strategy (ramdax, Linux >= 6.19): per carve, a raw
+// namespace over the kept bytes, then a devdax namespace whose data starts
+// on the first block boundary after it.  Regions must be `labelled`.
+Plan PlanRamdax(const Machine& machine, u64 keep);
+
+// The ramdax carve for the next boot that keeps `keep` bytes at its start
+// and loses only the info block and the label area.
+std::vector<Range> AdviseRamdaxCarve(const Range& carve, u64 keep, u64 block_size, u64 align,
+                                     const std::vector<Range>& available);
+
+// Bytes a single ramdax carve would lose (fresh labels).
+u64 RamdaxLoss(const Range& carve, u64 keep, u64 block_size, u64 align);
 
 // Bytes the given carves would lose under the legacy strategy.
 u64 LegacyLoss(const std::vector<Range>& carves, u64 keep, u64 block_size, u64 align);

@@ -1,0 +1,187 @@
+#include <catch2/catch.hpp>
+#include <random>
+
+#include "plan.h"
+
+using namespace pmemreclaim;
+
+namespace {
+
+constexpr u64 k4G = 4 * kGiB;
+
+// One ramdax carve per range: the region is the carve less its label area.
+Machine Ramdax(std::vector<Range> carves, u64 block = 128 * kMiB, u64 align = 2 * kMiB) {
+  Machine m;
+  m.block_size = block;
+  m.dax_align = align;
+  for (size_t i = 0; i < carves.size(); ++i) {
+    RegionInfo r;
+    r.name = "region" + std::to_string(i);
+    r.range = Range{carves[i].start, carves[i].end - kLabelAreaSize};
+    r.labelled = true;
+    m.regions.push_back(r);
+  }
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("ramdax: 2 GiB + 2 MiB + 128 KiB, 2 MiB below a block boundary: 2 GiB onlined") {
+  const Range carve = Range::FromSize(k4G + 126 * kMiB, 2 * kGiB + 2 * kMiB + kLabelAreaSize);
+  const Plan p = PlanRamdax(Ramdax({carve}), 0);
+  const CarvePlan& c = p.carves.at(0);
+  CHECK(c.onlined == 2 * kGiB);
+  CHECK(c.lost == 2 * kMiB + kLabelAreaSize);
+  CHECK(c.advice.empty());
+  const RegionPlan& r = c.regions.at(0);
+  CHECK(r.action == RegionAction::kCreateDevdax);
+  CHECK(r.init_labels);
+  CHECK(r.keep_namespace.empty());
+  CHECK(r.dax_namespace == Range::FromSize(carve.start, 2 * kGiB + 2 * kMiB));
+  CHECK(r.online == Range::FromSize(k4G + 128 * kMiB, 2 * kGiB));
+}
+
+TEST_CASE("ramdax: 2G!4G keep=126M: 14 blocks, 130 MiB lost, advice 2 GiB + 128 KiB") {
+  Machine m = Ramdax({Range::FromSize(k4G, 2 * kGiB)});
+  m.ram = {Range{0, 3 * kGiB}, Range{k4G, 9 * kGiB}};
+  const Plan p = PlanRamdax(m, 126 * kMiB);
+  const CarvePlan& c = p.carves.at(0);
+  const RegionPlan& r = c.regions.at(0);
+  CHECK(r.keep_namespace == Range::FromSize(k4G, 126 * kMiB));
+  CHECK(r.dax_namespace == Range::FromSize(k4G + 126 * kMiB, 1920 * kMiB));
+  CHECK(r.data.start == k4G + 128 * kMiB);
+  CHECK(c.onlined == 1879048192);  // KERNEL-FACTS: 14 blocks
+  CHECK(c.lost == 130 * kMiB);
+  CHECK(FormatCarves(Arch::kX86_64, c.advice) == "memmap=" + KernelSize(2 * kGiB + 128 * kKiB) + "!4G");
+  CHECK(RamdaxLoss(c.advice.at(0), 126 * kMiB, 128 * kMiB, 2 * kMiB) == 2 * kMiB + kLabelAreaSize);
+}
+
+TEST_CASE("ramdax: 2G!4G, nothing kept, loses more than legacy") {
+  const Plan p = PlanRamdax(Ramdax({Range::FromSize(k4G, 2 * kGiB)}), 0);
+  CHECK(p.carves.at(0).onlined == 1792 * kMiB);
+  Machine legacy;
+  legacy.regions.push_back(RegionInfo{"region0", Range::FromSize(k4G, 2 * kGiB), RegionState::kRaw, {}, 0});
+  CHECK(PlanLegacy(legacy, 0).carves.at(0).onlined == 1920 * kMiB);
+}
+
+TEST_CASE("ramdax: keep reaching into the label area is refused") {
+  const Plan p = PlanRamdax(Ramdax({Range::FromSize(k4G, 2 * kGiB)}), 2 * kGiB - 64 * kKiB);
+  const RegionPlan& r = p.carves.at(0).regions.at(0);
+  CHECK(r.action == RegionAction::kLeave);
+  CHECK_FALSE(r.init_labels);
+  CHECK(r.keep_namespace.empty());
+  CHECK(r.why.find("label area") != std::string::npos);
+}
+
+TEST_CASE("ramdax: a foreign namespace leaves the carve alone") {
+  Machine m = Ramdax({Range::FromSize(k4G, 2 * kGiB)});
+  m.regions[0].labels_valid = true;
+  m.regions[0].namespaces.push_back(NamespaceInfo{"namespace0.0", "database", Range::FromSize(k4G, kGiB), false, {}});
+  const RegionPlan& r = PlanRamdax(m, 0).carves.at(0).regions.at(0);
+  CHECK(r.action == RegionAction::kLeave);
+  CHECK(r.why.find("did not make") != std::string::npos);
+  CHECK(PlanRamdax(m, 0).carves.at(0).onlined == 0);
+}
+
+TEST_CASE("ramdax: our namespaces from the last boot are reused; another layout is left") {
+  Machine m = Ramdax({Range::FromSize(k4G, 2 * kGiB)});
+  m.regions[0].labels_valid = true;
+  m.regions[0].namespaces = {
+      NamespaceInfo{"namespace0.0", kKeepNamespaceName, Range::FromSize(k4G, 126 * kMiB), false, {}},
+      NamespaceInfo{"namespace0.1", kDaxNamespaceName, Range::FromSize(k4G + 126 * kMiB, 1920 * kMiB), true,
+                    Range{k4G + 128 * kMiB, k4G + 2046 * kMiB}}};
+  const RegionPlan& r = PlanRamdax(m, 126 * kMiB).carves.at(0).regions.at(0);
+  CHECK(r.action == RegionAction::kReuseDevdax);
+  CHECK_FALSE(r.init_labels);
+  CHECK(r.online.size() == 1879048192);
+  // The same namespaces with another keep: not ours to resize.
+  CHECK(PlanRamdax(m, 62 * kMiB).carves.at(0).regions.at(0).action == RegionAction::kLeave);
+}
+
+TEST_CASE("ramdax: arm64 16K pages keep devdax namespaces 32 MiB aligned") {
+  // 96 MiB kept, then devdax: starts 32 MiB below the 128 MiB boundary.
+  const Range carve = Range::FromSize(0x1c0000000, 2 * kGiB + 32 * kMiB + kLabelAreaSize);
+  Machine m = Ramdax({carve}, 128 * kMiB, 32 * kMiB);
+  const RegionPlan& r = PlanRamdax(m, 96 * kMiB).carves.at(0).regions.at(0);
+  CHECK(r.dax_namespace.start % (32 * kMiB) == 0);
+  CHECK(r.data.start == 0x1c0000000 + 128 * kMiB);
+  CHECK(r.online.size() == 2 * kGiB - 128 * kMiB + 32 * kMiB - 32 * kMiB);
+  // A keep that is not a multiple of 32 MiB is rounded up, never cut.
+  const RegionPlan& odd = PlanRamdax(m, 100 * kMiB).carves.at(0).regions.at(0);
+  CHECK(odd.keep_namespace.size() == 128 * kMiB);
+  CHECK(odd.dax_namespace.start % (32 * kMiB) == 0);
+  // A carve whose start is not 32 MiB aligned gets no namespace at all.
+  const Plan bad = PlanRamdax(Ramdax({Range::FromSize(0x1c0000000 + 2 * kMiB, kGiB)}, 128 * kMiB, 32 * kMiB), 0);
+  CHECK(bad.carves.at(0).regions.at(0).action == RegionAction::kLeave);
+  CHECK_FALSE(bad.carves.at(0).regions.at(0).init_labels);
+}
+
+TEST_CASE("ramdax and legacy: a region with no NUMA node is left") {
+  Machine m = Ramdax({Range::FromSize(k4G, 2 * kGiB)});
+  m.regions[0].target_node = -1;
+  CHECK(PlanRamdax(m, 0).carves.at(0).onlined == 0);
+  CHECK(PlanRamdax(m, 0).carves.at(0).regions.at(0).why.find("NUMA") != std::string::npos);
+  Machine l;
+  l.regions.push_back(RegionInfo{"region0", Range::FromSize(k4G, 2 * kGiB), RegionState::kRaw, {}, 0, -1});
+  CHECK(PlanLegacy(l, 0).carves.at(0).regions.at(0).why.find("NUMA") != std::string::npos);
+}
+
+TEST_CASE("property: ramdax plans are safe, consistent and minimal") {
+  std::mt19937_64 rng(6192025);
+  const u64 blocks[] = {128 * kMiB, 512 * kMiB, kGiB, 2 * kGiB};
+  const u64 aligns[] = {2 * kMiB, 32 * kMiB};
+  auto pick = [&](u64 lo, u64 hi) { return std::uniform_int_distribution<u64>(lo, hi)(rng); };
+  for (int iter = 0; iter < 20000; ++iter) {
+    const u64 block = blocks[iter % 4];
+    const u64 align = aligns[(iter / 4) % 2];
+    const u64 start = AlignDown(pick(4 * kGiB, 256 * kGiB), iter % 7 == 0 ? 4 * kKiB : 2 * kMiB);
+    const u64 size = AlignDown(pick(kMiB, 12 * kGiB), 4 * kKiB) + kLabelAreaSize;
+    const u64 keep = iter % 5 == 0 ? 0 : pick(0, size + size / 8);
+    const Range carve = Range::FromSize(start, size);
+    const Plan p = PlanRamdax(Ramdax({carve}, block, align), keep);
+    INFO("iter " << iter << " carve " << Describe(carve) << " keep " << Hex(keep) << " block " << Hex(block)
+                 << " align " << Hex(align));
+    const CarvePlan& c = p.carves.at(0);
+    const RegionPlan& r = c.regions.at(0);
+    const Range labels{carve.end - kLabelAreaSize, carve.end};
+    CHECK(c.kept.size() + c.onlined + c.lost == size);
+    CHECK(c.onlined == r.online.size());
+    if (!r.dax_namespace.empty()) {
+      // Never a devdax namespace that is not aligned to the dax alignment.
+      CHECK(r.dax_namespace.start % align == 0);
+      CHECK(r.dax_namespace.size() % align == 0);
+      CHECK_FALSE(r.dax_namespace.Overlaps(labels));
+      CHECK_FALSE(r.dax_namespace.Overlaps(c.kept));
+      CHECK(r.online.start % block == 0);
+      CHECK(r.online.end % block == 0);
+      CHECK(r.online.start >= r.dax_namespace.start + kInfoBlockReserve);
+      CHECK(r.dax_namespace.Contains(r.online));
+      // Minimal for this layout: every whole block after the info block fits.
+      u64 oracle = 0;
+      for (u64 b = AlignUp(r.dax_namespace.start + kInfoBlockReserve, block); b + block <= r.dax_namespace.end;
+           b += block)
+        oracle += block;
+      CHECK(r.online.size() == oracle);
+    }
+    if (!r.keep_namespace.empty()) {
+      CHECK(r.keep_namespace.Contains(c.kept));
+      CHECK(r.keep_namespace.start == start);
+      CHECK_FALSE(r.keep_namespace.Overlaps(labels));
+      CHECK(r.keep_namespace.size() - c.kept.size() < align);
+      if (!r.dax_namespace.empty()) CHECK(r.keep_namespace.end == r.dax_namespace.start);
+    }
+    if (keep > 0 && c.kept.Overlaps(labels)) CHECK(r.action == RegionAction::kLeave);
+    if (!c.kept.empty() && r.action != RegionAction::kLeave) CHECK(r.keep_namespace.Contains(c.kept));
+    if (r.action == RegionAction::kLeave) {
+      CHECK(r.keep_namespace.empty());
+      CHECK(r.dax_namespace.empty());
+      CHECK_FALSE(r.init_labels);
+    }
+    if (!c.advice.empty()) {
+      const u64 keep_size = c.kept.empty() ? 0 : AlignUp(c.kept.size(), align);
+      CHECK(RamdaxLoss(c.advice.at(0), c.kept.size(), block, align) <=
+            align + kLabelAreaSize + (keep_size - c.kept.size()));
+      CHECK(carve.Contains(c.advice.at(0)));  // no RAM map: inside the old carve
+    }
+  }
+}
