@@ -4,6 +4,7 @@
 #ifndef PMEMRECLAIM_FAKES_TEST_H_
 #define PMEMRECLAIM_FAKES_TEST_H_
 
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -31,6 +32,8 @@ class FakeSystem : public SystemInterface {
     }
     return it->second;
   }
+  // Called after every successful write, to play the kernel's part.
+  std::function<void(const std::string&, const std::string&)> on_write;
   bool WriteFile(const std::string& path, const std::string& value, std::string* err) override {
     writes.emplace_back(path, value);
     if (!files.count(path)) {
@@ -38,9 +41,26 @@ class FakeSystem : public SystemInterface {
       return false;
     }
     files[path] = value + "\n";
+    if (on_write) on_write(path, value);
     return true;
   }
-  bool Exists(const std::string& path) override { return files.count(path) != 0; }
+  std::map<std::string, std::string> links;
+  bool Exists(const std::string& path) override { return files.count(path) != 0 || links.count(path) != 0; }
+  std::vector<std::string> ListDir(const std::string& path) override {
+    std::set<std::string> names;
+    const std::string prefix = path + "/";
+    for (const auto* m : {&files, &links}) {
+      for (const auto& [p, v] : *m) {
+        if (p.compare(0, prefix.size(), prefix) != 0) continue;
+        names.insert(p.substr(prefix.size(), p.find('/', prefix.size()) - prefix.size()));
+      }
+    }
+    return {names.begin(), names.end()};
+  }
+  std::string ReadLink(const std::string& path) override {
+    auto it = links.find(path);
+    return it == links.end() ? "" : it->second;
+  }
   bool LoadModule(const std::string& name, std::string* err) override {
     if (!available_modules.count(name)) {
       *err = "module " + name + " not found in /lib/modules";
@@ -65,28 +85,70 @@ class FakeNvdimm : public NvdimmInterface {
 
   std::vector<RegionInfo> LegacyRegions() override { return regions; }
   u64 DefaultDaxAlign() override { return default_align; }
-  bool CreateDevdax(const std::string& region, u64 align, Range* data, std::string* err) override {
-    calls.push_back("create " + region + " " + HumanSize(align));
+  std::vector<RegionInfo> ramdax_regions;
+  std::vector<RegionInfo> RamdaxRegions() override { return ramdax_regions; }
+  bool InitLabels(const std::string& region, std::string*) override {
+    calls.push_back("init-labels " + region);
+    return true;
+  }
+  // Where the next namespace goes, per region (first fit from the start).
+  std::map<std::string, u64> next_dpa;
+  bool CreateNamespace(const std::string& region, const std::string& name, u64 size, u64 align, bool enable,
+                       std::string* devname, Range* range, std::string*) override {
+    calls.push_back("namespace " + region + " " + name + " " + HumanSize(size) + " align " + HumanSize(align) +
+                    (enable ? " enabled" : ""));
+    RegionInfo& r = FindRamdax(region);
+    u64& at = next_dpa.emplace(region, r.range.start).first->second;
+    *range = Range::FromSize(at, size);
+    at += size;
+    *devname = "namespace" + region.substr(6) + "." + std::to_string(r.namespaces.size());
+    r.namespaces.push_back(NamespaceInfo{*devname, name, *range, false, {}});
+    return true;
+  }
+  bool DeleteNamespace(const std::string& region, const std::string& ns, std::string*) override {
+    calls.push_back("delete " + region + " " + ns);
+    return true;
+  }
+  bool CreateDevdax(const std::string& region, const std::string& ns, u64 align, Range* data,
+                    std::string* err) override {
+    calls.push_back("create " + region + (ns.empty() ? "" : " " + ns) + " " + HumanSize(align));
     if (fail_create.count(region)) {
       *err = "Invalid argument";
       return false;
+    }
+    if (!ns.empty()) {
+      for (NamespaceInfo& n : FindRamdax(region).namespaces) {
+        if (n.devname != ns) continue;
+        n.devdax = true;
+        n.dax_data = DevdaxData(n.range, align);
+        *data = n.dax_data;
+        dax_data[region] = n.dax_data;
+      }
+      return true;
     }
     RegionInfo& r = Find(region);
     r.state = RegionState::kDevdax;
     r.dax_data = DevdaxData(r.range, align);
     r.dax_align = align;
     *data = r.dax_data;
+    dax_data[region] = r.dax_data;
     return true;
   }
-  bool OnlineDevdax(const std::string& region, Zone zone, int* onlined, std::string* err) override {
-    calls.push_back("online " + region + " " + ZoneName(zone));
+  std::map<std::string, Range> dax_data;
+  bool OnlineDevdax(const std::string& region, const std::string& ns, Zone zone, int* onlined,
+                    std::string* err) override {
+    calls.push_back("online " + region + (ns.empty() ? "" : " " + ns) + " " + ZoneName(zone));
     auto policy = sys_->ReadFile("/sys/devices/system/memory/auto_online_blocks");
     policy_at_online.emplace_back(region, policy ? *policy : "");
     if (fail_online.count(region)) {
       *err = "Device or resource busy";
       return false;
     }
-    const Range online = AlignInward(Find(region).dax_data, block_size);
+    Range dax = dax_data.count(region) ? dax_data[region] : Find(region).dax_data;
+    for (const NamespaceInfo& n : FindRamdax(region).namespaces) {
+      if (n.devname == ns && n.devdax) dax = n.dax_data;
+    }
+    const Range online = AlignInward(dax, block_size);
     *onlined = static_cast<int>(online.size() / block_size);
     if (!online.empty()) {
       sys_->files["/proc/iomem"] += Hex(online.start).substr(2) + "-" + Hex(online.end - 1).substr(2) +
@@ -96,6 +158,13 @@ class FakeNvdimm : public NvdimmInterface {
   }
 
  private:
+  RegionInfo& FindRamdax(const std::string& name) {
+    for (RegionInfo& r : ramdax_regions) {
+      if (r.name == name) return r;
+    }
+    static RegionInfo none;
+    return none;
+  }
   RegionInfo& Find(const std::string& name) {
     for (RegionInfo& r : regions) {
       if (r.name == name) return r;
@@ -112,11 +181,20 @@ class NvdimmRef : public NvdimmInterface {
   explicit NvdimmRef(NvdimmInterface* target) : t_(target) {}
   std::vector<RegionInfo> LegacyRegions() override { return t_->LegacyRegions(); }
   u64 DefaultDaxAlign() override { return t_->DefaultDaxAlign(); }
-  bool CreateDevdax(const std::string& r, u64 a, Range* d, std::string* e) override {
-    return t_->CreateDevdax(r, a, d, e);
+  std::vector<RegionInfo> RamdaxRegions() override { return t_->RamdaxRegions(); }
+  bool InitLabels(const std::string& r, std::string* e) override { return t_->InitLabels(r, e); }
+  bool CreateNamespace(const std::string& r, const std::string& name, u64 size, u64 align, bool enable,
+                       std::string* dev, Range* range, std::string* e) override {
+    return t_->CreateNamespace(r, name, size, align, enable, dev, range, e);
   }
-  bool OnlineDevdax(const std::string& r, Zone z, int* n, std::string* e) override {
-    return t_->OnlineDevdax(r, z, n, e);
+  bool DeleteNamespace(const std::string& r, const std::string& ns, std::string* e) override {
+    return t_->DeleteNamespace(r, ns, e);
+  }
+  bool CreateDevdax(const std::string& r, const std::string& ns, u64 a, Range* d, std::string* e) override {
+    return t_->CreateDevdax(r, ns, a, d, e);
+  }
+  bool OnlineDevdax(const std::string& r, const std::string& ns, Zone z, int* n, std::string* e) override {
+    return t_->OnlineDevdax(r, ns, z, n, e);
   }
 
  private:

@@ -133,12 +133,13 @@ int Main(int argc, char** argv) {
       std::fprintf(stderr, "pmemreclaim: %s\n", err.c_str());
       return 1;
     }
-    auto machine = ProbeMachine(sys, *nvdimm, &err);
+    const Strategy strategy = opts.strategy == Strategy::kRamdax ? Strategy::kRamdax : Strategy::kLegacy;
+    auto machine = ProbeMachine(sys, *nvdimm, strategy, &err);
     if (!machine) {
       std::fprintf(stderr, "pmemreclaim: %s\n", err.c_str());
       return 1;
     }
-    const Plan plan = PlanLegacy(*machine, opts.keep);
+    const Plan plan = strategy == Strategy::kRamdax ? PlanRamdax(*machine, opts.keep) : PlanLegacy(*machine, opts.keep);
     if (command == "status") {
       const auto policy = sys.ReadFile(kAutoOnlinePath);
       std::printf("arch %s, memory block %s, auto_online_blocks %s", ArchName(machine->arch),

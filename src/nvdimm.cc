@@ -7,6 +7,8 @@
 #include <string.h>
 #include <uuid/uuid.h>
 
+#include <errno.h>
+
 #include <cstdarg>
 
 #include "log.h"
@@ -55,7 +57,8 @@ class LibNvdimm : public NvdimmInterface {
         RegionInfo info;
         info.name = ndctl_region_get_devname(region);
         info.range = Range::FromSize(ndctl_region_get_resource(region), ndctl_region_get_size(region));
-        struct ndctl_namespace* ns = Namespace(region);
+        info.target_node = ndctl_region_get_target_node(region);
+        struct ndctl_namespace* ns = Namespace(region, "");
         if (ns != nullptr) {
           if (struct ndctl_dax* dax = ndctl_namespace_get_dax(ns); dax != nullptr && ndctl_dax_is_enabled(dax)) {
             info.state = RegionState::kDevdax;
@@ -84,11 +87,131 @@ class LibNvdimm : public NvdimmInterface {
     return 0;
   }
 
-  bool CreateDevdax(const std::string& name, u64 align, Range* data, std::string* err) override {
+  std::vector<RegionInfo> RamdaxRegions() override {
+    std::vector<RegionInfo> out;
+    struct ndctl_bus* bus;
+    ndctl_bus_foreach(ctx_, bus) {
+      if (std::string(ndctl_bus_get_provider(bus)) != "ramdax") continue;
+      ndctl_bus_wait_probe(bus);
+      struct ndctl_region* region;
+      ndctl_region_foreach(bus, region) {
+        RegionInfo info;
+        info.name = ndctl_region_get_devname(region);
+        info.range = Range::FromSize(ndctl_region_get_resource(region), ndctl_region_get_size(region));
+        info.target_node = ndctl_region_get_target_node(region);
+        info.labelled = true;
+        struct ndctl_dimm* dimm = ndctl_region_get_first_dimm(region);
+        info.labels_valid = dimm != nullptr && LabelsValid(dimm);
+        struct ndctl_namespace* ns;
+        ndctl_namespace_foreach(region, ns) {
+          if (ndctl_namespace_get_size(ns) == 0) continue;
+          NamespaceInfo n;
+          n.devname = ndctl_namespace_get_devname(ns);
+          const char* alt = ndctl_namespace_get_alt_name(ns);
+          n.alt_name = alt != nullptr ? alt : "";
+          n.range = Range::FromSize(ndctl_namespace_get_resource(ns), ndctl_namespace_get_size(ns));
+          if (struct ndctl_dax* dax = ndctl_namespace_get_dax(ns); dax != nullptr && ndctl_dax_is_enabled(dax)) {
+            n.devdax = true;
+            n.dax_data = Range::FromSize(ndctl_dax_get_resource(dax), ndctl_dax_get_size(dax));
+          }
+          info.namespaces.push_back(n);
+        }
+        out.push_back(std::move(info));
+      }
+    }
+    return out;
+  }
+
+  bool InitLabels(const std::string& name, std::string* err) override {
     struct ndctl_region* region = Region(name);
-    struct ndctl_namespace* ns = region != nullptr ? Namespace(region) : nullptr;
+    struct ndctl_dimm* dimm = region != nullptr ? ndctl_region_get_first_dimm(region) : nullptr;
+    if (dimm == nullptr) {
+      *err = name + ": no DIMM";
+      return false;
+    }
+    int rc = ndctl_region_disable_invalidate(region);
+    if (rc < 0) {
+      *err = name + ": disable: " + Errno(rc);
+      return false;
+    }
+    struct ndctl_cmd* read = ndctl_dimm_read_label_index(dimm);
+    rc = read == nullptr ? -ENXIO : ndctl_dimm_init_labels(dimm, NDCTL_NS_VERSION_1_2);
+    if (read != nullptr) ndctl_cmd_unref(read);
+    if (rc >= 0 && ndctl_dimm_is_enabled(dimm)) {
+      // The kernel caches the label area: reload it.
+      rc = ndctl_dimm_disable(dimm);
+      if (rc >= 0) rc = ndctl_dimm_enable(dimm);
+    }
+    const int enable_rc = ndctl_region_enable(region);
+    if (rc < 0) {
+      *err = std::string(ndctl_dimm_get_devname(dimm)) + ": init labels: " + Errno(rc);
+      return false;
+    }
+    if (enable_rc < 0) {
+      *err = name + ": enable after init labels: " + Errno(enable_rc);
+      return false;
+    }
+    return true;
+  }
+
+  bool CreateNamespace(const std::string& name, const std::string& label, u64 size, u64 align, bool enable,
+                       std::string* devname, Range* range, std::string* err) override {
+    struct ndctl_region* region = Region(name);
+    if (region == nullptr) {
+      *err = name + ": no such region";
+      return false;
+    }
+    if (ndctl_region_get_align(region) != align) {
+      const int rc = ndctl_region_set_align(region, align);
+      if (rc < 0) {
+        *err = name + ": align " + HumanSize(align) + ": " + Errno(rc);
+        return false;
+      }
+    }
+    struct ndctl_namespace* ns = ndctl_region_get_namespace_seed(region);
     if (ns == nullptr) {
-      *err = name + ": no namespace";
+      *err = name + ": no namespace seed";
+      return false;
+    }
+    uuid_t uuid;
+    uuid_generate(uuid);
+    const char* step = "uuid";
+    int rc = ndctl_namespace_set_uuid(ns, uuid);
+    if (rc >= 0) step = "name", rc = ndctl_namespace_set_alt_name(ns, label.c_str());
+    if (rc >= 0) step = "size", rc = ndctl_namespace_set_size(ns, size);
+    if (rc >= 0 && enable) step = "enable", rc = ndctl_namespace_enable(ns);
+    *devname = ndctl_namespace_get_devname(ns);
+    if (rc < 0) {
+      *err = *devname + ": " + step + ": " + Errno(rc);
+      ndctl_namespace_delete(ns);
+      return false;
+    }
+    *range = Range::FromSize(ndctl_namespace_get_resource(ns), ndctl_namespace_get_size(ns));
+    return true;
+  }
+
+  bool DeleteNamespace(const std::string& name, const std::string& nsname, std::string* err) override {
+    struct ndctl_region* region = Region(name);
+    struct ndctl_namespace* ns = region != nullptr ? Namespace(region, nsname) : nullptr;
+    if (ns == nullptr) {
+      *err = name + ": no namespace " + nsname;
+      return false;
+    }
+    ndctl_namespace_disable_invalidate(ns);
+    const int rc = ndctl_namespace_delete(ns);
+    if (rc < 0) {
+      *err = nsname + ": delete: " + Errno(rc);
+      return false;
+    }
+    return true;
+  }
+
+  bool CreateDevdax(const std::string& name, const std::string& nsname, u64 align, Range* data,
+                    std::string* err) override {
+    struct ndctl_region* region = Region(name);
+    struct ndctl_namespace* ns = region != nullptr ? Namespace(region, nsname) : nullptr;
+    if (ns == nullptr) {
+      *err = name + ": no namespace " + nsname;
       return false;
     }
     struct ndctl_dax* dax = ndctl_region_get_dax_seed(region);
@@ -120,10 +243,11 @@ class LibNvdimm : public NvdimmInterface {
     return true;
   }
 
-  bool OnlineDevdax(const std::string& name, Zone zone, int* onlined, std::string* err) override {
+  bool OnlineDevdax(const std::string& name, const std::string& nsname, Zone zone, int* onlined,
+                    std::string* err) override {
     *onlined = 0;
     struct ndctl_region* region = Region(name);
-    struct ndctl_namespace* ns = region != nullptr ? Namespace(region) : nullptr;
+    struct ndctl_namespace* ns = region != nullptr ? Namespace(region, nsname) : nullptr;
     struct ndctl_dax* dax = ns != nullptr ? ndctl_namespace_get_dax(ns) : nullptr;
     struct daxctl_region* dregion = dax != nullptr ? ndctl_dax_get_daxctl_region(dax) : nullptr;
     struct daxctl_dev* dev = dregion != nullptr ? daxctl_dev_get_first(dregion) : nullptr;
@@ -175,13 +299,22 @@ class LibNvdimm : public NvdimmInterface {
     return nullptr;
   }
 
-  // The io namespace of a label-less region (there is exactly one).
-  static struct ndctl_namespace* Namespace(struct ndctl_region* region) {
+  // The namespace called `devname`, or with "" the first with a size (a
+  // label-less region has exactly one).
+  static struct ndctl_namespace* Namespace(struct ndctl_region* region, const std::string& devname) {
     struct ndctl_namespace* ns;
     ndctl_namespace_foreach(region, ns) {
-      if (ndctl_namespace_get_size(ns) != 0) return ns;
+      if (devname.empty() ? ndctl_namespace_get_size(ns) != 0 : devname == ndctl_namespace_get_devname(ns)) return ns;
     }
     return nullptr;
+  }
+
+  static bool LabelsValid(struct ndctl_dimm* dimm) {
+    struct ndctl_cmd* read = ndctl_dimm_read_label_index(dimm);
+    if (read == nullptr) return false;
+    const bool valid = ndctl_dimm_validate_labels(dimm) >= 0;
+    ndctl_cmd_unref(read);
+    return valid;
   }
 
   struct ndctl_ctx* ctx_;

@@ -21,13 +21,29 @@ class NvdimmInterface {
   // The devdax alignment the kernel proposes for a new dax device (its
   // PMD size: 2 MiB on x86, 32 MiB on arm64 with 16K pages); 0 if unknown.
   virtual u64 DefaultDaxAlign() = 0;
-  // Claims the region's namespace for device-dax with map=mem and `align`:
-  // this writes the info block in the namespace's first 8 KiB and nothing
-  // else.  *data is the dax device's range afterwards.
-  virtual bool CreateDevdax(const std::string& region, u64 align, Range* data, std::string* err) = 0;
-  // Hands the region's dax device to kmem and onlines its memory blocks in
-  // `zone`.  *onlined is the number of blocks onlined.
-  virtual bool OnlineDevdax(const std::string& region, Zone zone, int* onlined, std::string* err) = 0;
+  // Regions on ramdax buses (labelled, label area at the carve's end).
+  virtual std::vector<RegionInfo> RamdaxRegions() = 0;
+  // Writes a fresh, empty label index into the region's DIMM (the label
+  // area only), with the region disabled meanwhile.
+  virtual bool InitLabels(const std::string& region, std::string* err) = 0;
+  // Sets the region's align to `align`, then makes a labelled namespace
+  // called `name` of `size` bytes; `enable` exposes it (raw) right away.
+  virtual bool CreateNamespace(const std::string& region, const std::string& name, u64 size, u64 align, bool enable,
+                               std::string* devname, Range* range, std::string* err) = 0;
+  // Gives back a namespace made by CreateNamespace (size 0), e.g. when the
+  // kernel placed it elsewhere than planned.
+  virtual bool DeleteNamespace(const std::string& region, const std::string& ns, std::string* err) = 0;
+  // Claims namespace `ns` of the region ("" = its only namespace) for
+  // device-dax with map=mem and `align`: this writes the info block in the
+  // namespace's first 8 KiB and nothing else.  *data is the dax device's
+  // range afterwards.
+  virtual bool CreateDevdax(const std::string& region, const std::string& ns, u64 align, Range* data,
+                            std::string* err) = 0;
+  // Hands the dax device of namespace `ns` ("" = the region's only one) to
+  // kmem and onlines its memory blocks in `zone`.  *onlined is the number of
+  // blocks onlined.
+  virtual bool OnlineDevdax(const std::string& region, const std::string& ns, Zone zone, int* onlined,
+                            std::string* err) = 0;
 };
 
 // libndctl + libdaxctl; nullptr (with *err) when they can't start.

@@ -40,7 +40,13 @@ std::vector<Range> ReadSystemRam(SystemInterface& sys) {
   return ram;
 }
 
-std::optional<Machine> ProbeMachine(SystemInterface& sys, NvdimmInterface& nvdimm, std::string* err) {
+std::vector<Range> ReadLegacyCarves(SystemInterface& sys) {
+  const auto text = sys.ReadFile("/proc/iomem");
+  if (!text) return {};
+  return FindIomem(ParseIomem(*text), "Persistent Memory (legacy)");
+}
+
+std::optional<Machine> ProbeGeometry(SystemInterface& sys, std::string* err) {
   Machine m;
   const std::string arch = sys.Machine();
   if (arch == "x86_64") {
@@ -58,13 +64,19 @@ std::optional<Machine> ProbeMachine(SystemInterface& sys, NvdimmInterface& nvdim
     return std::nullopt;
   }
   m.block_size = *block;
-  const u64 pmd = PmdSize(sys.PageSize());
-  const u64 offered = nvdimm.DefaultDaxAlign();
+  m.dax_align = PmdSize(sys.PageSize());
+  m.ram = ReadSystemRam(sys);
+  return m;
+}
+
+std::optional<Machine> ProbeMachine(SystemInterface& sys, NvdimmInterface& nvdimm, Strategy strategy,
+                                    std::string* err) {
+  auto m = ProbeGeometry(sys, err);
+  if (!m) return std::nullopt;
   // Never go below what the kernel maps device-dax with (KERNEL-FACTS: a
   // misaligned devdax crashed arm64-16K); take the kernel's word if larger.
-  m.dax_align = std::max(pmd, offered);
-  m.ram = ReadSystemRam(sys);
-  m.regions = nvdimm.LegacyRegions();
+  m->dax_align = std::max(m->dax_align, nvdimm.DefaultDaxAlign());
+  m->regions = strategy == Strategy::kRamdax ? nvdimm.RamdaxRegions() : nvdimm.LegacyRegions();
   return m;
 }
 

@@ -28,8 +28,17 @@ std::optional<u64> ParseMemTotal(const std::string& meminfo);
 // System RAM at the top level of /proc/iomem.
 std::vector<Range> ReadSystemRam(SystemInterface& sys);
 
-// Everything the planner needs, or nullopt with *err.
-std::optional<Machine> ProbeMachine(SystemInterface& sys, NvdimmInterface& nvdimm, std::string* err);
+// Everything the planner needs but the regions, or nullopt with *err.
+std::optional<Machine> ProbeGeometry(SystemInterface& sys, std::string* err);
+
+// Everything the planner needs, with the label-less regions (legacy) or
+// those of ramdax buses, or nullopt with *err.
+std::optional<Machine> ProbeMachine(SystemInterface& sys, NvdimmInterface& nvdimm, Strategy strategy,
+                                    std::string* err);
+
+// x86 memmap=nn!ss carves as the kernel lists them in /proc/iomem, before
+// any driver binds them.
+std::vector<Range> ReadLegacyCarves(SystemInterface& sys);
 
 }  // namespace pmemreclaim
 

@@ -31,19 +31,19 @@ TEST_CASE("probe: arch, dax align from the page size, RAM from iomem") {
   sys.files["/proc/iomem"] =
       "00001000-0009fbff : System RAM\n100000000-13fffffff : System RAM\n  101000000-102000000 : Kernel code\n";
   std::string err;
-  auto m = ProbeMachine(sys, nv, &err);
+  auto m = ProbeMachine(sys, nv, Strategy::kLegacy, &err);
   REQUIRE(m);
   CHECK(m->arch == Arch::kX86_64);
   CHECK(m->dax_align == 2 * kMiB);
   CHECK(m->ram.size() == 2);
   sys.machine = "aarch64";
   sys.page_size = 16384;
-  m = ProbeMachine(sys, nv, &err);
+  m = ProbeMachine(sys, nv, Strategy::kLegacy, &err);
   REQUIRE(m);
   CHECK(m->arch == Arch::kArm64);
   CHECK(m->dax_align == 32 * kMiB);
   sys.machine = "riscv64";
-  CHECK_FALSE(ProbeMachine(sys, nv, &err));
+  CHECK_FALSE(ProbeMachine(sys, nv, Strategy::kLegacy, &err));
   CHECK(err.find("riscv64") != std::string::npos);
 }
 

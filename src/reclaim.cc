@@ -2,6 +2,7 @@
 
 #include "iomem.h"
 #include "log.h"
+#include "platform.h"
 #include "probe.h"
 
 namespace pmemreclaim {
@@ -10,9 +11,38 @@ std::vector<std::string> ModulesFor(Strategy strategy, const std::string& machin
   std::vector<std::string> mods;
   if (strategy == Strategy::kLegacy || strategy == Strategy::kAuto) {
     mods.push_back(machine == "aarch64" ? "of_pmem" : "nd_e820");
-    mods.insert(mods.end(), {"nd_pmem", "dax_pmem", "device_dax", "kmem"});
+  } else if (strategy == Strategy::kRamdax) {
+    mods.push_back("ramdax");
+  } else {
+    return mods;
   }
+  mods.insert(mods.end(), {"nd_pmem", "dax_pmem", "device_dax", "kmem"});
   return mods;
+}
+
+Strategy ChooseStrategy(const Machine& geometry, const std::vector<Range>& carves, u64 keep, bool have_ramdax) {
+  if (!have_ramdax || carves.empty()) return Strategy::kLegacy;
+  Machine legacy = geometry;
+  Machine ramdax = geometry;
+  legacy.regions.clear();
+  ramdax.regions.clear();
+  for (size_t i = 0; i < carves.size(); ++i) {
+    const std::string name = "carve" + std::to_string(i);
+    legacy.regions.push_back(RegionInfo{name, carves[i], RegionState::kRaw, {}, 0});
+    if (carves[i].size() <= kLabelAreaSize) return Strategy::kLegacy;
+    RegionInfo r{name, Range{carves[i].start, carves[i].end - kLabelAreaSize}, RegionState::kRaw, {}, 0};
+    r.labelled = true;
+    ramdax.regions.push_back(r);
+  }
+  u64 legacy_online = 0, ramdax_online = 0;
+  for (const CarvePlan& c : PlanLegacy(legacy, keep).carves) legacy_online += c.onlined;
+  for (const CarvePlan& c : PlanRamdax(ramdax, keep).carves) ramdax_online += c.onlined;
+  return ramdax_online >= legacy_online ? Strategy::kRamdax : Strategy::kLegacy;
+}
+
+bool RamdaxAvailable(SystemInterface& sys) {
+  std::string err;
+  return sys.LoadModule("ramdax", &err);
 }
 
 u64 KmemBytesIn(SystemInterface& sys, const Range& r) {
@@ -22,6 +52,39 @@ u64 KmemBytesIn(SystemInterface& sys, const Range& r) {
   for (const Range& k : FindIomem(ParseIomem(*text), "System RAM (kmem)")) sum += k.Intersect(r).size();
   return sum;
 }
+
+namespace {
+
+// ramdax: initialise the label area if it holds no index, and make the
+// namespace over the kept range if it is not there yet.
+bool PrepareLabelledRegion(const RegionPlan& r, NvdimmInterface& nvdimm, std::string* err) {
+  if (r.init_labels && !nvdimm.InitLabels(r.region.name, err)) {
+    *err = "could not initialise the label area (" + *err + "); nothing else written";
+    return false;
+  }
+  if (r.keep_namespace.empty()) return true;
+  for (const NamespaceInfo& n : r.region.namespaces) {
+    if (n.alt_name == kKeepNamespaceName) return true;  // from an earlier boot
+  }
+  std::string devname;
+  Range placed;
+  if (!nvdimm.CreateNamespace(r.region.name, kKeepNamespaceName, r.keep_namespace.size(), r.dax_align,
+                              /*enable=*/true, &devname, &placed, err)) {
+    *err = "could not create the kept namespace (" + *err + "); kept bytes untouched";
+    return false;
+  }
+  if (placed != r.keep_namespace) {
+    std::string undo;
+    nvdimm.DeleteNamespace(r.region.name, devname, &undo);
+    *err = "the kernel placed the kept namespace at " + Describe(placed) + ", not " + Describe(r.keep_namespace) +
+           "; given back, nothing else written";
+    return false;
+  }
+  LogInfo(r.region.name + ": kept range " + Describe(r.keep_namespace) + " is " + devname);
+  return true;
+}
+
+}  // namespace
 
 std::vector<RegionOutcome> Apply(const Plan& plan, Zone zone, SystemInterface& sys, NvdimmInterface& nvdimm) {
   std::vector<RegionOutcome> out;
@@ -46,10 +109,56 @@ std::vector<RegionOutcome> Apply(const Plan& plan, Zone zone, SystemInterface& s
         o.message = r.region.name + " " + Describe(r.region.range) + ": kept, untouched";
       } else if (r.action == RegionAction::kLeave) {
         o.message = r.region.name + " " + Describe(r.region.range) + ": left untouched: " + r.why;
-      } else {
+      }
+      if (r.action == RegionAction::kLeave) {
+        out.push_back(o);
+        continue;
+      }
+      if (r.region.labelled && r.action != RegionAction::kReuseDevdax) {
+        // ramdax: labels, then the kept namespace; the devdax one below.
+        std::string step_err;
+        if (!PrepareLabelledRegion(r, nvdimm, &step_err)) {
+          o.ok = false;
+          o.message = r.region.name + ": " + step_err;
+          out.push_back(o);
+          continue;
+        }
+        if (r.action == RegionAction::kKeep) {
+          o.message = r.region.name + " " + Describe(r.region.range) + ": kept range is namespace " +
+                      Describe(r.keep_namespace) + ", untouched";
+          out.push_back(o);
+          continue;
+        }
+      }
+      if (r.action == RegionAction::kCreateDevdax || r.action == RegionAction::kReuseDevdax) {
+        std::string ns;
+        if (r.region.labelled) {
+          for (const NamespaceInfo& n : r.region.namespaces) {
+            if (n.alt_name == kDaxNamespaceName) ns = n.devname;
+          }
+        }
+        if (r.action == RegionAction::kCreateDevdax && r.region.labelled) {
+          Range placed;
+          if (!nvdimm.CreateNamespace(r.region.name, kDaxNamespaceName, r.dax_namespace.size(), r.dax_align,
+                                      /*enable=*/false, &ns, &placed, &err)) {
+            o.ok = false;
+            o.message = r.region.name + ": could not create the devdax namespace (" + err + ")";
+            out.push_back(o);
+            continue;
+          }
+          if (placed != r.dax_namespace) {
+            std::string undo;
+            nvdimm.DeleteNamespace(r.region.name, ns, &undo);
+            o.ok = false;
+            o.message = r.region.name + ": the kernel placed the devdax namespace at " + Describe(placed) +
+                        ", not " + Describe(r.dax_namespace) + "; given back, nothing else written";
+            out.push_back(o);
+            continue;
+          }
+        }
         if (r.action == RegionAction::kCreateDevdax) {
           Range data;
-          if (!nvdimm.CreateDevdax(r.region.name, r.dax_align, &data, &err)) {
+          if (!nvdimm.CreateDevdax(r.region.name, ns, r.dax_align, &data, &err)) {
             o.ok = false;
             o.message = r.region.name + ": could not create devdax (" + err + "); region left as it was";
             out.push_back(o);
@@ -67,7 +176,7 @@ std::vector<RegionOutcome> Apply(const Plan& plan, Zone zone, SystemInterface& s
           }
         }
         int blocks = 0;
-        if (!nvdimm.OnlineDevdax(r.region.name, zone, &blocks, &err)) {
+        if (!nvdimm.OnlineDevdax(r.region.name, ns, zone, &blocks, &err)) {
           o.ok = false;
           o.message = r.region.name + ": devdax ready but onlining failed (" + err + ")";
         } else {
@@ -98,29 +207,50 @@ Outcome Reclaim(const Options& opts, SystemInterface& sys, const NvdimmOpener& o
     return outcome;
   }
   Strategy strategy = opts.strategy;
+  const std::string machine = sys.Machine();
+  std::string err;
   switch (strategy) {
     case Strategy::kOff:
       LogInfo("pmemreclaim=off: nothing to do");
       return outcome;
-    case Strategy::kRamdax:
     case Strategy::kHmem:
-      LogError(std::string("strategy ") + StrategyName(strategy) +
-               " is not available in this version; every carve left untouched");
+      LogError("strategy hmem is not available in this version; every carve left untouched");
       return outcome;
-    case Strategy::kAuto:
-      LogInfo("auto: ramdax and hmem are not available in this version; using legacy");
-      strategy = Strategy::kLegacy;
+    case Strategy::kRamdax:
+      if (!RamdaxAvailable(sys)) {
+        LogError("this kernel has no ramdax driver (Linux >= 6.19, CONFIG_RAMDAX): pmemreclaim=ramdax can't be "
+                 "done; every carve left untouched");
+        return outcome;
+      }
       break;
+    case Strategy::kAuto: {
+      const bool have_ramdax = RamdaxAvailable(sys);
+      const auto geometry = ProbeGeometry(sys, &err);
+      const std::vector<Range> carves = ReadLegacyCarves(sys);
+      strategy = geometry ? ChooseStrategy(*geometry, carves, opts.keep, have_ramdax) : Strategy::kLegacy;
+      LogInfo(std::string("auto: ") + StrategyName(strategy) +
+              (have_ramdax ? " (onlines at least as much on these carves)" : " (this kernel has no ramdax)"));
+      break;
+    }
     case Strategy::kLegacy:
       break;
   }
 
-  const std::string machine = sys.Machine();
-  std::string err;
   for (const std::string& mod : ModulesFor(strategy, machine)) {
     if (!sys.LoadModule(mod, &err)) {
       LogError("cannot load kernel module " + mod + ": " + err + "; every carve left untouched");
       return outcome;
+    }
+  }
+  if (strategy == Strategy::kRamdax && !opts.dry_run) {
+    const std::vector<std::string> devices = PmemPlatformDevices(sys);
+    for (const std::string& dev : devices) {
+      const std::string was = BoundDriver(sys, dev);
+      if (!BindRamdax(sys, dev, &err)) {
+        LogError("cannot bind ramdax to " + dev + ": " + err + "; every carve left untouched");
+        return outcome;
+      }
+      if (was != "ramdax") LogInfo(dev + ": bound to ramdax" + (was.empty() ? "" : " (was " + was + ")"));
     }
   }
   auto nvdimm = open_nvdimm(&err);
@@ -128,18 +258,28 @@ Outcome Reclaim(const Options& opts, SystemInterface& sys, const NvdimmOpener& o
     LogError(err + "; every carve left untouched");
     return outcome;
   }
-  auto machine_facts = ProbeMachine(sys, *nvdimm, &err);
+  auto machine_facts = ProbeMachine(sys, *nvdimm, strategy, &err);
   if (!machine_facts) {
     LogError(err + "; every carve left untouched");
     return outcome;
   }
+  if (strategy == Strategy::kRamdax && opts.dry_run && machine_facts->regions.empty()) {
+    // Not bound in a dry run: plan the carves as ramdax would see them.
+    for (const Range& c : ReadLegacyCarves(sys)) {
+      if (c.size() <= kLabelAreaSize) continue;
+      RegionInfo r{"carve", Range{c.start, c.end - kLabelAreaSize}, RegionState::kRaw, {}, 0};
+      r.labelled = true;
+      machine_facts->regions.push_back(r);
+    }
+  }
   if (machine_facts->regions.empty()) {
-    LogNotice("no label-less pmem region (memmap=nn!ss or pmem-region carve) found: nothing to do");
+    LogNotice("no pmem carve (memmap=nn!ss or pmem-region) found: nothing to do");
     return outcome;
   }
-  const Plan plan = PlanLegacy(*machine_facts, opts.keep);
+  const Plan plan = strategy == Strategy::kRamdax ? PlanRamdax(*machine_facts, opts.keep)
+                                                  : PlanLegacy(*machine_facts, opts.keep);
   outcome.plan = plan;
-  LogInfo(std::string("strategy legacy, ") + ArchName(machine_facts->arch) + ", memory block " +
+  LogInfo(std::string("strategy ") + StrategyName(strategy) + ", " + ArchName(machine_facts->arch) + ", memory block " +
           HumanSize(machine_facts->block_size) + ", dax align " + HumanSize(machine_facts->dax_align) + ", keep " +
           HumanSize(opts.keep) + ", zone " + ZoneName(opts.zone) + (opts.dry_run ? ", dry run" : ""));
   if (opts.keep > 0 && !plan.carves.empty() && opts.keep > plan.carves.front().range.size()) {

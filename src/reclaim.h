@@ -34,6 +34,14 @@ struct Outcome {
 // The modules each strategy needs, in load order.
 std::vector<std::string> ModulesFor(Strategy strategy, const std::string& machine);
 
+// `auto`: ramdax when the kernel has it and it onlines at least as much
+// as legacy on these carves (fresh layouts), else legacy.
+Strategy ChooseStrategy(const Machine& geometry, const std::vector<Range>& carves, u64 keep, bool have_ramdax);
+
+// Is there a ramdax driver (module or built in)?  Loads the module, which
+// binds nothing by itself (it only takes devices through driver_override).
+bool RamdaxAvailable(SystemInterface& sys);
+
 // Applies `plan`: creates or reuses devdax namespaces and onlines them in
 // opts.zone.  The auto-online policy is set to "offline" while kmem binds
 // and restored afterwards.

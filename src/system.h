@@ -19,6 +19,10 @@ class SystemInterface {
   // Writes `value` in one write(2), as sysfs wants.
   virtual bool WriteFile(const std::string& path, const std::string& value, std::string* err) = 0;
   virtual bool Exists(const std::string& path) = 0;
+  // Names in a directory (no . and ..); empty if it can't be read.
+  virtual std::vector<std::string> ListDir(const std::string& path) = 0;
+  // Target of a symbolic link; "" if none.
+  virtual std::string ReadLink(const std::string& path) = 0;
   // Loads a kernel module and its dependencies by name or alias; true when
   // it is loaded or built in afterwards.
   virtual bool LoadModule(const std::string& name, std::string* err) = 0;
@@ -46,6 +50,8 @@ class RealSystem : public SystemInterface {
   std::optional<std::string> ReadFile(const std::string& path, std::string* err = nullptr) override;
   bool WriteFile(const std::string& path, const std::string& value, std::string* err) override;
   bool Exists(const std::string& path) override;
+  std::vector<std::string> ListDir(const std::string& path) override;
+  std::string ReadLink(const std::string& path) override;
   bool LoadModule(const std::string& name, std::string* err) override;
   std::string Machine() override;
   unsigned long PageSize() override;

@@ -1,0 +1,126 @@
+// The ramdax path of Reclaim with a fake kernel: binding through
+// driver_override, labels, the kept and devdax namespaces, onlining.
+#include <catch2/catch.hpp>
+
+#include "fakes_test.h"
+#include "log.h"
+#include "reclaim.h"
+
+using namespace pmemreclaim;
+
+namespace {
+
+constexpr u64 k4G = 4 * kGiB;
+const std::string kDev = "/sys/bus/platform/devices/e820_pmem";
+
+void Quiet(LogLevel, const std::string&) {}
+
+struct RamdaxWorld {
+  FakeSystem sys;
+  FakeNvdimm nv{&sys};
+  RamdaxWorld(std::vector<Range> carves) {
+    SetLogSink(Quiet);
+    sys.files["/sys/devices/system/memory/block_size_bytes"] = "8000000\n";
+    sys.files["/sys/devices/system/memory/auto_online_blocks"] = "online\n";
+    std::string iomem = "100000000-23fffffff : System RAM\n";
+    for (const Range& c : carves) {
+      iomem += Hex(c.start).substr(2) + "-" + Hex(c.end - 1).substr(2) + " : Persistent Memory (legacy)\n";
+    }
+    sys.files["/proc/iomem"] = iomem;
+    sys.available_modules = {"nd_e820", "ramdax", "nd_pmem", "dax_pmem", "device_dax", "kmem"};
+    sys.files[kDev + "/modalias"] = "platform:e820_pmem\n";
+    sys.files[kDev + "/driver_override"] = "(null)\n";
+    sys.files[kDev + "/driver/unbind"] = "";
+    sys.files["/sys/bus/platform/drivers_probe"] = "";
+    sys.links[kDev + "/driver"] = "../../../bus/platform/drivers/e820_pmem";
+    // The kernel: probing with the override set binds ramdax, which
+    // registers one region per carve (less its label area).
+    sys.on_write = [this, carves](const std::string& path, const std::string&) {
+      if (path != "/sys/bus/platform/drivers_probe") return;
+      sys.links[kDev + "/driver"] = "../../../bus/platform/drivers/ramdax";
+      for (size_t i = 0; i < carves.size(); ++i) {
+        RegionInfo r;
+        r.name = "region" + std::to_string(i);
+        r.range = Range{carves[i].start, carves[i].end - kLabelAreaSize};
+        r.labelled = true;
+        nv.ramdax_regions.push_back(r);
+      }
+    };
+  }
+  ~RamdaxWorld() { SetLogSink(nullptr); }
+  Outcome Run(const std::string& cmdline) {
+    return Reclaim(ParseCommandLine(cmdline), sys,
+                   [this](std::string*) -> std::unique_ptr<NvdimmInterface> { return std::make_unique<NvdimmRef>(&nv); });
+  }
+  bool Wrote(const std::string& path, const std::string& value) const {
+    for (const auto& [p, v] : sys.writes) {
+      if (p == path && v == value) return true;
+    }
+    return false;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("ramdax: rebinds from nd_e820, makes the kept and devdax namespaces, onlines 14 blocks") {
+  RamdaxWorld w({Range::FromSize(k4G, 2 * kGiB)});
+  const Outcome o = w.Run("pmemreclaim=ramdax pmemreclaim.keep=126M");
+  CHECK(w.Wrote(kDev + "/driver/unbind", "e820_pmem"));
+  CHECK(w.Wrote(kDev + "/driver_override", "ramdax"));
+  CHECK(w.nv.calls == std::vector<std::string>{
+                          "init-labels region0",
+                          "namespace region0 pmemreclaim-keep 126 MiB align 2 MiB enabled",
+                          "namespace region0 pmemreclaim-dax 1920 MiB align 2 MiB",
+                          "create region0 namespace0.1 2 MiB",
+                          "online region0 namespace0.1 movable",
+                      });
+  CHECK(o.kmem_bytes.at(0) == 1879048192);
+  // The policy was held at offline for the binding and restored.
+  CHECK(w.sys.files["/sys/devices/system/memory/auto_online_blocks"] == "online\n");
+}
+
+TEST_CASE("ramdax on a kernel without it: clear refusal, nothing written") {
+  RamdaxWorld w({Range::FromSize(k4G, 2 * kGiB)});
+  w.sys.available_modules.erase("ramdax");
+  const Outcome o = w.Run("pmemreclaim=ramdax");
+  CHECK_FALSE(o.touched);
+  CHECK(w.sys.writes.empty());
+  CHECK(w.nv.calls.empty());
+}
+
+TEST_CASE("ramdax dry run: planned from the carves, nothing bound or written") {
+  RamdaxWorld w({Range::FromSize(k4G + 126 * kMiB, 2 * kGiB + 2 * kMiB + kLabelAreaSize)});
+  const Outcome o = w.Run("pmemreclaim=ramdax pmemreclaim.dry_run");
+  CHECK(w.sys.writes.empty());
+  CHECK(w.nv.calls.empty());
+  REQUIRE(o.plan.has_value());
+  CHECK(o.plan->carves.at(0).onlined == 2 * kGiB);
+}
+
+TEST_CASE("auto: ramdax where it onlines at least as much, else legacy") {
+  {
+    // keep=126M on one 2G carve: legacy refuses the straddling region, ramdax onlines 14 blocks.
+    RamdaxWorld w({Range::FromSize(k4G, 2 * kGiB)});
+    const Outcome o = w.Run("pmemreclaim=auto pmemreclaim.keep=126M");
+    CHECK(o.plan->strategy == Strategy::kRamdax);
+    CHECK(o.kmem_bytes.at(0) == 1879048192);
+  }
+  {
+    // Nothing kept on 2G!4G: legacy 1920 MiB beats ramdax 1792 MiB.
+    RamdaxWorld w({Range::FromSize(k4G, 2 * kGiB)});
+    w.nv.regions.push_back(RegionInfo{"region0", Range::FromSize(k4G, 2 * kGiB), RegionState::kRaw, {}, 0});
+    const Outcome o = w.Run("pmemreclaim=auto");
+    CHECK(o.plan->strategy == Strategy::kLegacy);
+    CHECK(w.sys.writes.size() == 2);  // only the auto-online policy, held and restored
+    CHECK(o.kmem_bytes.at(0) == 1920 * kMiB);
+  }
+}
+
+TEST_CASE("ChooseStrategy ties go to ramdax, and no ramdax means legacy") {
+  Machine g;
+  const std::vector<Range> tie = {Range::FromSize(k4G + 126 * kMiB, 2 * kGiB + 2 * kMiB + kLabelAreaSize)};
+  CHECK(ChooseStrategy(g, tie, 0, true) == Strategy::kRamdax);
+  CHECK(ChooseStrategy(g, tie, 0, false) == Strategy::kLegacy);
+  CHECK(ChooseStrategy(g, {}, 0, true) == Strategy::kLegacy);
+  CHECK(ChooseStrategy(g, {Range::FromSize(k4G, 2 * kGiB)}, 0, true) == Strategy::kLegacy);
+}
