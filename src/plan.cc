@@ -338,7 +338,7 @@ u64 LegacyLoss(const std::vector<Range>& carves, u64 keep, u64 block_size, u64 a
   m.block_size = block_size;
   m.dax_align = align;
   for (size_t i = 0; i < carves.size(); ++i) {
-    m.regions.push_back(RegionInfo{"region" + std::to_string(i), carves[i], RegionState::kRaw, {}, 0});
+    m.regions.push_back(RawRegion("region" + std::to_string(i), carves[i]));
   }
   u64 lost = 0;
   for (const CarvePlan& c : PlanLegacyImpl(m, keep, /*advise=*/false).carves) lost += c.lost;

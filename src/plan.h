@@ -59,6 +59,21 @@ struct RegionInfo {
   std::vector<NamespaceInfo> namespaces;  // with a non-zero size
 };
 
+// A label-less region with nothing on it.
+inline RegionInfo RawRegion(const std::string& name, const Range& range) {
+  RegionInfo r;
+  r.name = name;
+  r.range = range;
+  return r;
+}
+
+// A ramdax region for a carve: the carve less its label area.
+inline RegionInfo RamdaxRegionFor(const std::string& name, const Range& carve) {
+  RegionInfo r = RawRegion(name, Range{carve.start, carve.end - kLabelAreaSize});
+  r.labelled = true;
+  return r;
+}
+
 struct Machine {
   Arch arch = Arch::kX86_64;
   u64 block_size = 128 * kMiB;  // /sys/devices/system/memory/block_size_bytes

@@ -28,11 +28,9 @@ Strategy ChooseStrategy(const Machine& geometry, const std::vector<Range>& carve
   ramdax.regions.clear();
   for (size_t i = 0; i < carves.size(); ++i) {
     const std::string name = "carve" + std::to_string(i);
-    legacy.regions.push_back(RegionInfo{name, carves[i], RegionState::kRaw, {}, 0});
+    legacy.regions.push_back(RawRegion(name, carves[i]));
     if (carves[i].size() <= kLabelAreaSize) return Strategy::kLegacy;
-    RegionInfo r{name, Range{carves[i].start, carves[i].end - kLabelAreaSize}, RegionState::kRaw, {}, 0};
-    r.labelled = true;
-    ramdax.regions.push_back(r);
+    ramdax.regions.push_back(RamdaxRegionFor(name, carves[i]));
   }
   u64 legacy_online = 0, ramdax_online = 0;
   for (const CarvePlan& c : PlanLegacy(legacy, keep).carves) legacy_online += c.onlined;
@@ -267,9 +265,7 @@ Outcome Reclaim(const Options& opts, SystemInterface& sys, const NvdimmOpener& o
     // Not bound in a dry run: plan the carves as ramdax would see them.
     for (const Range& c : ReadLegacyCarves(sys)) {
       if (c.size() <= kLabelAreaSize) continue;
-      RegionInfo r{"carve", Range{c.start, c.end - kLabelAreaSize}, RegionState::kRaw, {}, 0};
-      r.labelled = true;
-      machine_facts->regions.push_back(r);
+      machine_facts->regions.push_back(RamdaxRegionFor("carve", c));
     }
   }
   if (machine_facts->regions.empty()) {
