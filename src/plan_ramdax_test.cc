@@ -60,7 +60,7 @@ TEST_CASE("ramdax: 2G!4G, nothing kept, loses more than legacy") {
   const Plan p = PlanRamdax(Ramdax({Range::FromSize(k4G, 2 * kGiB)}), 0);
   CHECK(p.carves.at(0).onlined == 1792 * kMiB);
   Machine legacy;
-  legacy.regions.push_back(RegionInfo{"region0", Range::FromSize(k4G, 2 * kGiB), RegionState::kRaw, {}, 0});
+  legacy.regions.push_back(RawRegion("region0", Range::FromSize(k4G, 2 * kGiB)));
   CHECK(PlanLegacy(legacy, 0).carves.at(0).onlined == 1920 * kMiB);
 }
 
@@ -122,7 +122,8 @@ TEST_CASE("ramdax and legacy: a region with no NUMA node is left") {
   CHECK(PlanRamdax(m, 0).carves.at(0).onlined == 0);
   CHECK(PlanRamdax(m, 0).carves.at(0).regions.at(0).why.find("NUMA") != std::string::npos);
   Machine l;
-  l.regions.push_back(RegionInfo{"region0", Range::FromSize(k4G, 2 * kGiB), RegionState::kRaw, {}, 0, -1});
+  l.regions.push_back(RawRegion("region0", Range::FromSize(k4G, 2 * kGiB)));
+  l.regions[0].target_node = -1;
   CHECK(PlanLegacy(l, 0).carves.at(0).regions.at(0).why.find("NUMA") != std::string::npos);
 }
 

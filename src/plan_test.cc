@@ -13,7 +13,7 @@ Machine X86(std::vector<Range> regions, u64 block = 128 * kMiB) {
   Machine m;
   m.block_size = block;
   for (size_t i = 0; i < regions.size(); ++i) {
-    m.regions.push_back(RegionInfo{"region" + std::to_string(i), regions[i], RegionState::kRaw, {}, 0});
+    m.regions.push_back(RawRegion("region" + std::to_string(i), regions[i]));
   }
   return m;
 }

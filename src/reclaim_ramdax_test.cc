@@ -108,7 +108,7 @@ TEST_CASE("auto: ramdax where it onlines at least as much, else legacy") {
   {
     // Nothing kept on 2G!4G: legacy 1920 MiB beats ramdax 1792 MiB.
     RamdaxWorld w({Range::FromSize(k4G, 2 * kGiB)});
-    w.nv.regions.push_back(RegionInfo{"region0", Range::FromSize(k4G, 2 * kGiB), RegionState::kRaw, {}, 0});
+    w.nv.regions.push_back(RawRegion("region0", Range::FromSize(k4G, 2 * kGiB)));
     const Outcome o = w.Run("pmemreclaim=auto");
     CHECK(o.plan->strategy == Strategy::kLegacy);
     CHECK(w.sys.writes.size() == 2);  // only the auto-online policy, held and restored

@@ -37,7 +37,7 @@ struct World {
   }
   void AddRegion(u64 start, u64 size) {
     nvdimm->regions.push_back(
-        RegionInfo{"region" + std::to_string(nvdimm->regions.size()), Range::FromSize(start, size), RegionState::kRaw, {}, 0});
+        RawRegion("region" + std::to_string(nvdimm->regions.size()), Range::FromSize(start, size)));
   }
   Outcome Run(const std::string& cmdline) {
     return Reclaim(ParseCommandLine(cmdline), sys, [this](std::string*) -> std::unique_ptr<NvdimmInterface> {

@@ -10,7 +10,7 @@ TEST_CASE("JSON strings are escaped") {
 
 TEST_CASE("plan JSON carries the numbers and the advice") {
   Machine m;
-  m.regions.push_back(RegionInfo{"region0", Range::FromSize(4 * kGiB, 2 * kGiB), RegionState::kRaw, {}, 0});
+  m.regions.push_back(RawRegion("region0", Range::FromSize(4 * kGiB, 2 * kGiB)));
   const std::string j = PlanJson(Arch::kX86_64, PlanLegacy(m, 0));
   CHECK(j.find("\"onlined\":2013265920") != std::string::npos);
   CHECK(j.find("\"lost\":134217728") != std::string::npos);
