@@ -97,7 +97,10 @@ class LibNvdimm : public NvdimmInterface {
       ndctl_region_foreach(bus, region) {
         RegionInfo info;
         info.name = ndctl_region_get_devname(region);
-        info.range = Range::FromSize(ndctl_region_get_resource(region), ndctl_region_get_size(region));
+        // A ramdax region spans the whole carve; its DIMM's last 128 KiB are
+        // the label area, which no namespace can use (drivers/nvdimm/ramdax.c).
+        const u64 size = ndctl_region_get_size(region);
+        info.range = Range::FromSize(ndctl_region_get_resource(region), size > kLabelAreaSize ? size - kLabelAreaSize : 0);
         info.target_node = ndctl_region_get_target_node(region);
         info.labelled = true;
         struct ndctl_dimm* dimm = ndctl_region_get_first_dimm(region);
