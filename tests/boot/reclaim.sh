@@ -44,3 +44,69 @@ tr_compare() {
     tb_fail "MemTotal difference $((mt - nmt)) vs kmem difference $((kmem - nkmem)): off by $d"
   fi
 }
+
+# ---- arm64 (TB_ARCH=arm64): device-tree carves ----
+# tr_arm64_keep_scenario ALIGN_MIB: two adjacent pmem-region nodes at 0x1c0000000 (8 GiB guest, mem=6G,
+# RAM 0x40000000-0x1bfffffff): a kept one of (128 - ALIGN) MiB, then a devdax one of (1920 + ALIGN) MiB
+# starting ALIGN below the 128 MiB block boundary 0x1c8000000, so that its devdax data (after the info
+# block reserve of ALIGN = the kernel's dax align: 2 MiB with 4K pages, 32 MiB with 16K) starts on it.
+# Expected, from the kernel facts: kmem 1920 MiB, ALIGN lost, the kept bytes identical in the guest
+# (/dev/pmemN of region0) and in the RAM file. Then the same with ndctl + daxctl (region align lowered to
+# 2M on 4K, -f), and without NUMA: kmem rejects a node -1 dax device, so nothing must be onlined and the
+# carve must not be written (pmemreclaim should refuse before creating the devdax).
+tr_arm64_keep_scenario() {
+  local align=$(( $1 * MiB ))
+  local base=$((0x1c0000000)) kept=$(( 128 * MiB - align )) dsize=$(( 1920 * MiB + align ))
+  export TB_PMEM TB_MEM_LIMIT=${TB_MEM_LIMIT:-6G}
+  TB_PMEM=$(printf '0x%x:%d,0x%x:%d' $base $kept $((base + kept)) $dsize)
+  tr_require_binary
+  tb_setup
+  tb_build_initrd
+  local ram=$TB_WORK/ram want log=$TB_WORK/ours.log keptopt="pmemreclaim.keep=$kept test.kept=/dev/pmem0:$kept"
+  tb_ramfile_create "$ram"
+  want=$(tb_write_pattern "$ram" $base 126 $kept)
+  local dtail; dtail=$(tb_write_pattern "$ram" $((base + 2 * GiB - MiB)) 127 $MiB)   # last MiB of the carve
+
+  TB_NUMA=1 tb_boot "$log" "pmemreclaim=legacy $keptopt" "$ram" || tb_die "boot with pmemreclaim (NUMA)"
+  tb_log "carves: $TB_PMEM; $(tr -d '\r' < "$log" | grep '^@@nd_region' | tr '\n' ' ')"
+  tb_section "$log" dmesg | grep -E 'pmemreclaim:|kmem|Oops|BUG' | sed 's/^/    /' || true
+  tb_assert_eq "block size" 0x8000000 "$(tb_report "$log" block_size)"
+  tb_assert_eq "carve bytes (nd regions)" $((2 * GiB)) "$(tb_carve_bytes "$log")"
+  tb_assert_eq "dax align (nd_dax seed)" "$align" "$(tb_report "$log" nd_dax_align 2 | sed 's/align=//')"
+  tb_assert_eq "kmem bytes" $((1920 * MiB)) "$(tb_kmem_bytes "$log")"
+  tb_assert_eq "bytes lost" "$align" "$(tr_lost "$log" $kept)"
+  tb_assert_eq "kept bytes in the guest (/dev/pmem0)" "$want" "$(tb_report "$log" sha256 2)"
+  tb_assert_eq "kept bytes in the RAM file after poweroff" "$want" "$(tb_read_sha256 "$ram" $base $kept)"
+  tb_assert_true "no kernel Oops" tr_dmesg_lacks "$log" "Internal error"
+
+  tr_ndctl_boot "$TB_WORK/ndctl.log" "test.modprobe=of_pmem test.auto_online=offline" namespace1.0 \
+    "test.region_align=$1M"
+  tb_assert_eq "ndctl rc" 0 "$(tb_report "$TB_WORK/ndctl.log" ndctl_rc)"
+  tb_assert_eq "daxctl rc" 0 "$(tb_report "$TB_WORK/ndctl.log" daxctl_rc)"
+  tb_assert_eq "ndctl+daxctl kmem bytes" $((1920 * MiB)) "$TR_NDCTL_KMEM"
+  tr_compare "arm64 ${1}M-align carves $TB_PMEM keep=$kept" "$log" $kept "$TB_WORK/ndctl.log"
+
+  # no NUMA description: the region has node -1 and kmem rejects its dax device
+  log=$TB_WORK/nonuma.log
+  tb_ramfile_create "$ram"
+  want=$(tb_write_pattern "$ram" $base 126 $kept)
+  dtail=$(tb_write_pattern "$ram" $((base + 2 * GiB - MiB)) 127 $MiB)
+  local dhead; dhead=$(tb_read_sha256 "$ram" $((base + kept)) 65536)
+  TB_NUMA=0 tb_boot "$log" "pmemreclaim=legacy $keptopt" "$ram" || tb_die "boot with pmemreclaim (no NUMA)"
+  tb_section "$log" dmesg | grep -E 'pmemreclaim:|kmem|node' | sed 's/^/    /' || true
+  tb_assert_true "region has no NUMA node (numa_node=-1)" \
+    grep -q '^@@nd_region .*numa_node=-1' <(tr -d '\r' < "$log")
+  tb_assert_eq "no NUMA: kmem bytes" 0 "$(tb_kmem_bytes "$log")"
+  tb_assert_eq "no NUMA: kept bytes in the RAM file" "$want" "$(tb_read_sha256 "$ram" $base $kept)"
+  tb_assert_eq "no NUMA: devdax region's first 64 KiB not written (no info block)" "$dhead" \
+    "$(tb_read_sha256 "$ram" $((base + kept)) 65536)"
+  tb_assert_true "no NUMA: kmem was not asked to probe (no 'rejecting DAX region')" \
+    tr_dmesg_lacks "$log" "rejecting DAX region with invalid node"
+}
+
+# tr_split_cycles LOG DIR: one file per boot of a kexec chain (DIR/boot0.log, boot1.log, ...), each
+# from one "@@init_start" report line to the next; prints the number of boots
+tr_split_cycles() {
+  mkdir -p "$2"; rm -f "$2"/boot*.log
+  tr -d '\r' < "$1" | awk -v dir="$2" '/^@@init_start/ {n++} n > 0 {print > (dir "/boot" (n - 1) ".log")} END {print n + 0}'
+}

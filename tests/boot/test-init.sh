@@ -8,6 +8,9 @@
 #   test.map=mem|dev         ndctl -M (default mem)
 #   test.region_align=2M     write this to /sys/bus/nd/devices/<region of test.ns>/align first
 #   test.modprobe=a,b        modprobe these modules first
+#   test.auto_online=POLICY  write POLICY (offline|online|online_movable|online_kernel) to
+#                            /sys/devices/system/memory/auto_online_blocks first (Debian 7.x defaults to
+#                            online, and daxctl then aborts: "kernel policy will auto-online memory")
 #   test.run=NAME            run /test/NAME.sh (experiments) before the report
 #   test.kept=/dev/pmem0[:BYTES][,...]  report sha256 of the first BYTES (default all) of each device
 #   test.shell=1             drop to a shell instead of powering off (interactive debugging)
@@ -46,6 +49,11 @@ say "auto_online_blocks $(cat /sys/devices/system/memory/auto_online_blocks 2>/d
 say "memtotal_kb_at_init $(memtotal)"
 # keep kernel messages off the console from here on (they would interleave with the report)
 echo "${CONSOLE_LOGLEVEL:-1}" > /proc/sys/kernel/printk
+
+if ao=$(opt auto_online); then
+  echo "$ao" > /sys/devices/system/memory/auto_online_blocks || say "error auto_online $ao"
+  say "auto_online_blocks_set $(cat /sys/devices/system/memory/auto_online_blocks)"
+fi
 
 if m=$(opt modprobe); then
   for x in $(echo "$m" | tr ',' ' '); do modprobe "$x" || say "error modprobe $x"; done
@@ -108,12 +116,47 @@ for d in /sys/bus/nd/devices/dax*; do
   [ -e "$d/namespace" ] && [ -n "$(cat "$d/namespace" 2>/dev/null)" ] || continue
   say "nd_dax_uuid $(cat "$d/uuid") $(basename "$d") $(cat "$d/namespace")"
 done
+# nd regions (label-less carves: their size is the carve) and the dax seeds' alignments
+for r in /sys/bus/nd/devices/region*; do
+  [ -e "$r/size" ] || continue
+  say "nd_region $(basename "$r") start=$(cat "$r/resource" 2>/dev/null) size=$(cat "$r/size") align=$(cat "$r/align" 2>/dev/null) numa_node=$(cat "$r/numa_node" 2>/dev/null) target_node=$(cat "$r/target_node" 2>/dev/null)"
+done
+for d in /sys/bus/nd/devices/dax*; do
+  [ -e "$d/align" ] || continue
+  say "nd_dax_align $(basename "$d") align=$(cat "$d/align") supported=$(cat "$d/supported_alignments" 2>/dev/null | tr ' ' ',')"
+done
+# nd namespaces with a size: name, label name, uuid, size
+for d in /sys/bus/nd/devices/namespace*; do
+  [ -e "$d/size" ] && [ "$(cat "$d/size")" != 0 ] || continue
+  say "nd_namespace $(basename "$d") name=$(cat "$d/alt_name" 2>/dev/null) uuid=$(cat "$d/uuid" 2>/dev/null) size=$(cat "$d/size")"
+done
 echo "@@iomem-begin"; cat /proc/iomem; echo "@@iomem-end"
 echo "@@dmesg-begin"
 dmesg | grep -iE 'pmemreclaim|kmem|nd_pmem|nd_e820|dax|pmem|memmap|hotplug|nvdimm|namespace' | tail -n 80
 echo "@@dmesg-end"
 say "done uptime=$(cut -d' ' -f1 /proc/uptime)"
 if [ "$(opt shell)" = 1 ]; then exec sh; fi
+
+# test.kexec=N: N more boots through `kexec -s` into the same kernel (/boot/vmlinuz in this image)
+# and command line (+ test.cycle=K); this image, rebuilt from the running rootfs, is the initrd.
+# test.fill=1 first fills the free memory (tmpfs), so the onlined blocks are used before kexec.
+if n=$(opt kexec); then
+  cycle=$(opt cycle || echo 0)
+  if [ "$cycle" -lt "$n" ]; then
+    if [ "$(opt fill)" = 1 ]; then
+      mkdir -p /fill && mount -t tmpfs -o size=100% fill /fill
+      mb=$(awk '/^MemAvailable:/ {print int($2 / 1024) - 384}' /proc/meminfo)
+      dd if=/dev/zero of=/fill/zero bs=1M count="$mb" 2>/dev/null
+      say "filled_mb $(du -m /fill/zero | cut -f1) memfree_kb $(awk '/^MemFree:/ {print $2}' /proc/meminfo)"
+      rm -f /fill/zero; umount /fill
+    fi
+    (cd / && find . -xdev ! -path './tmp/*' | cpio -o -H newc 2>/dev/null) > /tmp/next.cpio
+    args="$(sed 's/ test\.cycle=[0-9]*//' /proc/cmdline) test.cycle=$((cycle + 1))"
+    say "kexec cycle=$((cycle + 1)) initrd_bytes=$(wc -c < /tmp/next.cpio)"
+    kexec -s -l /boot/vmlinuz --initrd=/tmp/next.cpio --append="$args" && kexec -e
+    say "error kexec failed"
+  fi
+fi
 sync
 poweroff -f
 sleep 5

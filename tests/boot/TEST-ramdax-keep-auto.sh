@@ -1,0 +1,30 @@
+#!/bin/bash
+# Linux 7.2, memmap=2G!4G pmemreclaim=auto pmemreclaim.keep=126M: legacy would have to refuse the
+# region (its info block would land on kept data), so auto takes ramdax: a raw namespace exactly over
+# the 126 MiB, then devdax: 14 blocks onlined (1879048192 bytes), 130 MiB lost - the minimum the
+# planner's unit tests give for this carve ("ramdax: 2G!4G keep=126M"), and the advice printed.
+set -euo pipefail
+TB_KERNEL_FLAVOUR=${TB_KERNEL_FLAVOUR:-sid-amd64}
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/reclaim.sh"
+tr_require_binary
+tb_setup
+tb_build_initrd
+kept=$((126 * MiB))
+tb_ramfile_create "$TB_WORK/ram"
+want=$(tb_write_pattern "$TB_WORK/ram" $((4 * GiB)) 2 $kept)
+memmap='memmap=2G!4G'
+tb_boot "$TB_WORK/ours.log" "$memmap pmemreclaim=auto pmemreclaim.keep=126M test.kept=/dev/pmem0:$kept" \
+  || tb_die "boot with pmemreclaim"
+log=$TB_WORK/ours.log
+tb_assert_true "auto chose ramdax" tr_dmesg_has "$log" "pmemreclaim: auto: ramdax"
+tb_assert_eq "kmem bytes" 1879048192 "$(tb_kmem_bytes "$log")"
+tb_assert_eq "bytes lost" $((130 * MiB)) "$(tr_lost "$log" $kept)"
+tb_assert_eq "kept namespace in /proc/iomem" "100000000-107dfffff : namespace0.0" \
+  "$(tb_section "$log" iomem | sed -n 's/^ *\(100000000-107dfffff : namespace0.0\)$/\1/p')"
+tb_assert_eq "kept bytes in the guest (/dev/pmem0)" "$want" "$(tb_report "$log" sha256 2)"
+tb_assert_eq "kept bytes in the RAM file" "$want" "$(tb_read_sha256 "$TB_WORK/ram" $((4 * GiB)) $kept)"
+tb_assert_true "advice printed" tr_dmesg_has "$log" "to lose less next boot, carve: memmap="
+tr_ndctl_boot "$TB_WORK/ndctl.log" "$memmap" namespace0.0
+tr_compare "$memmap keep=126M (auto: ramdax)" "$log" $kept "$TB_WORK/ndctl.log"
+tb_finish
