@@ -19,22 +19,34 @@ const char* StrategyName(Strategy s) {
 const char* ZoneName(Zone z) { return z == Zone::kMovable ? "movable" : "normal"; }
 
 std::vector<std::string> SplitCommandLine(std::string_view cmdline) {
+  // As lib/cmdline.c next_arg(): a double quote toggles whether blanks
+  // split; a quote that opens the parameter or its value is dropped with
+  // the closing one at the end; other quotes are ordinary characters.
+  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n'; };
   std::vector<std::string> params;
   size_t i = 0;
   while (i < cmdline.size()) {
-    while (i < cmdline.size() && (cmdline[i] == ' ' || cmdline[i] == '\t' || cmdline[i] == '\n')) ++i;
+    while (i < cmdline.size() && blank(cmdline[i])) ++i;
     if (i >= cmdline.size()) break;
-    std::string param;
+    const size_t begin = i;
     bool in_quote = false;
     for (; i < cmdline.size(); ++i) {
-      const char c = cmdline[i];
-      if (c == '"') {
-        in_quote = !in_quote;
-        continue;
-      }
-      if (!in_quote && (c == ' ' || c == '\t' || c == '\n')) break;
-      param += c;
+      if (blank(cmdline[i]) && !in_quote) break;
+      if (cmdline[i] == '"') in_quote = !in_quote;
     }
+    std::string param(cmdline.substr(begin, i - begin));
+    const bool quoted = !param.empty() && param[0] == '"';
+    if (quoted) param.erase(0, 1);
+    bool closed = false;
+    const size_t eq = param.find('=');
+    if (eq != std::string::npos && eq + 1 < param.size() && param[eq + 1] == '"') {
+      param.erase(eq + 1, 1);
+      if (param.size() > eq + 1 && param.back() == '"') {
+        param.pop_back();
+        closed = true;
+      }
+    }
+    if (quoted && !closed && !param.empty() && param.back() == '"') param.pop_back();
     if (param == "--") break;
     params.push_back(std::move(param));
   }

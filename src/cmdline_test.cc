@@ -91,6 +91,10 @@ TEST_CASE("quotes group and -- ends the kernel's options") {
   CHECK_FALSE(o.requested);
   CHECK(ParseCommandLine("\"pmemreclaim=legacy\"").strategy == Strategy::kLegacy);
   CHECK(ParseCommandLine("pmemreclaim.init=\"/my init\" pmemreclaim=auto").init == "/my init");
+  // A quote inside a name is a character of it, as for the kernel.
+  CHECK_FALSE(ParseCommandLine("pmemrecla\"im=auto").requested);
+  CHECK(SplitCommandLine("a\"b c\"d e") == std::vector<std::string>{"a\"b c\"d", "e"});
+  CHECK(SplitCommandLine("\"x=1\" \"\"") == std::vector<std::string>{"x=1", ""});
 }
 
 TEST_CASE("names") {

@@ -77,7 +77,7 @@ TEST_CASE("ramdax: a foreign namespace leaves the carve alone") {
   Machine m = Ramdax({Range::FromSize(k4G, 2 * kGiB)});
   m.regions[0].labels_valid = true;
   m.regions[0].namespaces.push_back(NamespaceInfo{"namespace0.0", "database", Range::FromSize(k4G, kGiB), false, {}});
-  const RegionPlan& r = PlanRamdax(m, 0).carves.at(0).regions.at(0);
+  const RegionPlan r = PlanRamdax(m, 0).carves.at(0).regions.at(0);  // a copy: the plan is a temporary
   CHECK(r.action == RegionAction::kLeave);
   CHECK(r.why.find("did not make") != std::string::npos);
   CHECK(PlanRamdax(m, 0).carves.at(0).onlined == 0);
@@ -90,7 +90,7 @@ TEST_CASE("ramdax: our namespaces from the last boot are reused; another layout 
       NamespaceInfo{"namespace0.0", kKeepNamespaceName, Range::FromSize(k4G, 126 * kMiB), false, {}},
       NamespaceInfo{"namespace0.1", kDaxNamespaceName, Range::FromSize(k4G + 126 * kMiB, 1920 * kMiB), true,
                     Range{k4G + 128 * kMiB, k4G + 2046 * kMiB}}};
-  const RegionPlan& r = PlanRamdax(m, 126 * kMiB).carves.at(0).regions.at(0);
+  const RegionPlan r = PlanRamdax(m, 126 * kMiB).carves.at(0).regions.at(0);  // a copy: the plan is a temporary
   CHECK(r.action == RegionAction::kReuseDevdax);
   CHECK_FALSE(r.init_labels);
   CHECK(r.online.size() == 1879048192);
@@ -102,12 +102,12 @@ TEST_CASE("ramdax: arm64 16K pages keep devdax namespaces 32 MiB aligned") {
   // 96 MiB kept, then devdax: starts 32 MiB below the 128 MiB boundary.
   const Range carve = Range::FromSize(0x1c0000000, 2 * kGiB + 32 * kMiB + kLabelAreaSize);
   Machine m = Ramdax({carve}, 128 * kMiB, 32 * kMiB);
-  const RegionPlan& r = PlanRamdax(m, 96 * kMiB).carves.at(0).regions.at(0);
+  const RegionPlan r = PlanRamdax(m, 96 * kMiB).carves.at(0).regions.at(0);  // a copy: the plan is a temporary
   CHECK(r.dax_namespace.start % (32 * kMiB) == 0);
   CHECK(r.data.start == 0x1c0000000 + 128 * kMiB);
   CHECK(r.online.size() == 2 * kGiB - 128 * kMiB + 32 * kMiB - 32 * kMiB);
   // A keep that is not a multiple of 32 MiB is rounded up, never cut.
-  const RegionPlan& odd = PlanRamdax(m, 100 * kMiB).carves.at(0).regions.at(0);
+  const RegionPlan odd = PlanRamdax(m, 100 * kMiB).carves.at(0).regions.at(0);  // a copy: the plan is a temporary
   CHECK(odd.keep_namespace.size() == 128 * kMiB);
   CHECK(odd.dax_namespace.start % (32 * kMiB) == 0);
   // A carve whose start is not 32 MiB aligned gets no namespace at all.

@@ -13,7 +13,8 @@ log() { echo "build: $*" >&2; }
 # Host packages: QEMU and test-image tools, dependency build tools, the host (unit test) build.
 qemu/host-deps.sh >&2
 deps/toolchain.sh --host-tools >/dev/null
-host_pkgs=(g++ cmake ninja-build pkg-config catch2 libndctl-dev libdaxctl-dev libkmod-dev uuid-dev)
+host_pkgs=(g++ cmake ninja-build pkg-config catch2 libndctl-dev libdaxctl-dev libkmod-dev uuid-dev
+           clang-14 libclang-rt-14-dev)
 missing=()
 for p in "${host_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -35,4 +36,10 @@ log "static $TARGET binary in $((SECONDS - t0)) s: $bin ($(stat -c %s "$bin") by
 # The host build: unit tests, and the boot tests pointed at the static binary.
 cmake -S . -B build/host -G Ninja -DPMEMRECLAIM_STATIC_BINARY="$bin" >&2
 ninja -C build/host >&2
+# The unit tests again under ASan + UBSan, and the libFuzzer targets (clang).
+cmake -S . -B build/asan -G Ninja -DPMEMRECLAIM_SANITIZE=address,undefined >&2
+ninja -C build/asan unit_tests >&2
+cmake -S . -B build/fuzz -G Ninja -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
+  -DPMEMRECLAIM_FUZZ=ON -DPMEMRECLAIM_UNIT_TESTS=OFF >&2
+ninja -C build/fuzz cmdline_fuzz iomem_fuzz plan_fuzz >&2
 echo "$bin"

@@ -1,0 +1,66 @@
+// libFuzzer target: the planners on arbitrary geometry (carves, block size,
+// dax alignment, keep) must keep their promises: nothing onlined or written
+// inside the kept range, onlined ranges block aligned, bytes add up.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+
+#include "plan.h"
+
+namespace {
+
+using pmemreclaim::u64;
+
+struct Reader {
+  const uint8_t* data;
+  size_t size;
+  u64 Next() {
+    u64 v = 0;
+    const size_t n = size < 8 ? size : 8;
+    std::memcpy(&v, data, n);
+    data += n;
+    size -= n;
+    return v;
+  }
+};
+
+void Check(const pmemreclaim::Plan& plan, u64 keep_start, u64 keep, u64 block) {
+  const pmemreclaim::Range kept{keep_start, keep > ~u64{0} - keep_start ? ~u64{0} : keep_start + keep};
+  for (const pmemreclaim::CarvePlan& c : plan.carves) {
+    if (c.kept.size() + c.onlined + c.lost != c.range.size()) abort();
+    for (const pmemreclaim::RegionPlan& r : c.regions) {
+      if (r.online.empty()) continue;
+      if (r.online.start % block != 0 || r.online.end % block != 0) abort();
+      if (keep > 0 && r.online.Overlaps(kept)) abort();
+      if (keep > 0 && r.action == pmemreclaim::RegionAction::kCreateDevdax && !r.region.labelled &&
+          r.region.range.Overlaps(kept))
+        abort();
+      if (!r.dax_namespace.empty() && (r.dax_namespace.Overlaps(kept) || r.dax_namespace.start % r.dax_align != 0))
+        abort();
+    }
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  Reader in{data, size};
+  pmemreclaim::Machine m;
+  m.block_size = u64{1} << (21 + in.Next() % 12);  // 2 MiB .. 4 GiB
+  m.dax_align = u64{1} << (12 + in.Next() % 19);   // 4 KiB .. 1 GiB
+  const u64 keep = in.Next() % (u64{1} << 36);
+  u64 at = in.Next() % (u64{1} << 40);
+  const int n = 1 + static_cast<int>(in.Next() % 4);
+  for (int i = 0; i < n; ++i) {
+    const u64 len = 1 + in.Next() % (u64{1} << 35);
+    at += in.Next() % 2 == 0 ? 0 : in.Next() % (u64{1} << 30);  // adjacent or a gap
+    m.regions.push_back(pmemreclaim::RawRegion("region" + std::to_string(i), pmemreclaim::Range::FromSize(at, len)));
+    at += len;
+  }
+  const u64 first = m.regions.front().range.start;
+  Check(pmemreclaim::PlanLegacy(m, keep), first, keep, m.block_size);
+  for (auto& r : m.regions) r.labelled = true;
+  Check(pmemreclaim::PlanRamdax(m, keep), first, keep, m.block_size);
+  return 0;
+}
