@@ -9,6 +9,7 @@
 #include "boot.h"
 #include "cmdline.h"
 #include "log.h"
+#include "nextboot.h"
 #include "nvdimm.h"
 #include "plan.h"
 #include "probe.h"
@@ -27,7 +28,11 @@ constexpr char kUsage[] =
     "pmemreclaim.init= (default /init, else /sbin/init).\n"
     "\n"
     "commands:\n"
-    "  plan     show what apply would do; changes nothing\n"
+    "  plan     show what apply would do; changes nothing.  Offline, for the\n"
+    "           next boot: plan --carve=SIZE!START [--block=SIZE] [--keep=SIZE]\n"
+    "           [--page=SIZE|--dax-align=SIZE] [--arch=x86_64|arm64]\n"
+    "           [--ram=START-END]... [--json]: each strategy's onlined and lost\n"
+    "           bytes, and the carve that loses the least\n"
     "  apply    do it on the running system\n"
     "  status   regions, memory block size, onlined kmem memory\n"
     "  boot     what PID 1 does, for an initramfs hook (dracut): the kernel\n"
@@ -77,6 +82,24 @@ int Main(int argc, char** argv) {
   if (command == "--help" || command == "-h" || command == "help") return Usage(stdout, 0);
 
   if (command == "boot") return BootHook();
+  if (command == "plan") {
+    // Offline: the carve is given, nothing is read from this machine.
+    std::vector<std::string> args(argv + 2, argv + argc);
+    bool offline = false;
+    for (const std::string& a : args) offline = offline || a.rfind("--carve=", 0) == 0;
+    if (offline) {
+      NextBootInput in;
+      bool json = false;
+      std::string err;
+      if (!ParseNextBootArgs(args, &in, &json, &err)) {
+        std::fprintf(stderr, "pmemreclaim: %s\n", err.c_str());
+        return 2;
+      }
+      const auto estimates = EstimateStrategies(in);
+      std::fputs((json ? EstimatesJson(in, estimates) + "\n" : EstimatesText(in, estimates)).c_str(), stdout);
+      return 0;
+    }
+  }
 
   RealSystem sys;
   // Options: the kernel command line's pmemreclaim options, each replaced
