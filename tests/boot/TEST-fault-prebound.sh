@@ -1,0 +1,28 @@
+#!/bin/bash
+# Fault matrix: /proc, /sys and /dev already mounted and the nvdimm/dax drivers already loaded and
+# bound (nd_pmem holds namespace0.0) before pmemreclaim starts; and a kernel module missing from the
+# initramfs. The first still reclaims; the second leaves the carve untouched and says which module.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/reclaim.sh"
+tr_require_binary
+tb_setup
+tb_build_initrd
+tb_ramfile_create "$TB_WORK/ram"
+tb_boot "$TB_WORK/prebound.log" "memmap=2G!4G pmemreclaim=legacy rdinit=/test/prebound.sh" \
+  || tb_die "prebound: did not reach /init"
+log=$TB_WORK/prebound.log
+tb_assert_eq "prebound: /init runs as PID 1" pid=1 "$(tb_report "$log" init_start 2)"
+tb_assert_eq "prebound: kmem bytes" $((1920 * MiB)) "$(tb_kmem_bytes "$log")"
+
+TB_INITRD=$TB_WORK/no-kmem.cpio.gz
+"$TB_ROOT/initrd/build.sh" --test --kernel "$TB_KDIR" --binary "$PMEMRECLAIM_BINARY" --without-module kmem \
+  --out "$TB_INITRD" 2>&1 | sed "s/^/[$TB_NAME] /"
+tb_ramfile_create "$TB_WORK/ram"
+want=$(tb_write_pattern "$TB_WORK/ram" $((4 * GiB)) 16 $MiB)
+tb_boot "$TB_WORK/no-kmem.log" "memmap=2G!4G pmemreclaim=legacy" || tb_die "no kmem: did not reach /init"
+log=$TB_WORK/no-kmem.log
+tb_assert_true "no kmem: says which module" tr_dmesg_has "$log" "cannot load kernel module kmem"
+tb_assert_eq "no kmem: kmem bytes" 0 "$(tb_kmem_bytes "$log")"
+tb_assert_eq "no kmem: carve bytes unchanged (no info block)" "$want" "$(tb_read_sha256 "$TB_WORK/ram" $((4 * GiB)) $MiB)"
+tb_finish
