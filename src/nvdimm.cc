@@ -64,7 +64,8 @@ class LibNvdimm : public NvdimmInterface {
             info.state = RegionState::kDevdax;
             info.dax_data = Range::FromSize(ndctl_dax_get_resource(dax), ndctl_dax_get_size(dax));
             info.dax_align = ndctl_dax_get_align(dax);
-            if (ndctl_dax_get_location(dax) != NDCTL_PFN_LOC_RAM) info.state = RegionState::kOther;
+            // map=dev (page structs in the namespace) puts the data further in:
+            // the planner sees another layout and leaves it.
           } else if (ndctl_namespace_get_pfn(ns) != nullptr || ndctl_namespace_get_btt(ns) != nullptr) {
             info.state = RegionState::kOther;
           }

@@ -62,7 +62,7 @@ RegionPlan PlanLegacyRegion(const RegionInfo& region, const Range& kept, u64 blo
       p.why = "it holds a namespace that is not plain pmem or devdax (btt or fsdax); left as it is";
       return p;
     case RegionState::kDevdax:
-      if (region.dax_data != planned || planned.empty()) {
+      if (region.dax_data != planned || planned.empty() || (region.dax_align != 0 && region.dax_align != p.dax_align)) {
         p.why = "it holds a devdax of another layout (data " + Describe(region.dax_data) +
                 ", align " + HumanSize(region.dax_align) + "); pmemreclaim did not make it";
         return p;
