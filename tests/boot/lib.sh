@@ -7,12 +7,27 @@
 #   TB_TIMEOUT           per-boot hard timeout in seconds (default 300)
 #   TB_KEEP=1            keep the scratch directory (RAM file, logs) after a pass
 #   TB_APPEND            extra kernel command line for every boot (e.g. nokaslr)
+#   TB_ARCH              x86_64 (default: pc, memmap= carves) or arm64 (virt -cpu max, device-tree carves)
+# arm64 only (see qemu/vm.sh, qemu/dtb.sh):
+#   TB_PMEM              carves START:SIZE[,START:SIZE...] as device-tree pmem-region nodes
+#   TB_MEM_LIMIT         mem= for the kernel (QEMU's DT memory node covers all of TB_MEM), e.g. 6G
+#   TB_NUMA=1|0          one NUMA node 0 (default 1); 0: no NUMA description (kmem then rejects dax)
+#   TB_PMEM_NODE         numa-node-id of the pmem nodes (default 0 with TB_NUMA=1, none without)
+#   Kernel flavour default sid-arm64 (sid-arm64-16k: 16K pages); console ttyAMA0; RAM from GPA
+#   0x40000000 = RAM-file offset 0 (TB_RAM_BASE).
 set -euo pipefail
 
 TB_ROOT=${TB_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 TB_NAME=${TB_NAME:-$(basename "$0" .sh)}
 TB_WORK=${TB_WORK:-$TB_ROOT/.cache/boot-tests/$TB_NAME}
-TB_KERNEL_FLAVOUR=${TB_KERNEL_FLAVOUR:-bookworm-amd64}
+TB_ARCH=${TB_ARCH:-x86_64}
+case "$TB_ARCH" in
+  x86_64|amd64) TB_ARCH=x86_64; TB_KERNEL_FLAVOUR=${TB_KERNEL_FLAVOUR:-bookworm-amd64} ;;
+  arm64|aarch64) TB_ARCH=arm64; TB_KERNEL_FLAVOUR=${TB_KERNEL_FLAVOUR:-sid-arm64}
+    TB_RAM_BASE=${TB_RAM_BASE:-$((0x40000000))}; TB_NUMA=${TB_NUMA:-1}; TB_PMEM=${TB_PMEM:-}
+    TB_MEM_LIMIT=${TB_MEM_LIMIT:-}; TB_PMEM_NODE=${TB_PMEM_NODE:-} ;;
+  *) echo "lib.sh: unknown TB_ARCH '$TB_ARCH'" >&2; exit 2 ;;
+esac
 TB_TIMEOUT=${TB_TIMEOUT:-300}
 TB_MEM=${TB_MEM:-8G}
 TB_LOWMEM=${TB_LOWMEM:-$((3 << 30))}   # RAM below 4 GiB on `pc` with >= 3.5 GiB guest RAM
@@ -25,7 +40,7 @@ tb_die() { echo "[$TB_NAME] FAIL: $*"; exit 1; }
 
 # tb_setup: host packages, kernel, scratch dir. Sets TB_KDIR.
 tb_setup() {
-  "$TB_ROOT/qemu/host-deps.sh"
+  "$TB_ROOT/qemu/host-deps.sh" --arch "$TB_ARCH"
   TB_KDIR=$("$TB_ROOT/qemu/kernel.sh" fetch "$TB_KERNEL_FLAVOUR")
   mkdir -p "$TB_WORK"
 }
@@ -36,9 +51,12 @@ tb_build_initrd() {
   local bin=${PMEMRECLAIM_BINARY:-}
   [ "${2:-}" = --placeholder ] && bin=
   [ "${2:-}" = --binary ] && bin=$3
-  "$TB_ROOT/initrd/build.sh" --test --kernel "$TB_KDIR" ${bin:+--binary "$bin"} --out "$TB_INITRD" 2>&1 \
+  "$TB_ROOT/initrd/build.sh" --test $(tb_arch_opt) --kernel "$TB_KDIR" ${bin:+--binary "$bin"} --out "$TB_INITRD" 2>&1 \
     | sed "s/^/[$TB_NAME] /"
 }
+
+# tb_arch_opt: "--arch arm64" on arm64, nothing on x86_64 (x86 command lines stay as they were)
+tb_arch_opt() { [ "$TB_ARCH" = x86_64 ] || echo "--arch $TB_ARCH"; }
 
 # tb_have_binary: true when PMEMRECLAIM_BINARY names an existing file
 tb_have_binary() { [ -n "${PMEMRECLAIM_BINARY:-}" ] && [ -f "$PMEMRECLAIM_BINARY" ]; }
@@ -47,9 +65,14 @@ tb_have_binary() { [ -n "${PMEMRECLAIM_BINARY:-}" ] && [ -f "$PMEMRECLAIM_BINARY
 # tb_ramfile_create F: fresh sparse file of TB_MEM
 tb_ramfile_create() { rm -f "$1"; truncate -s "$TB_MEM" "$1"; }
 
-# tb_gpa_to_off GPA: guest physical address -> RAM file offset (pc machine)
+# tb_gpa_to_off GPA: guest physical address -> RAM file offset (pc machine; virt: GPA - 0x40000000)
 tb_gpa_to_off() {
   local gpa=$(($1))
+  if [ "$TB_ARCH" = arm64 ]; then
+    [ "$gpa" -ge "$TB_RAM_BASE" ] && [ "$gpa" -lt $((TB_RAM_BASE + $(tb_size "$TB_MEM"))) ] \
+      || tb_die "GPA $(printf 0x%x "$gpa") is outside virt RAM"
+    echo $((gpa - TB_RAM_BASE)); return 0
+  fi
   if [ "$gpa" -lt "$TB_LOWMEM" ]; then echo "$gpa"
   elif [ "$gpa" -lt $((4 * GiB)) ]; then tb_die "GPA $(printf 0x%x "$gpa") is in the PCI hole"
   else echo $((gpa - 4 * GiB + TB_LOWMEM)); fi
@@ -83,7 +106,13 @@ tb_boot() {
   [ -e "$ram" ] || tb_ramfile_create "$ram"
   rm -f "$log" "$log.meta"
   TB_RC=0
-  "$TB_ROOT/qemu/vm.sh" --kernel "$TB_KDIR" --initrd "$TB_INITRD" --ram-file "$ram" --log "$log" \
+  local archargs=()
+  if [ "$TB_ARCH" = arm64 ]; then
+    archargs=(--arch arm64 ${TB_PMEM:+--pmem "$TB_PMEM"} ${TB_PMEM_NODE:+--pmem-node "$TB_PMEM_NODE"})
+    [ "$TB_NUMA" = 1 ] && archargs+=(--numa)
+    [ -n "$TB_MEM_LIMIT" ] && append="mem=$TB_MEM_LIMIT $append"
+  fi
+  "$TB_ROOT/qemu/vm.sh" ${archargs[@]+"${archargs[@]}"} --kernel "$TB_KDIR" --initrd "$TB_INITRD" --ram-file "$ram" --log "$log" \
       --timeout "$TB_TIMEOUT" --mem "$TB_MEM" --append "$append ${TB_APPEND:-}" 2>/dev/null || TB_RC=$?
   TB_WALL=$(sed -n 's/.*wall_seconds=\([0-9.]*\).*/\1/p' "$log.meta" | tail -1)
   tb_log "boot '$append': rc=$TB_RC wall=${TB_WALL}s log=$log"
@@ -111,7 +140,22 @@ tb_iomem_sum() {
   echo "$total"
 }
 tb_kmem_bytes() { tb_iomem_sum "$1" 'System RAM (kmem)'; }
-tb_carve_bytes() { tb_iomem_sum "$1" 'Persistent Memory (legacy)'; }
+# carve bytes: x86 firmware's 'Persistent Memory (legacy)' entries; arm64 has no such /proc/iomem entry:
+# the sum of the nd regions' sizes the guest reports (@@nd_region lines of test-init.sh)
+tb_carve_bytes() {
+  if [ "$TB_ARCH" = arm64 ]; then tb_nd_region_bytes "$1"; else tb_iomem_sum "$1" 'Persistent Memory (legacy)'; fi
+}
+tb_nd_region_bytes() {
+  local total=0 z
+  for z in $(tr -d '\r' < "$1" | sed -n 's/^@@nd_region .* size=\([0-9]*\).*/\1/p'); do total=$((total + z)); done
+  echo "$total"
+}
+# tb_pmem_bytes: the sum of the TB_PMEM carve sizes (the configuration, arm64)
+tb_pmem_bytes() {
+  local total=0 c
+  for c in ${TB_PMEM//,/ }; do total=$((total + $(tb_size "${c#*:}"))); done
+  echo "$total"
+}
 # tb_memtotal_bytes LOG
 tb_memtotal_bytes() { echo $(( $(tb_report "$1" memtotal_kb) * 1024 )); }
 

@@ -145,7 +145,8 @@ if n=$(opt kexec); then
   if [ "$cycle" -lt "$n" ]; then
     if [ "$(opt fill)" = 1 ]; then
       mkdir -p /fill && mount -t tmpfs -o size=100% fill /fill
-      mb=$(awk '/^MemAvailable:/ {print int($2 / 1024) - 384}' /proc/meminfo)
+      # tmpfs pages are movable: they fill ZONE_MOVABLE (the onlined blocks) first; 3 GiB is plenty
+      mb=$(awk '/^MemAvailable:/ {m = int($2 / 1024) - 384; print (m > 3072 ? 3072 : m)}' /proc/meminfo)
       dd if=/dev/zero of=/fill/zero bs=1M count="$mb" 2>/dev/null
       say "filled_mb $(du -m /fill/zero | cut -f1) memfree_kb $(awk '/^MemFree:/ {print $2}' /proc/meminfo)"
       rm -f /fill/zero; umount /fill

@@ -1,0 +1,16 @@
+#!/bin/bash
+# arm64, 16K pages (Debian sid linux-binary-*-arm64-16k, qemu-system-aarch64 virt -cpu max, TCG): two adjacent
+# device-tree pmem-region carves, 96 MiB kept + 1952 MiB starting 32 MiB (the 16K dax align) below the block boundary
+# 0x1c8000000: pmemreclaim=legacy onlines 1920 MiB (32 MiB lost), the kept bytes stay identical; the same
+# with ndctl + daxctl; and without NUMA (kmem rejects node -1) nothing is written. See reclaim.sh.
+set -euo pipefail
+export TB_ARCH=arm64 TB_KERNEL_FLAVOUR=${TB_KERNEL_FLAVOUR:-sid-arm64-16k}
+export PMEMRECLAIM_BINARY=${PMEMRECLAIM_ARM64_BINARY:-${PMEMRECLAIM_BINARY_AARCH64:-}}
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/reclaim.sh"
+if ! tb_have_binary; then
+  d=$TB_ROOT/build/aarch64-linux-musl/pmemreclaim
+  [ -f "$d" ] && PMEMRECLAIM_BINARY=$d || { echo "[$TB_NAME] skipped: no static aarch64 pmemreclaim (PMEMRECLAIM_ARM64_BINARY)"; exit 77; }
+fi
+tr_arm64_keep_scenario 32
+tb_finish
