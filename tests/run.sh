@@ -11,4 +11,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 (cd "$ROOT/build/asan" && ctest --output-on-failure -L unit)
 (cd "$ROOT/build/fuzz" && ctest --output-on-failure -L fuzz)
 cd "$ROOT/build/host"
-ctest --output-on-failure "$@"
+mkdir -p "$ROOT/.cache/boot-tests" && : > "$ROOT/.cache/boot-tests/compare.txt"
+rc=0
+ctest --output-on-failure "$@" || rc=$?
+echo "pmemreclaim vs ndctl+daxctl, same VM and image (bytes, read from the guest kernel's /proc/iomem):"
+cat "$ROOT/.cache/boot-tests/compare.txt"
+exit $rc

@@ -17,6 +17,6 @@ tb_assert_eq "carve bytes" $((0x80220000)) "$(tb_carve_bytes "$log")"
 tb_assert_eq "kmem bytes" $((2 * GiB)) "$(tb_kmem_bytes "$log")"
 tb_assert_eq "bytes lost (info block + label area)" $((2 * MiB + 128 * 1024)) "$(tr_lost "$log")"
 tb_assert_true "ramdax bound the carve" tr_dmesg_has "$log" "e820_pmem: bound to ramdax"
-tr_ndctl_boot "$TB_WORK/ndctl.log" "$memmap" namespace0.0 test.region_align=2M
+tr_ndctl_boot "$TB_WORK/ndctl.log" "$memmap" namespace0.0 "test.region_align=2M test.auto_online=offline"
 tr_compare "$memmap (ramdax)" "$log" 0 "$TB_WORK/ndctl.log"
 tb_finish

@@ -32,8 +32,11 @@ tr_compare() {
   local name=$1 ours=$2 kept=$3 theirs=$4
   local carve kmem nkmem
   carve=$(tb_carve_bytes "$ours"); kmem=$(tb_kmem_bytes "$ours"); nkmem=$(tb_kmem_bytes "$theirs")
-  echo "[$TB_NAME] COMPARE $name carve=$carve kept=$kept pmemreclaim_onlined=$kmem pmemreclaim_lost=$((carve - kept - kmem))" \
-       "ndctl_daxctl_onlined=$nkmem ndctl_daxctl_lost=$((carve - kept - nkmem))"
+  local line="[$TB_NAME] COMPARE $name carve=$carve kept=$kept pmemreclaim_onlined=$kmem"
+  line+=" pmemreclaim_lost=$((carve - kept - kmem)) ndctl_daxctl_onlined=$nkmem ndctl_daxctl_lost=$((carve - kept - nkmem))"
+  echo "$line"
+  # tests/run.sh prints these side-by-side lines after the run
+  echo "$line" >> "$TB_ROOT/.cache/boot-tests/compare.txt"
   # MemTotal moves with kmem: the difference between the two boots is the difference in kmem
   local mt nmt d
   mt=$(tb_memtotal_bytes "$ours"); nmt=$(tb_memtotal_bytes "$theirs")
