@@ -87,6 +87,12 @@ class FakeNvdimm : public NvdimmInterface {
   u64 DefaultDaxAlign() override { return default_align; }
   std::vector<RegionInfo> ramdax_regions;
   std::vector<RegionInfo> RamdaxRegions() override { return ramdax_regions; }
+  std::vector<KmemDevice> kmem_devices;
+  std::vector<KmemDevice> KmemDevices() override { return kmem_devices; }
+  bool ReturnToDevdax(const KmemDevice& d, std::string*) override {
+    calls.push_back("devdax " + d.devname);
+    return true;
+  }
   bool InitLabels(const std::string& region, std::string*) override {
     calls.push_back("init-labels " + region);
     return true;
@@ -182,6 +188,8 @@ class NvdimmRef : public NvdimmInterface {
   std::vector<RegionInfo> LegacyRegions() override { return t_->LegacyRegions(); }
   u64 DefaultDaxAlign() override { return t_->DefaultDaxAlign(); }
   std::vector<RegionInfo> RamdaxRegions() override { return t_->RamdaxRegions(); }
+  std::vector<KmemDevice> KmemDevices() override { return t_->KmemDevices(); }
+  bool ReturnToDevdax(const KmemDevice& d, std::string* e) override { return t_->ReturnToDevdax(d, e); }
   bool InitLabels(const std::string& r, std::string* e) override { return t_->InitLabels(r, e); }
   bool CreateNamespace(const std::string& r, const std::string& name, u64 size, u64 align, bool enable,
                        std::string* dev, Range* range, std::string* e) override {

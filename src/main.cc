@@ -14,6 +14,7 @@
 #include "plan.h"
 #include "probe.h"
 #include "reclaim.h"
+#include "release.h"
 #include "report.h"
 #include "system.h"
 
@@ -34,7 +35,9 @@ constexpr char kUsage[] =
     "           [--ram=START-END]... [--json]: each strategy's onlined and lost\n"
     "           bytes, and the carve that loses the least\n"
     "  apply    do it on the running system\n"
-    "  status   regions, memory block size, onlined kmem memory\n"
+    "  status   regions, memory block size, onlined kmem memory, kexec hazards\n"
+    "  release  before kexec or shutdown: offline and remove the memory onlined\n"
+    "           from pmem carves (dax devices back to devdax), say what stays\n"
     "  boot     what PID 1 does, for an initramfs hook (dracut): the kernel\n"
     "           command line only (no pmemreclaim= option: nothing), logs to\n"
     "           /dev/kmsg, bounded by pmemreclaim.timeout, always exits 0\n"
@@ -150,6 +153,14 @@ int Main(int argc, char** argv) {
     }
     return 0;
   }
+  if (command == "release") {
+    auto nvdimm = OpenLibNvdimm(&err);
+    if (!nvdimm) {
+      std::fprintf(stderr, "pmemreclaim: %s\n", err.c_str());
+      return 1;
+    }
+    return Release(sys, *nvdimm) ? 0 : 1;
+  }
   if (command == "plan" || command == "status") {
     auto nvdimm = OpenLibNvdimm(&err);
     if (!nvdimm) {
@@ -172,7 +183,8 @@ int Main(int argc, char** argv) {
         std::printf("%s %s %s %s, kmem online %s\n", r.name.c_str(), Describe(r.range).c_str(),
                     HumanSize(r.range.size()).c_str(), state, HumanSize(KmemBytesIn(sys, r.range)).c_str());
       }
-      if (machine->regions.empty()) std::printf("no label-less pmem region\n");
+      if (machine->regions.empty()) std::printf("no pmem region\n");
+      for (const std::string& h : KexecHazards(sys)) std::printf("warning: %s\n", h.c_str());
       return 0;
     }
     std::fputs((json ? PlanJson(machine->arch, plan) + "\n" : PlanText(machine->arch, plan)).c_str(), stdout);

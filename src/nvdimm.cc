@@ -247,6 +247,48 @@ class LibNvdimm : public NvdimmInterface {
     return true;
   }
 
+  std::vector<KmemDevice> KmemDevices() override {
+    std::vector<KmemDevice> out;
+    struct ndctl_bus* bus;
+    ndctl_bus_foreach(ctx_, bus) {
+      struct ndctl_region* region;
+      ndctl_region_foreach(bus, region) {
+        struct ndctl_dax* dax;
+        ndctl_dax_foreach(region, dax) {
+          if (!ndctl_dax_is_enabled(dax)) continue;
+          struct daxctl_region* dregion = ndctl_dax_get_daxctl_region(dax);
+          struct daxctl_dev* dev;
+          if (dregion == nullptr) continue;
+          daxctl_dev_foreach(dregion, dev) {
+            if (daxctl_dev_get_memory(dev) == nullptr || !daxctl_dev_is_enabled(dev)) continue;
+            out.push_back(KmemDevice{ndctl_region_get_devname(region), daxctl_dev_get_devname(dev),
+                                     Range::FromSize(daxctl_dev_get_resource(dev), daxctl_dev_get_size(dev))});
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  bool ReturnToDevdax(const KmemDevice& want, std::string* err) override {
+    for (struct daxctl_dev* dev : KmemDaxDevs()) {
+      if (want.devname != daxctl_dev_get_devname(dev)) continue;
+      int rc = daxctl_dev_disable(dev);
+      if (rc < 0) {
+        *err = want.devname + ": unbind kmem: " + Errno(rc);
+        return false;
+      }
+      rc = daxctl_dev_enable_devdax(dev);
+      if (rc < 0) {
+        *err = want.devname + ": back to devdax: " + Errno(rc);
+        return false;
+      }
+      return true;
+    }
+    *err = want.devname + ": not found";
+    return false;
+  }
+
   bool OnlineDevdax(const std::string& name, const std::string& nsname, Zone zone, int* onlined,
                     std::string* err) override {
     *onlined = 0;
@@ -301,6 +343,26 @@ class LibNvdimm : public NvdimmInterface {
       }
     }
     return nullptr;
+  }
+
+  std::vector<struct daxctl_dev*> KmemDaxDevs() {
+    std::vector<struct daxctl_dev*> out;
+    struct ndctl_bus* bus;
+    ndctl_bus_foreach(ctx_, bus) {
+      struct ndctl_region* region;
+      ndctl_region_foreach(bus, region) {
+        struct ndctl_dax* dax;
+        ndctl_dax_foreach(region, dax) {
+          struct daxctl_region* dregion = ndctl_dax_is_enabled(dax) ? ndctl_dax_get_daxctl_region(dax) : nullptr;
+          struct daxctl_dev* dev;
+          if (dregion == nullptr) continue;
+          daxctl_dev_foreach(dregion, dev) {
+            if (daxctl_dev_get_memory(dev) != nullptr) out.push_back(dev);
+          }
+        }
+      }
+    }
+    return out;
   }
 
   // The namespace called `devname`, or with "" the first with a size (a

@@ -13,6 +13,13 @@
 
 namespace pmemreclaim {
 
+// A dax device of a pmem region that kmem holds (system-ram mode).
+struct KmemDevice {
+  std::string region;   // "region0"
+  std::string devname;  // "dax0.0"
+  Range range;
+};
+
 class NvdimmInterface {
  public:
   virtual ~NvdimmInterface() = default;
@@ -44,6 +51,11 @@ class NvdimmInterface {
   // blocks onlined.
   virtual bool OnlineDevdax(const std::string& region, const std::string& ns, Zone zone, int* onlined,
                             std::string* err) = 0;
+  // Dax devices of pmem regions in system-ram mode.
+  virtual std::vector<KmemDevice> KmemDevices() = 0;
+  // Unbinds kmem (its memory blocks must be offline: the kernel removes
+  // the memory) and gives the device back to device_dax.
+  virtual bool ReturnToDevdax(const KmemDevice& dev, std::string* err) = 0;
 };
 
 // libndctl + libdaxctl; nullptr (with *err) when they can't start.

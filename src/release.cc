@@ -1,0 +1,97 @@
+#include "release.h"
+
+#include "iomem.h"
+#include "log.h"
+#include "probe.h"
+
+namespace pmemreclaim {
+
+std::vector<BlockResult> OfflineBlocks(SystemInterface& sys, const Range& range, u64 block_size) {
+  std::vector<BlockResult> out;
+  if (!IsPowerOfTwo(block_size)) return out;
+  const Range blocks = AlignInward(range, block_size);
+  for (u64 at = blocks.start; at < blocks.end; at += block_size) {
+    BlockResult r;
+    r.index = at / block_size;
+    const std::string state = "/sys/devices/system/memory/memory" + std::to_string(r.index) + "/state";
+    const auto now = sys.ReadFile(state);
+    if (!now) {
+      r.error = "no " + state;
+    } else if (now->rfind("offline", 0) == 0) {
+      r.offline = true;
+    } else {
+      std::string err;
+      r.offline = sys.WriteFile(state, "offline", &err);
+      if (!r.offline) r.error = err + (err.find("busy") != std::string::npos || err.find("Busy") != std::string::npos
+                                           ? " (pages in it could not be migrated: unmovable allocations)"
+                                           : "");
+    }
+    out.push_back(r);
+  }
+  return out;
+}
+
+std::vector<std::string> KexecHazards(SystemInterface& sys) {
+  std::vector<std::string> out;
+  const auto iomem = sys.ReadFile("/proc/iomem");
+  if (!iomem) return out;
+  const std::vector<Range> carves = FindIomem(ParseIomem(*iomem), "Persistent Memory (legacy)");
+  if (carves.empty()) return out;
+  const std::string dir = "/sys/firmware/memmap";
+  for (const std::string& entry : sys.ListDir(dir)) {
+    const auto type = sys.ReadFile(dir + "/" + entry + "/type");
+    const auto start = sys.ReadFile(dir + "/" + entry + "/start");
+    const auto end = sys.ReadFile(dir + "/" + entry + "/end");
+    if (!type || !start || !end || type->rfind("System RAM", 0) != 0) continue;
+    const auto s = ParseHex(*start);
+    const auto e = ParseHex(*end);
+    if (!s || !e || *e < *s) continue;
+    const Range ram{*s, *e + 1};
+    for (const Range& c : carves) {
+      if (ram.Overlaps(c)) {
+        out.push_back("carve " + Describe(c) + " is System RAM in /sys/firmware/memmap/" + entry +
+                      ": kexec -l (kexec_load) may load the next kernel into it and overwrite kept data; "
+                      "use kexec -s (kexec_file_load)");
+      }
+    }
+  }
+  return out;
+}
+
+bool Release(SystemInterface& sys, NvdimmInterface& nvdimm) {
+  bool all = true;
+  const auto block = ReadBlockSize(sys);
+  if (!block) {
+    LogError(std::string("cannot read ") + kBlockSizePath + ": nothing released");
+    return false;
+  }
+  const std::vector<KmemDevice> devices = nvdimm.KmemDevices();
+  if (devices.empty()) LogInfo("no pmem dax device in system-ram mode: nothing to release");
+  for (const KmemDevice& d : devices) {
+    int offline = 0, online = 0;
+    for (const BlockResult& b : OfflineBlocks(sys, d.range, *block)) {
+      if (b.offline) {
+        ++offline;
+      } else {
+        ++online;
+        LogError(d.devname + ": memory" + std::to_string(b.index) + " stays online: " + b.error);
+      }
+    }
+    std::string err;
+    if (online > 0) {
+      all = false;
+      LogError(d.devname + " " + Describe(d.range) + ": " + std::to_string(online) + " of " +
+               std::to_string(online + offline) + " blocks still online; kmem left bound");
+    } else if (!nvdimm.ReturnToDevdax(d, &err)) {
+      all = false;
+      LogError(d.devname + ": blocks offline but " + err);
+    } else {
+      LogNotice(d.devname + " " + Describe(d.range) + ": " + std::to_string(offline) +
+                " blocks offlined and removed; back in devdax mode");
+    }
+  }
+  for (const std::string& h : KexecHazards(sys)) LogWarning(h);
+  return all;
+}
+
+}  // namespace pmemreclaim

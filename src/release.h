@@ -1,0 +1,40 @@
+// `pmemreclaim release`: before a kexec (or shutdown), give back the
+// memory pmemreclaim onlined so that the carve can hold new data: offline
+// its memory blocks, unbind kmem, and leave the dax device in devdax mode.
+// And the kexec hazard check.
+#ifndef PMEMRECLAIM_RELEASE_H_
+#define PMEMRECLAIM_RELEASE_H_
+
+#include <string>
+#include <vector>
+
+#include "nvdimm.h"
+#include "range.h"
+#include "system.h"
+
+namespace pmemreclaim {
+
+struct BlockResult {
+  u64 index = 0;        // memoryN
+  bool offline = false;  // offline afterwards
+  std::string error;     // why not
+};
+
+// Offlines every memory block inside `range` (block_size each) through
+// /sys/devices/system/memory/memoryN/state; one result per block.
+std::vector<BlockResult> OfflineBlocks(SystemInterface& sys, const Range& range, u64 block_size);
+
+// kexec_load (`kexec -l`) takes its ranges from /sys/firmware/memmap, which
+// lists a memmap=! carve as System RAM, and can put the new kernel inside
+// the carve.  One line per carve at risk; empty when none.
+std::vector<std::string> KexecHazards(SystemInterface& sys);
+
+// The whole release: every kmem dax device of a pmem region has its blocks
+// offlined; a device whose blocks are all offline goes back to devdax.
+// Logs one line per block that stays online (and why), one per device, and
+// the kexec hazards.  True when everything was released.
+bool Release(SystemInterface& sys, NvdimmInterface& nvdimm);
+
+}  // namespace pmemreclaim
+
+#endif  // PMEMRECLAIM_RELEASE_H_
