@@ -1,8 +1,21 @@
 #!/bin/bash
 # Install the Debian packages the qemu/, initrd/ and tests/boot/ scripts need.
 # Idempotent and quick when everything is present. Needs root (or sudo) to install.
-#   usage: qemu/host-deps.sh [--check]    (--check: only report what is missing, exit 1 if any)
+#   usage: qemu/host-deps.sh [--check] [--arch x86_64|arm64]
+#     --check       only report what is missing, exit 1 if any
+#     --arch arm64  also what arm64 guests need: qemu-system-aarch64 (qemu-system-arm), dtc
+#                   (device-tree-compiler)
 set -euo pipefail
+CHECK= ARCH=x86_64
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --check) CHECK=1 ;;
+    --arch) ARCH=${2:?}; shift ;;
+    --arch=*) ARCH=${1#--arch=} ;;
+    *) echo "host-deps.sh: unknown argument '$1'" >&2; exit 2 ;;
+  esac
+  shift
+done
 
 # command -> Debian package providing it
 declare -A need=(
@@ -25,6 +38,11 @@ declare -A need=(
   [ldd]=libc-bin
   [file]=file
 )
+case "$ARCH" in
+  x86_64|amd64) ;;
+  arm64|aarch64) need[qemu-system-aarch64]=qemu-system-arm; need[dtc]=device-tree-compiler; need[readelf]=binutils ;;
+  *) echo "host-deps.sh: unknown arch '$ARCH'" >&2; exit 2 ;;
+esac
 PATH=$PATH:/usr/sbin:/sbin
 
 missing=()
@@ -42,7 +60,7 @@ if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
-if [ "${1:-}" = --check ]; then
+if [ -n "$CHECK" ]; then
   echo "missing packages: ${missing[*]}" >&2
   exit 1
 fi

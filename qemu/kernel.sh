@@ -4,6 +4,9 @@
 #   qemu/kernel.sh fetch FLAVOUR     download (cached, idempotent), print the kernel directory
 #   qemu/kernel.sh dir FLAVOUR       print the kernel directory (fails if not fetched)
 #   qemu/kernel.sh list              list known flavours
+#   qemu/kernel.sh userland FLAVOUR  the flavour's suite/arch userland for test images (busybox-static,
+#                                    ndctl, daxctl, kexec-tools and their lib* dependency closure),
+#                                    downloaded and extracted (cached); prints the root directory
 #
 # FLAVOUR is SUITE-ARCH[-VARIANT]:
 #   bookworm-amd64   Debian 12 Linux 6.1 (the host's own apt configuration when the host is bookworm/amd64)
@@ -24,7 +27,7 @@ HOST_SOURCES=${HOST_SOURCES:-/etc/apt/sources.list.d/debian.sources}
 PATH=$PATH:/usr/sbin:/sbin
 
 usage() {
-  sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 die() { echo "kernel.sh: $*" >&2; exit 1; }
@@ -133,10 +136,42 @@ fetch() {
   echo "$dir"
 }
 
+# Userland for a foreign-arch test initramfs: .cache/userland/<suite>-<arch>/root (+ packages list).
+USERLAND_TOP="busybox-static ndctl daxctl kexec-tools"
+userland() {
+  parse_flavour "$1"
+  local dir=$CACHE/userland/$SUITE-$ARCH
+  if [ -s "$dir/packages" ] && [ -x "$dir/root/bin/busybox" ]; then echo "$dir/root"; return 0; fi
+  "$ROOT/qemu/host-deps.sh" >&2
+  setup_apt
+  local pkgs
+  # the top packages and every lib*/zlib* package (shared libraries, libc6) of their Depends closure
+  pkgs=$(apt-cache "${APT_OPTS[@]}" depends --recurse --no-recommends --no-suggests --no-conflicts \
+            --no-breaks --no-replaces --no-enhances $USERLAND_TOP 2>/dev/null \
+         | grep -v '^ ' | grep -vE '^<|^libc-gconv|^libc-bin|^libc-l10n' \
+         | grep -E "^lib|^zlib|^($(echo $USERLAND_TOP | tr ' ' '|'))\$" | sort -u) || true
+  [ -n "$pkgs" ] || die "could not resolve $USERLAND_TOP for $SUITE/$ARCH"
+  local work=$CACHE/userland/.work-$SUITE-$ARCH
+  rm -rf "$work"; mkdir -p "$work/debs" "$work/root"
+  ( cd "$work/debs" && apt-get "${APT_OPTS[@]}" -o APT::Sandbox::User=root -q download $pkgs >&2 ) \
+    || die "apt-get download of the $SUITE/$ARCH userland failed"
+  local deb
+  for deb in "$work"/debs/*.deb; do dpkg-deb -x "$deb" "$work/root"; done
+  [ -x "$work/root/bin/busybox" ] || [ -x "$work/root/usr/bin/busybox" ] || die "no busybox in busybox-static"
+  [ -e "$work/root/bin/busybox" ] || { mkdir -p "$work/root/bin"; ln -s ../usr/bin/busybox "$work/root/bin/busybox"; }
+  (cd "$work/debs" && ls) > "$work/packages"
+  rm -rf "$dir"; mkdir -p "$dir"
+  mv "$work/root" "$dir/root"; mv "$work/packages" "$dir/packages"
+  rm -rf "$work"
+  echo "kernel.sh: userland $SUITE/$ARCH ready in $dir ($(wc -l < "$dir/packages") packages)" >&2
+  echo "$dir/root"
+}
+
 [ $# -ge 1 ] || usage
 case "$1" in
   fetch) [ $# -eq 2 ] || usage; fetch "$2" ;;
   dir)   [ $# -eq 2 ] || usage; d=$CACHE/kernels/$2; [ -s "$d/kver" ] || die "$2 not fetched (run: qemu/kernel.sh fetch $2)"; echo "$d" ;;
+  userland) [ $# -eq 2 ] || usage; userland "$2" ;;
   list)  echo "$KNOWN_FLAVOURS" | tr ' ' '\n' ;;
   -h|--help|help) usage ;;
   *) usage ;;

@@ -1,21 +1,32 @@
 #!/bin/bash
-# Boot a QEMU x86_64 guest (TCG) whose RAM is a host file, with the serial console logged.
+# Boot a QEMU x86_64 (default) or arm64 guest (TCG) whose RAM is a host file, with the serial console logged.
 #
 #   qemu/vm.sh --kernel DIR --initrd FILE --ram-file F --log LOG [--append "ARGS"] [--timeout S]
 #              [--mem 8G] [--smp 2] [--rdinit PATH|--no-rdinit] [-- EXTRA QEMU ARGS...]
+#              [--arch arm64 [--pmem START:SIZE[,START:SIZE...]] [--numa] [--pmem-node N|none] [--dtb F]]
 #
 #   --kernel DIR    directory from qemu/kernel.sh (uses DIR/vmlinuz) or a vmlinuz file
 #   --append ARGS   extra kernel command line; always added: console=ttyS0 panic=-1
 #                   and rdinit=/sbin/pmemreclaim (unless --rdinit X / --no-rdinit)
 #   --ram-file F    guest RAM backing file (memory-backend-file, share=on); created sparse if missing
 #   --timeout S     hard limit (default 300); exit status 124 when hit
+#   --arch arm64    qemu-system-aarch64 -machine virt -cpu max, console=ttyAMA0 (default x86_64: pc, ttyS0).
+#                   virt RAM is one block from guest physical 0x40000000: RAM-file offset = GPA - 0x40000000.
+#   --pmem LIST     arm64: carves as device-tree pmem-region nodes (qemu/dtb.sh, cached), booted with -dtb.
+#                   QEMU puts the whole -m into the DT memory node: add mem= so the carves lie above the
+#                   kernel's RAM (e.g. --mem 8G, mem=6G, --pmem 0x1c0000000:2G)
+#   --numa          arm64: one NUMA node 0 (-numa node,nodeid=0,cpus=0-N,memdev=ram); without it the guest
+#                   has no NUMA description (kmem rejects such a dax region: "invalid node: -1")
+#   --pmem-node N   numa-node-id of the pmem nodes (default 0 with --numa, none without); see qemu/dtb.sh
+#   --dtb F         arm64: boot this DTB as it is (instead of --pmem)
 # Prints "vm.sh: wall_seconds=N rc=R" on stderr and appends it to LOG.meta.
 # Exit status: QEMU's (0 after a guest poweroff), 124 on timeout.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-usage() { sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 KERNEL= INITRD= APPEND= RAMFILE= LOG= TIMEOUT=300 MEM=8G SMP=2 RDINIT=/sbin/pmemreclaim
+ARCH=x86_64 PMEM= NUMA=0 PMEM_NODE= DTB=
 while [ $# -gt 0 ]; do
   case "$1" in
     --kernel) KERNEL=${2:?}; shift ;;
@@ -28,6 +39,11 @@ while [ $# -gt 0 ]; do
     --smp) SMP=${2:?}; shift ;;
     --rdinit) RDINIT=${2:?}; shift ;;
     --no-rdinit) RDINIT= ;;
+    --arch) ARCH=${2:?}; shift ;;
+    --pmem) PMEM=${2:?}; shift ;;
+    --numa) NUMA=1 ;;
+    --pmem-node) PMEM_NODE=${2:?}; shift ;;
+    --dtb) DTB=${2:?}; shift ;;
     --) shift; break ;;
     -h|--help) usage ;;
     *) echo "vm.sh: unknown argument '$1'" >&2; usage ;;
@@ -38,19 +54,47 @@ done
 [ -d "$KERNEL" ] && KERNEL=$KERNEL/vmlinuz
 [ -f "$KERNEL" ] || { echo "vm.sh: no kernel image $KERNEL" >&2; exit 1; }
 [ -f "$INITRD" ] || { echo "vm.sh: no initrd $INITRD" >&2; exit 1; }
-"$ROOT/qemu/host-deps.sh" >&2
+case "$ARCH" in
+  x86_64|amd64) ARCH=x86_64
+    [ -z "$PMEM$DTB$PMEM_NODE" ] && [ "$NUMA" = 0 ] || { echo "vm.sh: --pmem/--numa/--dtb need --arch arm64" >&2; exit 2; } ;;
+  arm64|aarch64) ARCH=arm64 ;;
+  *) echo "vm.sh: unknown --arch '$ARCH'" >&2; exit 2 ;;
+esac
+"$ROOT/qemu/host-deps.sh" --arch "$ARCH" >&2
 if [ ! -e "$RAMFILE" ]; then truncate -s "$MEM" "$RAMFILE"; fi
 
-CMDLINE="console=ttyS0 panic=-1${RDINIT:+ rdinit=$RDINIT} $APPEND"
 mkdir -p "$(dirname "$LOG")"
 t0=$(date +%s.%N)
 rc=0
+if [ "$ARCH" = x86_64 ]; then
+CMDLINE="console=ttyS0 panic=-1${RDINIT:+ rdinit=$RDINIT} $APPEND"
 timeout --foreground -k 5 "$TIMEOUT" qemu-system-x86_64 \
   -machine pc,memory-backend=ram \
   -object "memory-backend-file,id=ram,size=$MEM,mem-path=$RAMFILE,share=on" \
   -m "$MEM" -smp "$SMP" -nographic -no-reboot \
   -kernel "$KERNEL" -initrd "$INITRD" -append "$CMDLINE" \
   "$@" </dev/null >"$LOG" 2>&1 || rc=$?
+else
+CMDLINE="console=ttyAMA0 panic=-1${RDINIT:+ rdinit=$RDINIT} $APPEND"
+if [ -n "$PMEM" ] && [ -z "$DTB" ]; then
+  DTB=$("$ROOT/qemu/dtb.sh" --pmem "$PMEM" --mem "$MEM" --smp "$SMP" $([ "$NUMA" = 1 ] && echo --numa) \
+        ${PMEM_NODE:+--pmem-node "$PMEM_NODE"}) || exit 1
+fi
+# One RAM block at 0x40000000, backed by the file (the NUMA node's memdev, or the machine's memory-backend)
+ramobj="memory-backend-file,id=ram,size=$MEM,mem-path=$RAMFILE,share=on"
+if [ "$NUMA" = 1 ]; then
+  mach=(-machine virt -object "$ramobj" -numa "node,nodeid=0,cpus=0-$((SMP - 1)),memdev=ram")
+else
+  mach=(-machine virt,memory-backend=ram -object "$ramobj")
+fi
+echo "vm.sh: arm64 dtb=${DTB:-none} numa=$NUMA" >> "$LOG.meta"
+timeout --foreground -k 5 "$TIMEOUT" qemu-system-aarch64 \
+  "${mach[@]}" -cpu max \
+  -m "$MEM" -smp "$SMP" -nographic -no-reboot \
+  ${DTB:+-dtb "$DTB"} \
+  -kernel "$KERNEL" -initrd "$INITRD" -append "$CMDLINE" \
+  "$@" </dev/null >"$LOG" 2>&1 || rc=$?
+fi
 t1=$(date +%s.%N)
 wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 echo "vm.sh: wall_seconds=$wall rc=$rc" | tee -a "$LOG.meta" >&2

@@ -5,7 +5,7 @@
 # with ndctl + daxctl; and without NUMA (kmem rejects node -1) nothing is written. See reclaim.sh.
 set -euo pipefail
 export TB_ARCH=arm64 TB_KERNEL_FLAVOUR=${TB_KERNEL_FLAVOUR:-sid-arm64}
-export PMEMRECLAIM_BINARY=${PMEMRECLAIM_ARM64_BINARY:-${PMEMRECLAIM_BINARY_AARCH64:-}}
+export PMEMRECLAIM_BINARY=${PMEMRECLAIM_ARM64_BINARY:-}
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/reclaim.sh"
 if ! tb_have_binary; then
