@@ -33,6 +33,14 @@ ninja -C "build/$TARGET" >&2
 bin=$ROOT/build/$TARGET/pmemreclaim
 log "static $TARGET binary in $((SECONDS - t0)) s: $bin ($(stat -c %s "$bin") bytes, $(file -b "$bin" | cut -d, -f1-4))"
 
+# The same for aarch64 (the arm64 boot tests take build/aarch64-linux-musl/pmemreclaim).
+if [ "$TARGET" = x86_64-linux-musl ]; then
+  cmake -S . -B build/aarch64-linux-musl -G Ninja -DCMAKE_TOOLCHAIN_FILE=deps/zig-toolchain.cmake \
+    -DPMEMRECLAIM_TARGET=aarch64-linux-musl -DPMEMRECLAIM_STATIC=ON -DPMEMRECLAIM_UNIT_TESTS=OFF >&2
+  ninja -C build/aarch64-linux-musl >&2
+  log "static aarch64 binary: $(stat -c %s build/aarch64-linux-musl/pmemreclaim) bytes"
+fi
+
 # The host build: unit tests, and the boot tests pointed at the static binary.
 cmake -S . -B build/host -G Ninja -DPMEMRECLAIM_STATIC_BINARY="$bin" >&2
 ninja -C build/host >&2

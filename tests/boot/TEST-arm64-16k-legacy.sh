@@ -10,7 +10,7 @@ export PMEMRECLAIM_BINARY=${PMEMRECLAIM_ARM64_BINARY:-}
 . "$(dirname "$0")/reclaim.sh"
 if ! tb_have_binary; then
   d=$TB_ROOT/build/aarch64-linux-musl/pmemreclaim
-  [ -f "$d" ] && PMEMRECLAIM_BINARY=$d || { echo "[$TB_NAME] skipped: no static aarch64 pmemreclaim (PMEMRECLAIM_ARM64_BINARY)"; exit 77; }
+  [ -f "$d" ] && PMEMRECLAIM_BINARY=$d || { echo "[$TB_NAME] FAIL: no static aarch64 pmemreclaim (tests/build.sh makes build/aarch64-linux-musl/pmemreclaim)"; exit 1; }
 fi
 tr_arm64_keep_scenario 32
 tb_finish
