@@ -37,6 +37,20 @@ Range DevdaxData(const Range& ns, u64 align) {
 
 namespace {
 
+// What the summary needs besides the advice itself (arm64: NUMA, mem=).
+void FinishAdvice(const Machine& machine, CarvePlan* c) {
+  for (const RegionPlan& r : c->regions) {
+    if (r.region.target_node < 0) c->needs_numa = true;
+    if (r.region.target_node > 0) c->numa_node = r.region.target_node;
+  }
+  if (c->needs_numa) c->advice.clear();  // the same carve with a node would do
+  if (machine.arch != Arch::kArm64 || c->advice.empty() || machine.ram.empty()) return;
+  u64 lowest = c->advice.front().start;
+  for (const Range& a : c->advice) lowest = std::min(lowest, a.start);
+  const u64 ram_base = Merge(machine.ram).front().start;
+  if (lowest < c->range.start && lowest > ram_base) c->advice_mem = lowest - ram_base;
+}
+
 RegionPlan PlanLegacyRegion(const RegionInfo& region, const Range& kept, u64 block_size, u64 dax_align) {
   RegionPlan p;
   p.region = region;
@@ -122,6 +136,7 @@ Plan PlanLegacyImpl(const Machine& machine, u64 keep, bool advise) {
         c.advice = std::move(advice);
       }
     }
+    FinishAdvice(machine, &c);
     plan.carves.push_back(std::move(c));
   }
   return plan;
@@ -245,6 +260,7 @@ Plan PlanRamdaxImpl(const Machine& machine, u64 keep, bool advise) {
         c.advice = std::move(advice);
       }
     }
+    FinishAdvice(machine, &c);
     plan.carves.push_back(std::move(c));
   }
   return plan;
@@ -345,7 +361,7 @@ u64 LegacyLoss(const std::vector<Range>& carves, u64 keep, u64 block_size, u64 a
   return lost;
 }
 
-std::string FormatCarves(Arch arch, const std::vector<Range>& carves) {
+std::string FormatCarves(Arch arch, const std::vector<Range>& carves, int numa_node) {
   std::string out;
   for (const Range& c : carves) {
     if (!out.empty()) out += arch == Arch::kX86_64 ? " " : "; ";
@@ -354,7 +370,7 @@ std::string FormatCarves(Arch arch, const std::vector<Range>& carves) {
     } else {
       auto cells = [](u64 v) { return Hex(v >> 32) + " " + Hex(v & 0xffffffffu); };
       out += "pmem@" + Hex(c.start).substr(2) + " { compatible = \"pmem-region\"; reg = <" + cells(c.start) + " " +
-             cells(c.size()) + ">; }";
+             cells(c.size()) + ">; numa-node-id = <" + std::to_string(numa_node < 0 ? 0 : numa_node) + ">; }";
     }
   }
   return out;
@@ -365,7 +381,14 @@ std::string SummaryLine(Arch arch, const CarvePlan& c) {
                      ": kept " + HumanSize(c.kept.size()) + ", onlined " + HumanSize(c.onlined) +
                      " (" + std::to_string(c.onlined) + " bytes), lost " + HumanSize(c.lost) + " (" +
                      std::to_string(c.lost) + " bytes)";
-  if (!c.advice.empty()) line += "; to lose less next boot, carve: " + FormatCarves(arch, c.advice);
+  if (!c.advice.empty()) {
+    line += "; to lose less next boot, carve: " + FormatCarves(arch, c.advice, c.numa_node);
+    if (c.advice_mem != 0) line += " with mem=" + KernelSize(c.advice_mem);
+  }
+  if (c.needs_numa) {
+    line += arch == Arch::kArm64 ? "; give the pmem-region node a numa-node-id: kmem needs a NUMA node"
+                                 : "; the carve has no NUMA node: kmem needs one";
+  }
   return line;
 }
 

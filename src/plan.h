@@ -112,6 +112,11 @@ struct CarvePlan {
   u64 lost = 0;  // range.size() - kept.size() - onlined
   std::vector<RegionPlan> regions;
   std::vector<Range> advice;  // a carve for the next boot that loses less; empty if none
+  // arm64: the carve is outside RAM because of mem=; an advice that starts
+  // lower needs mem= lowered to this size (0: no change).
+  u64 advice_mem = 0;
+  int numa_node = 0;        // for device-tree advice
+  bool needs_numa = false;  // a region has no NUMA node: the fix is in the device tree
 };
 
 struct Plan {
@@ -157,8 +162,8 @@ u64 RamdaxLoss(const Range& carve, u64 keep, u64 block_size, u64 align);
 u64 LegacyLoss(const std::vector<Range>& carves, u64 keep, u64 block_size, u64 align);
 
 // "memmap=126M!4G memmap=0x78200000!0x107e00000" (x86) or device-tree
-// reg cells (arm64) for a set of carves.
-std::string FormatCarves(Arch arch, const std::vector<Range>& carves);
+// pmem-region nodes (arm64, with numa-node-id) for a set of carves.
+std::string FormatCarves(Arch arch, const std::vector<Range>& carves, int numa_node = 0);
 
 // One line per carve: "carve [..]: 2 GiB, kept 0 B, onlined 1920 MiB, lost
 // 128 MiB; next boot: memmap=...".

@@ -141,7 +141,7 @@ TEST_CASE("a region whose start is not 2 MiB aligned is left") {
 TEST_CASE("arm64 carves advise device-tree nodes") {
   const std::vector<Range> c = {Range::FromSize(0x1c0000000, 2 * kGiB)};
   CHECK(FormatCarves(Arch::kArm64, c) ==
-        "pmem@1c0000000 { compatible = \"pmem-region\"; reg = <0x1 0xc0000000 0x0 0x80000000>; }");
+        "pmem@1c0000000 { compatible = \"pmem-region\"; reg = <0x1 0xc0000000 0x0 0x80000000>; numa-node-id = <0>; }");
 }
 
 // ---- properties over random carves ----
@@ -226,4 +226,24 @@ TEST_CASE("property: legacy plans are safe, consistent and minimal") {
       if (keep > 0) CHECK(c.advice.front().Contains(c.kept));
     }
   }
+}
+
+TEST_CASE("arm64 advice: numa-node-id, and mem= when the carve moves into today's RAM") {
+  Machine m;
+  m.arch = Arch::kArm64;
+  m.dax_align = 32 * kMiB;  // 16K pages
+  m.ram = {Range{0x40000000, 0x1c0000000}, Range{0x1c0000000, 0x240000000}};  // as probed: RAM + carve region
+  m.regions.push_back(RawRegion("region0", Range::FromSize(0x1c0000000, 2 * kGiB)));
+  const CarvePlan c = PlanLegacy(m, 0).carves.at(0);
+  REQUIRE_FALSE(c.advice.empty());
+  CHECK(c.advice.front().start == 0x1c0000000 - 32 * kMiB);
+  CHECK(c.advice_mem == 0x1c0000000 - 32 * kMiB - 0x40000000);
+  const std::string line = SummaryLine(Arch::kArm64, c);
+  CHECK(line.find("numa-node-id = <0>") != std::string::npos);
+  CHECK(line.find("with mem=6112M") != std::string::npos);
+  // Without a NUMA node the fix is in the device tree, not the carve.
+  m.regions[0].target_node = -1;
+  const CarvePlan n = PlanLegacy(m, 0).carves.at(0);
+  CHECK(n.advice.empty());
+  CHECK(SummaryLine(Arch::kArm64, n).find("give the pmem-region node a numa-node-id") != std::string::npos);
 }
