@@ -65,7 +65,8 @@ tr_arm64_keep_scenario() {
   tr_require_binary
   tb_setup
   tb_build_initrd
-  local ram=$TB_WORK/ram want log=$TB_WORK/ours.log keptopt="pmemreclaim.keep=$kept test.kept=/dev/pmem0:$kept"
+  local ram=$TB_WORK/ram want log=$TB_WORK/ours.log keptopt="pmemreclaim.keep=$kept test.kept=/dev/pmem0:$TB_GUEST_HASH"
+  local want_guest; want_guest=$(tb_pattern_sha256 126 $TB_GUEST_HASH)
   tb_ramfile_create "$ram"
   want=$(tb_write_pattern "$ram" $base 126 $kept)
   local dtail; dtail=$(tb_write_pattern "$ram" $((base + 2 * GiB - MiB)) 127 $MiB)   # last MiB of the carve
@@ -78,7 +79,7 @@ tr_arm64_keep_scenario() {
   tb_assert_eq "dax align (nd_dax seed)" "$align" "$(tb_report "$log" nd_dax_align 2 | sed 's/align=//')"
   tb_assert_eq "kmem bytes" $((1920 * MiB)) "$(tb_kmem_bytes "$log")"
   tb_assert_eq "bytes lost" "$align" "$(tr_lost "$log" $kept)"
-  tb_assert_eq "kept bytes in the guest (/dev/pmem0)" "$want" "$(tb_report "$log" sha256 2)"
+  tb_assert_eq "kept bytes in the guest (/dev/pmem0, first $TB_GUEST_HASH)" "$want_guest" "$(tb_report "$log" sha256 2)"
   tb_assert_eq "kept bytes in the RAM file after poweroff" "$want" "$(tb_read_sha256 "$ram" $base $kept)"
   tb_assert_true "no kernel Oops" tr_dmesg_lacks "$log" "Internal error"
 
@@ -113,4 +114,84 @@ tr_arm64_keep_scenario() {
 tr_split_cycles() {
   mkdir -p "$2"; rm -f "$2"/boot*.log
   tr -d '\r' < "$1" | awk -v dir="$2" '/^@@init_start/ {n++} n > 0 {print > (dir "/boot" (n - 1) ".log")} END {print n + 0}'
+}
+
+# tr_arm64_ramdax_scenario ALIGN_MIB KEEP_MIB: pmemreclaim=ramdax on one device-tree pmem-region carve of
+# 2 GiB + 128 KiB at 0x1c0000000 (9 GiB guest, mem=6G: the carve and its label area, the last 128 KiB,
+# lie in QEMU RAM above the kernel's), with the first KEEP_MIB kept. ALIGN_MIB is the kernel's dax align
+# (2 with 4K pages, 32 with 16K). Expected, from ramdax's layout: label area = the last 128 KiB, region
+# mapping = 2 GiB; a raw namespace "pmemreclaim-keep" of KEEP rounded up to ALIGN, then a devdax namespace
+# "pmemreclaim-dax" to the end of the mapping, starting ALIGN-aligned, its data after an ALIGN info block,
+# kmem onlining the whole 128 MiB blocks of the data. The kept bytes are checked in the guest (/dev/pmem0)
+# and in the RAM file after poweroff. Then the standard tools on the same ramdax carve (guest/ramdax-ndctl.sh:
+# ndctl init-labels, raw namespace of KEEP, devdax -M mem -f of the rest, daxctl) in the same VM.
+tr_arm64_ramdax_scenario() {
+  local align=$(( $1 * MiB )) keep=$(( $2 * MiB ))
+  local base=$((0x1c0000000)) carve=$((0x80020000)) label=$((128 * 1024)) bs=$((128 * MiB))
+  export TB_MEM=${TB_MEM_RAMDAX:-9G} TB_MEM_LIMIT=${TB_MEM_LIMIT:-6G} TB_NUMA=1 TB_PMEM
+  TB_PMEM=$(printf '0x%x:%d' $base $carve)
+  local mapping=$((carve - label))
+  local keepns=$(( (keep + align - 1) / align * align ))
+  local usable=$(( mapping / align * align ))
+  local daxns=$((base + keepns)) daxend=$((base + usable))
+  local data=$((daxns + align))
+  local on_start=$(( (data + bs - 1) / bs * bs )) on_end=$(( daxend / bs * bs ))
+  local expect_kmem=$((on_end - on_start)) expect_lost
+  expect_lost=$((carve - keep - expect_kmem))
+  tb_log "carve $TB_PMEM keep=$keep align=$align: expect keep ns $(printf '0x%x+0x%x' $base $keepns)," \
+    "dax ns $(printf '0x%x-0x%x' $daxns $((daxend - 1))), kmem $expect_kmem, lost $expect_lost"
+  tr_require_binary
+  tb_setup
+  tb_build_initrd
+  local ram=$TB_WORK/ram want log=$TB_WORK/ours.log
+  tb_ramfile_create "$ram"
+  want=$(tb_write_pattern "$ram" $base 141 $keep)
+
+  tb_boot "$log" "pmemreclaim=ramdax pmemreclaim.keep=$2M test.kept=/dev/pmem0:$keep" "$ram" \
+    || tb_die "boot with pmemreclaim=ramdax"
+  TR_OURS_WALL=$TB_WALL
+  tr -d '\r' < "$log" | grep -E '^@@nd_(region|namespace|dax_align)' | sed 's/^/    /' || true
+  tb_section "$log" dmesg | grep -E 'pmemreclaim:|kmem|ramdax|Oops|BUG|misaligned' | sed 's/^/    /' || true
+  tb_assert_true "no kernel Oops/BUG" eval "! tr -d '\r' < '$log' | grep -qE 'Internal error|Unable to handle kernel|kernel BUG'"
+  tb_assert_eq "block size" 0x8000000 "$(tb_report "$log" block_size)"
+  tb_assert_true "pmemreclaim bound the carve to ramdax" tr_dmesg_has "$log" "$(printf '%x' $base).pmem: bound to ramdax"
+  tb_assert_eq "carve bytes (nd region)" "$carve" "$(tb_carve_bytes "$log")"
+  tb_assert_eq "dax align (nd_dax seed)" "$align" "$(tb_report "$log" nd_dax_align 2 | sed 's/align=//')"
+  tb_assert_eq "kmem bytes" "$expect_kmem" "$(tb_kmem_bytes "$log")"
+  tb_assert_eq "bytes lost (info block + label area)" "$expect_lost" "$(tr_lost "$log" $keep)"
+  local nsk nsd
+  nsk=$(tr -d '\r' < "$log" | sed -n 's/^@@nd_namespace \([^ ]*\) name=pmemreclaim-keep .* size=\([0-9]*\)$/\1 \2/p')
+  nsd=$(tr -d '\r' < "$log" | sed -n 's/^@@nd_namespace \([^ ]*\) name=pmemreclaim-dax .* size=\([0-9]*\)$/\1 \2/p')
+  tb_assert_eq "kept namespace size" "$keepns" "${nsk#* }"
+  tb_assert_eq "devdax namespace size" "$((usable - keepns))" "${nsd#* }"
+  local iomem; iomem=$(tb_section "$log" iomem)
+  tb_assert_eq "kept namespace in /proc/iomem" "$(printf '%x-%x' $base $((base + keepns - 1)))" \
+    "$(sed -n "s/^ *\([0-9a-f]*-[0-9a-f]*\) : ${nsk% *}\$/\1/p" <<<"$iomem")"
+  local dstart
+  dstart=$(sed -n "s/^ *\([0-9a-f]*\)-[0-9a-f]* : ${nsd% *}\$/\1/p" <<<"$iomem")
+  tb_assert_eq "devdax namespace start in /proc/iomem" "$(printf '%x' $daxns)" "$dstart"
+  tb_assert_eq "devdax namespace start modulo the dax align ($1 MiB)" 0 $(( 16#${dstart:-1} % align ))
+  tb_assert_eq "devdax data in /proc/iomem" "$(printf '%x-%x' $data $((daxend - 1)))" \
+    "$(sed -n 's/^ *\([0-9a-f]*-[0-9a-f]*\) : dax[0-9]*\.[0-9]*$/\1/p' <<<"$iomem" | head -1)"
+  tb_assert_eq "kept bytes in the guest (/dev/pmem0)" "$want" "$(tb_report "$log" sha256 2)"
+  tb_assert_eq "kept bytes in the RAM file after poweroff" "$want" "$(tb_read_sha256 "$ram" $base $keep)"
+
+  # the standard tools on the same ramdax carve, same VM, a fresh RAM file with the same pattern
+  local nlog=$TB_WORK/ndctl.log nram=$TB_WORK/ram-ndctl
+  tb_ramfile_create "$nram"
+  tb_write_pattern "$nram" $base 141 $keep >/dev/null
+  tb_boot "$nlog" "test.auto_online=offline test.run=ramdax-ndctl test.rd_keep=$keep test.rd_align=$1M \
+test.kept=/dev/pmem0:$keep" "$nram" || true
+  TR_NDCTL_WALL=$TB_WALL
+  TR_NDCTL_KMEM=$(tb_kmem_bytes "$nlog")
+  tb_section "$nlog" ndctl | grep -vE '^ *[{}]|^ *"(uuid|raw_uuid|sector_size|blockdev|chardev|numa_node|target_node|mode|map|size|dev|name|align)"' \
+    | sed 's/^/    ndctl| /' || true
+  tr -d '\r' < "$nlog" | grep -E '^@@(rd_bound|region_align|dax_resource|nd_namespace)' | sed 's/^/    /' || true
+  tb_assert_true "ndctl path: no kernel Oops/BUG" eval "! tr -d '\r' < '$nlog' | grep -qE 'Internal error|Unable to handle kernel|kernel BUG'"
+  tb_assert_eq "ndctl rc" 0 "$(tb_report "$nlog" ndctl_rc)"
+  tb_assert_eq "daxctl rc" 0 "$(tb_report "$nlog" daxctl_rc)"
+  tb_assert_eq "ndctl path: kept bytes in the guest" "$want" "$(tb_report "$nlog" sha256 2)"
+  tb_assert_ge "pmemreclaim onlines at least what ndctl+daxctl does" "${TR_NDCTL_KMEM:-0}" "$(tb_kmem_bytes "$log")"
+  tr_compare "arm64 ${1}M-align ramdax carve $TB_PMEM keep=$keep" "$log" $keep "$nlog"
+  tb_log "wall: pmemreclaim boot ${TR_OURS_WALL}s, ndctl boot ${TR_NDCTL_WALL}s"
 }
