@@ -10,12 +10,8 @@ Plan PlanHmem(const Machine& machine, u64 keep) {
   Plan plan;
   plan.strategy = Strategy::kHmem;
   plan.block_size = machine.block_size;
-  std::vector<RegionInfo> regions = machine.regions;
-  std::sort(regions.begin(), regions.end(),
-            [](const RegionInfo& a, const RegionInfo& b) { return a.range.start < b.range.start; });
-  if (regions.empty()) return plan;
-  const u64 first = regions.front().range.start;
-  const Range kept{first, keep > ~u64{0} - first ? ~u64{0} : first + keep};
+  const std::vector<RegionInfo> regions = SortedRegions(machine.regions);
+  const Range kept = KeptRange(regions, keep);
   const u64 b = machine.block_size;
   for (const RegionInfo& r : regions) {
     CarvePlan c;

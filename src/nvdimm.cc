@@ -249,23 +249,10 @@ class LibNvdimm : public NvdimmInterface {
 
   std::vector<KmemDevice> KmemDevices() override {
     std::vector<KmemDevice> out;
-    struct ndctl_bus* bus;
-    ndctl_bus_foreach(ctx_, bus) {
-      struct ndctl_region* region;
-      ndctl_region_foreach(bus, region) {
-        struct ndctl_dax* dax;
-        ndctl_dax_foreach(region, dax) {
-          if (!ndctl_dax_is_enabled(dax)) continue;
-          struct daxctl_region* dregion = ndctl_dax_get_daxctl_region(dax);
-          struct daxctl_dev* dev;
-          if (dregion == nullptr) continue;
-          daxctl_dev_foreach(dregion, dev) {
-            if (daxctl_dev_get_memory(dev) == nullptr || !daxctl_dev_is_enabled(dev)) continue;
-            out.push_back(KmemDevice{ndctl_region_get_devname(region), daxctl_dev_get_devname(dev),
-                                     Range::FromSize(daxctl_dev_get_resource(dev), daxctl_dev_get_size(dev))});
-          }
-        }
-      }
+    for (struct daxctl_dev* dev : KmemDaxDevs()) {
+      if (!daxctl_dev_is_enabled(dev)) continue;
+      out.push_back(KmemDevice{daxctl_region_get_devname(daxctl_dev_get_region(dev)), daxctl_dev_get_devname(dev),
+                               Range::FromSize(daxctl_dev_get_resource(dev), daxctl_dev_get_size(dev))});
     }
     return out;
   }

@@ -15,7 +15,7 @@ namespace pmemreclaim {
 
 // A dax device of a pmem region that kmem holds (system-ram mode).
 struct KmemDevice {
-  std::string region;   // "region0"
+  std::string region;   // its dax region ("dax0")
   std::string devname;  // "dax0.0"
   Range range;
 };

@@ -16,9 +16,20 @@ const char* RegionActionName(RegionAction a) {
   return "?";
 }
 
-std::vector<std::vector<RegionInfo>> GroupCarves(std::vector<RegionInfo> regions) {
+std::vector<RegionInfo> SortedRegions(std::vector<RegionInfo> regions) {
   std::sort(regions.begin(), regions.end(),
             [](const RegionInfo& a, const RegionInfo& b) { return a.range.start < b.range.start; });
+  return regions;
+}
+
+Range KeptRange(const std::vector<RegionInfo>& sorted, u64 keep) {
+  if (sorted.empty()) return {};
+  const u64 first = sorted.front().range.start;
+  return Range{first, keep > ~u64{0} - first ? ~u64{0} : first + keep};
+}
+
+std::vector<std::vector<RegionInfo>> GroupCarves(std::vector<RegionInfo> regions) {
+  regions = SortedRegions(std::move(regions));
   std::vector<std::vector<RegionInfo>> carves;
   for (RegionInfo& r : regions) {
     if (r.range.empty()) continue;
@@ -116,8 +127,7 @@ Plan PlanLegacyImpl(const Machine& machine, u64 keep, bool advise) {
   plan.block_size = machine.block_size;
   const auto carves = GroupCarves(machine.regions);
   if (carves.empty()) return plan;
-  const u64 first = carves.front().front().range.start;
-  const Range kept{first, keep > ~u64{0} - first ? ~u64{0} : first + keep};
+  const Range kept = KeptRange(carves.front(), keep);
   const u64 align = std::max(machine.dax_align, kSubsection);
   for (const auto& regions : carves) {
     CarvePlan c;
@@ -238,12 +248,8 @@ Plan PlanRamdaxImpl(const Machine& machine, u64 keep, bool advise) {
   Plan plan;
   plan.strategy = Strategy::kRamdax;
   plan.block_size = machine.block_size;
-  std::vector<RegionInfo> regions = machine.regions;
-  std::sort(regions.begin(), regions.end(),
-            [](const RegionInfo& a, const RegionInfo& b) { return a.range.start < b.range.start; });
-  if (regions.empty()) return plan;
-  const u64 first = regions.front().range.start;
-  const Range kept{first, keep > ~u64{0} - first ? ~u64{0} : first + keep};
+  const std::vector<RegionInfo> regions = SortedRegions(machine.regions);
+  const Range kept = KeptRange(regions, keep);
   const u64 align = std::max(machine.dax_align, kSubsection);
   for (const RegionInfo& r : regions) {
     // Each ramdax carve has its own label area: every region is its own carve.

@@ -125,6 +125,13 @@ struct Plan {
   std::vector<CarvePlan> carves;
 };
 
+// The regions sorted by address.
+std::vector<RegionInfo> SortedRegions(std::vector<RegionInfo> regions);
+
+// The kept range: `keep` bytes from the lowest region's start (empty
+// regions: an empty range), saturating at the top of the address space.
+Range KeptRange(const std::vector<RegionInfo>& sorted, u64 keep);
+
 // Groups regions into carves, sorted by address.
 std::vector<std::vector<RegionInfo>> GroupCarves(std::vector<RegionInfo> regions);
 
