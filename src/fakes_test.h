@@ -61,12 +61,13 @@ class FakeSystem : public SystemInterface {
     auto it = links.find(path);
     return it == links.end() ? "" : it->second;
   }
-  bool LoadModule(const std::string& name, std::string* err) override {
+  bool LoadModule(const std::string& spec, std::string* err) override {
+    const std::string name = spec.substr(0, spec.find(' '));
     if (!available_modules.count(name)) {
       *err = "module " + name + " not found in /lib/modules";
       return false;
     }
-    loaded.push_back(name);
+    loaded.push_back(spec);
     return true;
   }
   std::string Machine() override { return machine; }
@@ -87,6 +88,29 @@ class FakeNvdimm : public NvdimmInterface {
   u64 DefaultDaxAlign() override { return default_align; }
   std::vector<RegionInfo> ramdax_regions;
   std::vector<RegionInfo> RamdaxRegions() override { return ramdax_regions; }
+  std::vector<RegionInfo> hmem_regions;
+  std::vector<RegionInfo> HmemRegions() override { return hmem_regions; }
+  std::map<std::string, Range> hmem_devices;
+  bool SplitHmem(const std::string& region, u64 keep_size, std::string* rest, std::string*) override {
+    calls.push_back("split " + region + " keep " + HumanSize(keep_size));
+    for (const RegionInfo& r : hmem_regions) {
+      if (r.name != region) continue;
+      hmem_devices["dax0.0"] = Range::FromSize(r.range.start, keep_size);
+      hmem_devices["dax0.1"] = Range{r.range.start + keep_size, r.range.end};
+    }
+    *rest = "dax0.1";
+    return true;
+  }
+  bool OnlineDaxDevice(const std::string& dev, Zone zone, int* onlined, std::string*) override {
+    calls.push_back("online " + dev + " " + ZoneName(zone));
+    const Range online = AlignInward(hmem_devices[dev], block_size);
+    *onlined = static_cast<int>(online.size() / block_size);
+    if (!online.empty()) {
+      sys_->files["/proc/iomem"] += Hex(online.start).substr(2) + "-" + Hex(online.end - 1).substr(2) +
+                                    " : System RAM (kmem)\n";
+    }
+    return true;
+  }
   std::vector<KmemDevice> kmem_devices;
   std::vector<KmemDevice> KmemDevices() override { return kmem_devices; }
   bool ReturnToDevdax(const KmemDevice& d, std::string*) override {
@@ -189,6 +213,13 @@ class NvdimmRef : public NvdimmInterface {
   u64 DefaultDaxAlign() override { return t_->DefaultDaxAlign(); }
   std::vector<RegionInfo> RamdaxRegions() override { return t_->RamdaxRegions(); }
   std::vector<KmemDevice> KmemDevices() override { return t_->KmemDevices(); }
+  std::vector<RegionInfo> HmemRegions() override { return t_->HmemRegions(); }
+  bool SplitHmem(const std::string& r, u64 k, std::string* rest, std::string* e) override {
+    return t_->SplitHmem(r, k, rest, e);
+  }
+  bool OnlineDaxDevice(const std::string& d, Zone z, int* n, std::string* e) override {
+    return t_->OnlineDaxDevice(d, z, n, e);
+  }
   bool ReturnToDevdax(const KmemDevice& d, std::string* e) override { return t_->ReturnToDevdax(d, e); }
   bool InitLabels(const std::string& r, std::string* e) override { return t_->InitLabels(r, e); }
   bool CreateNamespace(const std::string& r, const std::string& name, u64 size, u64 align, bool enable,

@@ -21,6 +21,14 @@ Plan PlanHmem(const Machine& machine, u64 keep) {
     p.region = r;
     p.dax_align = kSubsection;  // dax_hmem devices are multiples of 2 MiB
     const Range usable{r.range.start, r.range.start + AlignDown(r.range.size(), kSubsection)};
+    if (r.state == RegionState::kOther) {
+      p.action = RegionAction::kLeave;
+      p.why = "kmem onlined it before pmemreclaim ran (was kmem loaded first?); nothing can be kept there now";
+      c.lost = c.range.size() - c.kept.size();
+      c.regions.push_back(p);
+      plan.carves.push_back(std::move(c));
+      continue;
+    }
     u64 kept_end = c.kept.empty() ? r.range.start : AlignUp(c.kept.end, kSubsection);
     if (!IsAligned(r.range.start, kSubsection) || kept_end > usable.end) {
       p.action = RegionAction::kLeave;

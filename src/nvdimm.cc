@@ -42,7 +42,10 @@ std::string Errno(int rc) { return std::string(strerror(rc < 0 ? -rc : rc)); }
 class LibNvdimm : public NvdimmInterface {
  public:
   LibNvdimm(struct ndctl_ctx* ctx) : ctx_(ctx) {}
-  ~LibNvdimm() override { ndctl_unref(ctx_); }
+  ~LibNvdimm() override {
+    if (dctx_ != nullptr) daxctl_unref(dctx_);
+    ndctl_unref(ctx_);
+  }
   LibNvdimm(const LibNvdimm&) = delete;
   LibNvdimm& operator=(const LibNvdimm&) = delete;
 
@@ -247,6 +250,80 @@ class LibNvdimm : public NvdimmInterface {
     return true;
   }
 
+  std::vector<RegionInfo> HmemRegions() override {
+    std::vector<RegionInfo> out;
+    struct daxctl_region* region;
+    daxctl_region_foreach(Daxctl(), region) {
+      if (!IsHmem(region)) continue;
+      struct daxctl_dev* first = daxctl_dev_get_first(region);
+      if (first == nullptr || daxctl_dev_get_size(first) == 0) continue;  // split already, or idle
+      RegionInfo info;
+      info.name = daxctl_region_get_devname(region);
+      // The first device starts at the region start (dax_hmem makes it span the region).
+      info.range = Range::FromSize(daxctl_dev_get_resource(first), daxctl_region_get_size(region));
+      info.target_node = daxctl_dev_get_target_node(first);
+      if (daxctl_dev_has_online_memory(first)) info.state = RegionState::kOther;  // kmem got there first
+      out.push_back(info);
+    }
+    return out;
+  }
+
+  bool SplitHmem(const std::string& name, u64 keep_size, std::string* rest, std::string* err) override {
+    struct daxctl_region* region = HmemRegion(name);
+    struct daxctl_dev* first = region != nullptr ? daxctl_dev_get_first(region) : nullptr;
+    if (first == nullptr) {
+      *err = name + ": no dax device";
+      return false;
+    }
+    const std::string first_name = daxctl_dev_get_devname(first);
+    if (keep_size == 0) {  // nothing kept: the whole region goes to kmem
+      *rest = first_name;
+      return true;
+    }
+    int rc = daxctl_dev_is_enabled(first) ? daxctl_dev_disable(first) : 0;
+    const char* step = "disable";
+    if (rc >= 0) step = "size 0", rc = daxctl_dev_set_size(first, 0);
+    if (rc >= 0) step = "kept size", rc = daxctl_dev_set_size(first, keep_size);
+    if (rc >= 0) step = "device_dax", rc = daxctl_dev_enable_devdax(first);
+    if (rc >= 0) step = "create", rc = daxctl_region_create_dev(region);
+    if (rc < 0) {
+      *err = first_name + ": " + step + ": " + Errno(rc);
+      return false;
+    }
+    // libdaxctl caches the device list: look at the new seed from a fresh context.
+    daxctl_unref(dctx_);
+    dctx_ = nullptr;
+    region = HmemRegion(name);
+    struct daxctl_dev* seed = region != nullptr ? daxctl_region_get_dev_seed(region) : nullptr;
+    if (seed == nullptr) {
+      *err = name + ": no seed device after create";
+      return false;
+    }
+    rc = daxctl_dev_set_size(seed, daxctl_region_get_available_size(region));
+    if (rc < 0) {
+      *err = std::string(daxctl_dev_get_devname(seed)) + ": size: " + Errno(rc);
+      return false;
+    }
+    *rest = daxctl_dev_get_devname(seed);
+    return true;
+  }
+
+  bool OnlineDaxDevice(const std::string& devname, Zone zone, int* onlined, std::string* err) override {
+    *onlined = 0;
+    daxctl_unref(dctx_);  // kmem may have bound devices since
+    dctx_ = nullptr;
+    struct daxctl_region* region;
+    daxctl_region_foreach(Daxctl(), region) {
+      struct daxctl_dev* dev;
+      daxctl_dev_foreach(region, dev) {
+        if (devname != daxctl_dev_get_devname(dev)) continue;
+        return OnlineDev(dev, zone, onlined, err);
+      }
+    }
+    *err = devname + ": not found";
+    return false;
+  }
+
   std::vector<KmemDevice> KmemDevices() override {
     std::vector<KmemDevice> out;
     for (struct daxctl_dev* dev : KmemDaxDevs()) {
@@ -289,6 +366,11 @@ class LibNvdimm : public NvdimmInterface {
       return false;
     }
     daxctl_set_log_fn(daxctl_region_get_ctx(dregion), DaxctlLog);
+    return OnlineDev(dev, zone, onlined, err);
+  }
+
+  // Binds kmem to `dev` unless it has it, and onlines its blocks in `zone`.
+  static bool OnlineDev(struct daxctl_dev* dev, Zone zone, int* onlined, std::string* err) {
     const std::string devname = daxctl_dev_get_devname(dev);
     struct daxctl_memory* mem = daxctl_dev_get_memory(dev);
     if (mem == nullptr) {
@@ -370,7 +452,26 @@ class LibNvdimm : public NvdimmInterface {
     return valid;
   }
 
+  struct daxctl_ctx* Daxctl() {
+    if (dctx_ == nullptr && daxctl_new(&dctx_) >= 0) daxctl_set_log_fn(dctx_, DaxctlLog);
+    return dctx_;
+  }
+
+  static bool IsHmem(struct daxctl_region* region) {
+    const char* path = daxctl_region_get_path(region);
+    return path != nullptr && std::string(path).find("/hmem.") != std::string::npos;
+  }
+
+  struct daxctl_region* HmemRegion(const std::string& name) {
+    struct daxctl_region* region;
+    daxctl_region_foreach(Daxctl(), region) {
+      if (IsHmem(region) && name == daxctl_region_get_devname(region)) return region;
+    }
+    return nullptr;
+  }
+
   struct ndctl_ctx* ctx_;
+  struct daxctl_ctx* dctx_ = nullptr;
 };
 
 }  // namespace

@@ -51,6 +51,14 @@ class NvdimmInterface {
   // blocks onlined.
   virtual bool OnlineDevdax(const std::string& region, const std::string& ns, Zone zone, int* onlined,
                             std::string* err) = 0;
+  // Soft-reserved (dax_hmem) regions, as RegionInfo with the region's range.
+  virtual std::vector<RegionInfo> HmemRegions() = 0;
+  // Splits a dax_hmem region: its first device becomes the kept device of
+  // `keep_size` bytes at the region start, bound to device_dax; a new device
+  // takes the rest, left unbound.  *rest is its name.
+  virtual bool SplitHmem(const std::string& region, u64 keep_size, std::string* rest, std::string* err) = 0;
+  // Hands dax device `devname` to kmem and onlines its blocks in `zone`.
+  virtual bool OnlineDaxDevice(const std::string& devname, Zone zone, int* onlined, std::string* err) = 0;
   // Dax devices of pmem regions in system-ram mode.
   virtual std::vector<KmemDevice> KmemDevices() = 0;
   // Unbinds kmem (its memory blocks must be offline: the kernel removes

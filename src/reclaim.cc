@@ -1,6 +1,7 @@
 #include "reclaim.h"
 
 #include "iomem.h"
+#include "nextboot.h"
 #include "log.h"
 #include "platform.h"
 #include "probe.h"
@@ -193,6 +194,118 @@ std::vector<RegionOutcome> Apply(const Plan& plan, Zone zone, SystemInterface& s
   return out;
 }
 
+namespace {
+
+// The kept range reported against what the kernel onlined afterwards.
+void ReportCarves(Arch arch, const Plan& plan, SystemInterface& sys, Outcome* outcome) {
+  for (const CarvePlan& planned : plan.carves) {
+    CarvePlan c = planned;
+    c.onlined = KmemBytesIn(sys, c.range);
+    c.lost = c.range.size() - c.kept.size() - c.onlined;
+    outcome->kmem_bytes.push_back(c.onlined);
+    LogNotice(SummaryLine(arch, c));
+    if (c.onlined != planned.onlined) {
+      LogWarning("the kernel onlined " + HumanSize(c.onlined) + " in " + Describe(c.range) + ", planned " +
+                 HumanSize(planned.onlined));
+    }
+    if (KmemBytesIn(sys, c.kept) != 0) LogError("kmem memory inside the kept range " + Describe(c.kept) + "!");
+  }
+}
+
+// Soft-reserved carves (dax_hmem, x86): no info block, no labels.  kmem is
+// loaded only after the kept device is split off and bound to device_dax,
+// so that nothing can online the kept range (Linux >= 6.3 hands hmem
+// devices to kmem by default); the auto-online policy is held at offline.
+Outcome ReclaimHmem(const Options& opts, SystemInterface& sys, const NvdimmOpener& open_nvdimm) {
+  Outcome outcome;
+  std::string err;
+  if (sys.Machine() != "x86_64") {
+    LogError("strategy hmem is for x86 soft-reserved memory; every carve left untouched");
+    return outcome;
+  }
+  if (sys.Exists("/sys/module/kmem") && !sys.Exists("/sys/module/dax_hmem")) {
+    LogWarning("kmem is loaded before dax_hmem: it may online a soft-reserved region before it is split");
+  }
+  for (const std::string& mod : {std::string("dax_hmem"), std::string("device_dax")}) {
+    if (!sys.LoadModule(mod, &err)) {
+      LogError("cannot load kernel module " + mod + ": " + err + "; every carve left untouched");
+      return outcome;
+    }
+  }
+  auto nvdimm = open_nvdimm(&err);
+  auto machine = nvdimm ? ProbeGeometry(sys, &err) : std::nullopt;
+  if (!machine) {
+    LogError(err + "; every carve left untouched");
+    return outcome;
+  }
+  machine->regions = nvdimm->HmemRegions();
+  if (machine->regions.empty()) {
+    LogNotice("no soft-reserved dax region (memmap=SIZE%START-1+0xefffffff or EFI_MEMORY_SP) found: nothing to do");
+    return outcome;
+  }
+  const Plan plan = PlanHmem(*machine, opts.keep);
+  outcome.plan = plan;
+  LogInfo(std::string("strategy hmem, memory block ") + HumanSize(machine->block_size) + ", keep " +
+          HumanSize(opts.keep) + ", zone " + ZoneName(opts.zone) + (opts.dry_run ? ", dry run" : ""));
+  if (const auto iomem = sys.ReadFile("/proc/iomem")) {
+    for (const Range& code : FindIomem(ParseIomem(*iomem), "Kernel code")) {
+      for (const RegionInfo& r : machine->regions) {
+        if (code.Overlaps(r.range)) {
+          LogWarning("the kernel's code " + Describe(code) + " lies in the soft-reserved carve " + Describe(r.range) +
+                     " (physical KASLR does not know memmap=%): boot with nokaslr");
+        }
+      }
+    }
+  }
+  if (opts.dry_run) {
+    for (const CarvePlan& c : plan.carves) LogInfo("dry run: " + SummaryLine(machine->arch, c));
+    return outcome;
+  }
+  outcome.touched = true;
+  const auto policy = sys.ReadFile(kAutoOnlinePath);
+  std::string saved = policy ? *policy : "";
+  while (!saved.empty() && saved.back() == '\n') saved.pop_back();
+  const bool hold = !saved.empty() && saved != "offline" && sys.WriteFile(kAutoOnlinePath, "offline", &err);
+  std::vector<std::pair<std::string, std::string>> rests;  // region, device for kmem
+  for (const CarvePlan& c : plan.carves) {
+    for (const RegionPlan& r : c.regions) {
+      RegionOutcome o;
+      o.region = r.region.name;
+      o.action = r.action;
+      std::string rest;
+      if (r.action != RegionAction::kCreateDevdax) {
+        o.message = r.region.name + " " + Describe(r.region.range) + ": " +
+                    (r.action == RegionAction::kKeep ? "kept, untouched" : "left untouched: " + r.why);
+      } else if (!nvdimm->SplitHmem(r.region.name, r.keep_namespace.size(), &rest, &err)) {
+        o.ok = false;
+        o.message = r.region.name + ": could not split (" + err + ")";
+      } else {
+        rests.emplace_back(r.region.name, rest);
+        o.message = r.region.name + ": kept device " + Describe(r.keep_namespace) + ", the rest is " + rest;
+      }
+      Log(o.ok ? LogLevel::kInfo : LogLevel::kError, o.message);
+      outcome.regions.push_back(o);
+    }
+  }
+  if (!rests.empty() && !sys.LoadModule("kmem", &err)) {
+    LogError("cannot load kernel module kmem: " + err + "; split but nothing onlined");
+    rests.clear();
+  }
+  for (const auto& [region, dev] : rests) {
+    int blocks = 0;
+    if (nvdimm->OnlineDaxDevice(dev, opts.zone, &blocks, &err)) {
+      LogInfo(region + ": " + dev + " onlined " + std::to_string(blocks) + " blocks (" + ZoneName(opts.zone) + ")");
+    } else {
+      LogError(region + ": " + dev + ": onlining failed (" + err + ")");
+    }
+  }
+  if (hold && !sys.WriteFile(kAutoOnlinePath, saved, &err)) LogWarning("could not restore auto_online_blocks: " + err);
+  ReportCarves(machine->arch, plan, sys, &outcome);
+  return outcome;
+}
+
+}  // namespace
+
 Outcome Reclaim(const Options& opts, SystemInterface& sys, const NvdimmOpener& open_nvdimm) {
   Outcome outcome;
   if (!opts.requested) {
@@ -212,8 +325,7 @@ Outcome Reclaim(const Options& opts, SystemInterface& sys, const NvdimmOpener& o
       LogInfo("pmemreclaim=off: nothing to do");
       return outcome;
     case Strategy::kHmem:
-      LogError("strategy hmem is not available in this version; every carve left untouched");
-      return outcome;
+      return ReclaimHmem(opts, sys, open_nvdimm);
     case Strategy::kRamdax:
       if (!RamdaxAvailable(sys)) {
         LogError("this kernel has no ramdax driver (Linux >= 6.19, CONFIG_RAMDAX): pmemreclaim=ramdax can't be "
@@ -226,8 +338,15 @@ Outcome Reclaim(const Options& opts, SystemInterface& sys, const NvdimmOpener& o
       const auto geometry = ProbeGeometry(sys, &err);
       const std::vector<Range> carves = ReadLegacyCarves(sys);
       strategy = geometry ? ChooseStrategy(*geometry, carves, opts.keep, have_ramdax) : Strategy::kLegacy;
+      if (carves.empty() && machine == "x86_64" &&
+          (sys.Exists("/sys/bus/platform/devices/hmem.0") || sys.Exists("/sys/bus/platform/devices/hmem_platform.0"))) {
+        strategy = Strategy::kHmem;  // soft-reserved memory, no memmap=! carve
+      }
       LogInfo(std::string("auto: ") + StrategyName(strategy) +
-              (have_ramdax ? " (onlines at least as much on these carves)" : " (this kernel has no ramdax)"));
+              (strategy == Strategy::kHmem ? " (soft-reserved memory)"
+               : have_ramdax           ? " (onlines at least as much on these carves)"
+                                       : " (this kernel has no ramdax)"));
+      if (strategy == Strategy::kHmem) return ReclaimHmem(opts, sys, open_nvdimm);
       break;
     }
     case Strategy::kLegacy:

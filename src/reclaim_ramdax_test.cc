@@ -1,5 +1,6 @@
 // The ramdax path of Reclaim with a fake kernel: binding through
 // driver_override, labels, the kept and devdax namespaces, onlining.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "fakes_test.h"
@@ -123,4 +124,38 @@ TEST_CASE("ChooseStrategy ties go to ramdax, and no ramdax means legacy") {
   CHECK(ChooseStrategy(g, tie, 0, false) == Strategy::kLegacy);
   CHECK(ChooseStrategy(g, {}, 0, true) == Strategy::kLegacy);
   CHECK(ChooseStrategy(g, {Range::FromSize(k4G, 2 * kGiB)}, 0, true) == Strategy::kLegacy);
+}
+
+TEST_CASE("hmem: split the kept device off, load kmem only then, online the rest") {
+  FakeSystem sys;
+  FakeNvdimm nv(&sys);
+  SetLogSink(Quiet);
+  sys.files["/sys/devices/system/memory/block_size_bytes"] = "8000000\n";
+  sys.files["/sys/devices/system/memory/auto_online_blocks"] = "online\n";
+  sys.files["/proc/iomem"] = "00100000-bffdefff : System RAM\n  01000000-02000000 : Kernel code\n";
+  sys.available_modules = {"dax_hmem", "device_dax", "kmem"};
+  nv.hmem_regions.push_back(RawRegion("dax0", Range::FromSize(k4G, 2 * kGiB)));
+  // kmem comes last: loaded only after the kept device is split off.
+  const Outcome o = Reclaim(ParseCommandLine("pmemreclaim=hmem pmemreclaim.keep=100M"), sys,
+                            [&nv](std::string*) -> std::unique_ptr<NvdimmInterface> { return std::make_unique<NvdimmRef>(&nv); });
+  CHECK(sys.loaded == std::vector<std::string>{"dax_hmem", "device_dax", "kmem"});
+  CHECK(nv.calls == std::vector<std::string>{"split dax0 keep 128 MiB", "online dax0.1 movable"});
+  CHECK(o.kmem_bytes.at(0) == 2 * kGiB - 128 * kMiB);
+  CHECK(sys.files["/sys/devices/system/memory/auto_online_blocks"] == "online\n");
+  SetLogSink(nullptr);
+}
+
+TEST_CASE("hmem: a region kmem onlined before pmemreclaim ran is left") {
+  FakeSystem sys;
+  FakeNvdimm nv(&sys);
+  SetLogSink(Quiet);
+  sys.files["/sys/devices/system/memory/block_size_bytes"] = "8000000\n";
+  sys.available_modules = {"dax_hmem", "device_dax", "kmem"};
+  nv.hmem_regions.push_back(RawRegion("dax0", Range::FromSize(k4G, 2 * kGiB)));
+  nv.hmem_regions[0].state = RegionState::kOther;
+  Reclaim(ParseCommandLine("pmemreclaim=hmem pmemreclaim.keep=128M"), sys,
+          [&nv](std::string*) -> std::unique_ptr<NvdimmInterface> { return std::make_unique<NvdimmRef>(&nv); });
+  CHECK(nv.calls.empty());
+  CHECK(std::find(sys.loaded.begin(), sys.loaded.end(), "kmem") == sys.loaded.end());
+  SetLogSink(nullptr);
 }

@@ -109,7 +109,11 @@ std::string RealSystem::ReadLink(const std::string& path) {
   return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
 }
 
-bool RealSystem::LoadModule(const std::string& name, std::string* err) {
+bool RealSystem::LoadModule(const std::string& spec, std::string* err) {
+  // "name" or "name option=value ...".
+  const size_t space = spec.find(' ');
+  const std::string name = spec.substr(0, space);
+  const std::string options = space == std::string::npos ? "" : spec.substr(space + 1);
   if (Exists("/sys/module/" + name)) return true;  // loaded or built in
   if (kmod_ == nullptr) {
     if (err != nullptr) *err = "libkmod could not start (no /lib/modules/$(uname -r)?)";
@@ -125,7 +129,8 @@ bool RealSystem::LoadModule(const std::string& name, std::string* err) {
   struct kmod_list* it;
   kmod_list_foreach(it, list) {
     struct kmod_module* mod = kmod_module_get_module(it);
-    rc = kmod_module_probe_insert_module(mod, 0, nullptr, nullptr, nullptr, nullptr);
+    rc = kmod_module_probe_insert_module(mod, 0, options.empty() ? nullptr : options.c_str(), nullptr, nullptr,
+                                         nullptr);
     if (rc < 0 && rc != -EEXIST) {
       ok = false;
       if (err != nullptr) *err = "loading " + std::string(kmod_module_get_name(mod)) + ": " + strerror(-rc);

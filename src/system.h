@@ -23,8 +23,8 @@ class SystemInterface {
   virtual std::vector<std::string> ListDir(const std::string& path) = 0;
   // Target of a symbolic link; "" if none.
   virtual std::string ReadLink(const std::string& path) = 0;
-  // Loads a kernel module and its dependencies by name or alias; true when
-  // it is loaded or built in afterwards.
+  // Loads a kernel module and its dependencies by name or alias ("name" or
+  // "name option=value ..."); true when it is loaded or built in afterwards.
   virtual bool LoadModule(const std::string& name, std::string* err) = 0;
   // `uname -m` and the page size.
   virtual std::string Machine() = 0;
