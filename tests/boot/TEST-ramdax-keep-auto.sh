@@ -26,6 +26,12 @@ tb_assert_eq "kept namespace in /proc/iomem" "100000000-107dfffff : namespace0.0
 tb_assert_eq "kept bytes in the guest (/dev/pmem0, first $TB_GUEST_HASH)" "$want_guest" "$(tb_report "$log" sha256 2)"
 tb_assert_eq "kept bytes in the RAM file" "$want" "$(tb_read_sha256 "$TB_WORK/ram" $((4 * GiB)) $kept)"
 tb_assert_true "advice printed" tr_dmesg_has "$log" "to lose less next boot, carve: memmap="
-tr_ndctl_boot "$TB_WORK/ndctl.log" "$memmap" namespace0.0 test.auto_online=offline  # daxctl refuses under Debian 7.x's "online"
+# The standard tools on the same ramdax carve (ramdax bound by hand, ndctl init-labels, a raw namespace
+# for the kept bytes, devdax for the rest, daxctl; auto_online_blocks=offline or daxctl aborts on 7.x).
+tb_ramfile_create "$TB_WORK/ram-ndctl"
+tb_write_pattern "$TB_WORK/ram-ndctl" $((4 * GiB)) 2 $kept >/dev/null
+tb_boot "$TB_WORK/ndctl.log" "$memmap test.auto_online=offline test.run=ramdax-ndctl test.rd_keep=$kept test.rd_align=2M" \
+  "$TB_WORK/ram-ndctl" || true
 tr_compare "$memmap keep=126M (auto: ramdax)" "$log" $kept "$TB_WORK/ndctl.log"
+tb_assert_eq "ndctl+daxctl path: kept bytes in its RAM file" "$want" "$(tb_read_sha256 "$TB_WORK/ram-ndctl" $((4 * GiB)) $kept)"
 tb_finish
