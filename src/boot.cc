@@ -89,8 +89,11 @@ bool Exists(const char* path) {
 
 }  // namespace
 
-void BootMain(int argc, char** argv, char** envp) {
-  (void)argc;
+namespace {
+
+// Everything PID 1 does before the handoff; may throw (it allocates).
+// Returns the init to try first ("" for the default list).
+std::string PrepareAndReclaim() {
   std::vector<const char*> mounted;
   std::vector<std::string> mount_errors;
   for (const Mount& m : kMounts) {
@@ -129,15 +132,34 @@ void BootMain(int argc, char** argv, char** envp) {
   for (auto it = mounted.rbegin(); it != mounted.rend(); ++it) {
     if (umount2(*it, MNT_DETACH) != 0) LogWarning(std::string("umount ") + *it + ": " + strerror(errno));
   }
+  return opts.init;
+}
 
+}  // namespace
+
+void BootMain(int argc, char** argv, char** envp) {
+  std::vector<std::string> inits;
+  try {
+    inits = InitCandidates(PrepareAndReclaim());
+  } catch (...) {
+    // Nothing may stop the handoff; the worker did the risky part already.
+    LogToKmsg();
+    LogError("internal error in PID 1 before the handoff; handing off with memory as it is");
+  }
   // Hand off with the original arguments and environment.
-  std::vector<char*> args(argv, argv + argc);
-  args.push_back(nullptr);
-  for (const std::string& init : InitCandidates(opts.init)) {
+  char* fallback[] = {const_cast<char*>("/init"), nullptr};
+  char** args = argc > 0 ? argv : fallback;
+  for (const std::string& init : inits) {
     args[0] = const_cast<char*>(init.c_str());
     LogInfo("handing off to " + init);
-    execve(init.c_str(), args.data(), envp);
+    execve(init.c_str(), args, envp);
     LogError("cannot execute " + init + ": " + strerror(errno) + "; trying the next init");
+  }
+  if (inits.empty()) {  // only after an internal error: the defaults, without allocating
+    for (const char* init : {"/init", "/sbin/init"}) {
+      args[0] = const_cast<char*>(init);
+      execve(init, args, envp);
+    }
   }
   // PID 1 must not exit: the kernel would panic.  Say so and wait.
   LogError("no init could be executed; the system cannot continue booting");
