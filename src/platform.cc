@@ -27,14 +27,20 @@ bool BindRamdax(SystemInterface& sys, const std::string& device, std::string* er
   const std::string driver = BoundDriver(sys, device);
   if (driver == "ramdax") return true;
   if (!driver.empty() && !sys.WriteFile(dir + "/driver/unbind", device, err)) return false;
-  if (!sys.WriteFile(dir + "/driver_override", "ramdax", err)) return false;
   // drivers_probe answers an error when no driver takes the device.
-  if (!sys.WriteFile("/sys/bus/platform/drivers_probe", device, err)) return false;
-  if (BoundDriver(sys, device) != "ramdax") {
-    *err = device + ": ramdax did not bind";
-    return false;
+  if (sys.WriteFile(dir + "/driver_override", "ramdax", err) &&
+      sys.WriteFile("/sys/bus/platform/drivers_probe", device, err) && BoundDriver(sys, device) == "ramdax") {
+    return true;
   }
-  return true;
+  if (err->empty()) *err = device + ": ramdax did not bind";
+  // Put the device back with the driver it had, so the carve stays usable.
+  std::string ignored;
+  sys.WriteFile(dir + "/driver_override", "\n", &ignored);
+  if (!driver.empty()) {
+    sys.WriteFile("/sys/bus/platform/drivers/" + driver + "/bind", device, &ignored);
+    *err += BoundDriver(sys, device) == driver ? "; " + driver + " bound again" : "; " + driver + " could not be bound again";
+  }
+  return false;
 }
 
 }  // namespace pmemreclaim

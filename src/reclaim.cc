@@ -423,17 +423,7 @@ Outcome Reclaim(const Options& opts, SystemInterface& sys, const NvdimmOpener& o
   for (const RegionOutcome& o : outcome.regions) Log(o.ok ? LogLevel::kInfo : LogLevel::kError, o.message);
 
   // Report what the kernel says, not what we meant to do.
-  for (const CarvePlan& planned : plan.carves) {
-    CarvePlan c = planned;
-    c.onlined = KmemBytesIn(sys, c.range);
-    c.lost = c.range.size() - c.kept.size() - c.onlined;
-    outcome.kmem_bytes.push_back(c.onlined);
-    LogNotice(SummaryLine(machine_facts->arch, c));
-    if (c.onlined != planned.onlined) {
-      LogWarning("the kernel onlined " + HumanSize(c.onlined) + " in " + Describe(c.range) + ", planned " +
-                 HumanSize(planned.onlined));
-    }
-  }
+  ReportCarves(machine_facts->arch, plan, sys, &outcome);
   if (memtotal_before != 0 && memtotal_after != 0) {
     LogNotice("MemTotal " + std::to_string(memtotal_before >> 10) + " kB before, " +
               std::to_string(memtotal_after >> 10) + " kB after");

@@ -159,3 +159,19 @@ TEST_CASE("hmem: a region kmem onlined before pmemreclaim ran is left") {
   CHECK(std::find(sys.loaded.begin(), sys.loaded.end(), "kmem") == sys.loaded.end());
   SetLogSink(nullptr);
 }
+
+TEST_CASE("ramdax that does not bind: the old driver is bound again, nothing else written") {
+  RamdaxWorld w({Range::FromSize(k4G, 2 * kGiB)});
+  w.sys.on_write = [&w](const std::string& path, const std::string& value) {
+    if (path == "/sys/bus/platform/drivers/e820_pmem/bind") {
+      w.sys.links[kDev + "/driver"] = "../../../bus/platform/drivers/e820_pmem";
+    }
+    (void)value;
+  };
+  w.sys.files["/sys/bus/platform/drivers/e820_pmem/bind"] = "";
+  const Outcome o = w.Run("pmemreclaim=ramdax");
+  CHECK_FALSE(o.touched);
+  CHECK(w.nv.calls.empty());
+  CHECK(w.Wrote("/sys/bus/platform/drivers/e820_pmem/bind", "e820_pmem"));
+  CHECK(w.Wrote(kDev + "/driver_override", "\n"));
+}

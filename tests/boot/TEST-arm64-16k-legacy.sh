@@ -5,12 +5,8 @@
 # with ndctl + daxctl; and without NUMA (kmem rejects node -1) nothing is written. See reclaim.sh.
 set -euo pipefail
 export TB_ARCH=arm64 TB_KERNEL_FLAVOUR=${TB_KERNEL_FLAVOUR:-sid-arm64-16k}
-export PMEMRECLAIM_BINARY=${PMEMRECLAIM_ARM64_BINARY:-}
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/reclaim.sh"
-if ! tb_have_binary; then
-  d=$TB_ROOT/build/aarch64-linux-musl/pmemreclaim
-  [ -f "$d" ] && PMEMRECLAIM_BINARY=$d || { echo "[$TB_NAME] FAIL: no static aarch64 pmemreclaim (tests/build.sh makes build/aarch64-linux-musl/pmemreclaim)"; exit 1; }
-fi
+tr_use_arm64_binary
 tr_arm64_keep_scenario 32
 tb_finish

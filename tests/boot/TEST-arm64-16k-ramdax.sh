@@ -7,12 +7,8 @@
 # in the guest and in the RAM file. The same with ndctl + daxctl on the ramdax carve.
 set -euo pipefail
 export TB_ARCH=arm64 TB_KERNEL_FLAVOUR=${TB_KERNEL_FLAVOUR:-sid-arm64-16k}
-export PMEMRECLAIM_BINARY=${PMEMRECLAIM_ARM64_BINARY:-}
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/reclaim.sh"
-if ! tb_have_binary; then
-  d=$TB_ROOT/build/aarch64-linux-musl/pmemreclaim
-  [ -f "$d" ] && PMEMRECLAIM_BINARY=$d || { echo "[$TB_NAME] FAIL: no static aarch64 pmemreclaim (tests/build.sh makes build/aarch64-linux-musl/pmemreclaim)"; exit 1; }
-fi
+tr_use_arm64_binary
 tr_arm64_ramdax_scenario 32 96
 tb_finish

@@ -197,3 +197,11 @@ test.kept=/dev/pmem0:$TB_GUEST_HASH" "$nram" || true
   tr_compare "arm64 ${1}M-align ramdax carve $TB_PMEM keep=$keep" "$log" $keep "$nlog"
   tb_log "wall: pmemreclaim boot ${TR_OURS_WALL}s, ndctl boot ${TR_NDCTL_WALL}s"
 }
+
+# tr_use_arm64_binary: the static aarch64 pmemreclaim: PMEMRECLAIM_ARM64_BINARY, else the one
+# tests/build.sh makes; a missing binary fails the test (it must not pass by skipping)
+tr_use_arm64_binary() {
+  PMEMRECLAIM_BINARY=${PMEMRECLAIM_ARM64_BINARY:-$TB_ROOT/build/aarch64-linux-musl/pmemreclaim}
+  export PMEMRECLAIM_BINARY
+  [ -f "$PMEMRECLAIM_BINARY" ] || tb_die "no static aarch64 pmemreclaim (tests/build.sh makes build/aarch64-linux-musl/pmemreclaim)"
+}
