@@ -360,6 +360,20 @@ Outcome Reclaim(const Options& opts, SystemInterface& sys, const NvdimmOpener& o
     }
   }
   if (strategy == Strategy::kRamdax && !opts.dry_run) {
+    // Binding ramdax takes the carves from nd_e820: check first, on the
+    // carves' geometry, that the kept range leaves the label areas alone.
+    Machine geometry;
+    for (const Range& c : ReadLegacyCarves(sys)) {
+      if (c.size() > kLabelAreaSize) geometry.regions.push_back(RamdaxRegionFor("carve", c));
+    }
+    for (const CarvePlan& c : PlanRamdax(geometry, opts.keep).carves) {
+      const Range labels{c.range.end - kLabelAreaSize, c.range.end};
+      if (c.kept.Overlaps(labels)) {
+        LogError("the kept range reaches into the label area of carve " + Describe(c.range) +
+                 " (its last 128 KiB): ramdax can't be used; every carve left untouched");
+        return outcome;
+      }
+    }
     const std::vector<std::string> devices = PmemPlatformDevices(sys);
     for (const std::string& dev : devices) {
       const std::string was = BoundDriver(sys, dev);

@@ -175,3 +175,11 @@ TEST_CASE("ramdax that does not bind: the old driver is bound again, nothing els
   CHECK(w.Wrote("/sys/bus/platform/drivers/e820_pmem/bind", "e820_pmem"));
   CHECK(w.Wrote(kDev + "/driver_override", "\n"));
 }
+
+TEST_CASE("ramdax: keep reaching into a label area: refused before anything is bound or written") {
+  RamdaxWorld w({Range::FromSize(k4G, 2 * kGiB)});
+  const Outcome o = w.Run("pmemreclaim=ramdax pmemreclaim.keep=0x7fff0000");
+  CHECK_FALSE(o.touched);
+  CHECK(w.sys.writes.empty());
+  CHECK(w.nv.calls.empty());
+}
