@@ -289,13 +289,38 @@ u64 RamdaxLoss(const Range& carve, u64 keep, u64 block_size, u64 align) {
   return PlanRamdaxImpl(m, keep, /*advise=*/false).carves.at(0).lost;
 }
 
+namespace {
+
+// The advice search both strategies share: for m from `want` blocks down to
+// one, the first start in `starts` (in order) whose carve of size_for(m)
+// lies inside `room`.  `ok` filters starts; empty when none fits.
+template <typename SizeFor, typename Ok>
+Range FirstCoveredCarve(const std::vector<u64>& starts, u64 want, const std::vector<Range>& room, SizeFor size_for,
+                        Ok ok) {
+  for (u64 m = std::max<u64>(want, 1); m >= 1; --m) {
+    for (u64 s : starts) {
+      const u64 size = size_for(m);
+      if (!ok(s) || s > ~u64{0} - size) continue;
+      const Range c = Range::FromSize(s, size);
+      if (Covered(c, room)) return c;
+    }
+  }
+  return {};
+}
+
+// Where an advised carve may go: the RAM map and the old carve.
+std::vector<Range> Room(const Range& carve, const std::vector<Range>& available) {
+  std::vector<Range> room = available;
+  room.push_back(carve);
+  return Merge(room);
+}
+
+}  // namespace
+
 std::vector<Range> AdviseRamdaxCarve(const Range& carve, u64 keep, u64 block_size, u64 align,
                                      const std::vector<Range>& available) {
   const u64 a = std::max(align, kSubsection);
   if (carve.empty() || !IsPowerOfTwo(block_size) || block_size < a || keep >= carve.size()) return {};
-  std::vector<Range> room = available;
-  room.push_back(carve);
-  room = Merge(room);
   const u64 keep_size = keep == 0 ? 0 : AlignUp(keep, a);
   const u64 lead = keep_size + a;  // carve start to the first block boundary
   // As many blocks as the old carve had room for; the label area may then
@@ -307,25 +332,17 @@ std::vector<Range> AdviseRamdaxCarve(const Range& carve, u64 keep, u64 block_siz
   const u64 boundary = AlignDown(carve.start + lead, block_size);
   if (boundary >= lead) starts.push_back(boundary - lead);
   starts.push_back(AlignUp(carve.start + lead, block_size) - lead);
-  for (u64 m = std::max<u64>(want, 1); m >= 1; --m) {
-    for (u64 s : starts) {
-      const u64 size = lead + m * block_size + kLabelAreaSize;
-      if (s > ~u64{0} - size) continue;
-      const Range c = Range::FromSize(s, size);
-      if (Covered(c, room)) return {c};
-    }
-  }
-  return {};
+  const Range c = FirstCoveredCarve(
+      starts, want, Room(carve, available), [&](u64 m) { return lead + m * block_size + kLabelAreaSize; },
+      [](u64) { return true; });
+  if (c.empty()) return {};
+  return {c};
 }
 
 std::vector<Range> AdviseLegacyCarve(const Range& carve, u64 keep, u64 block_size, u64 align,
                                      const std::vector<Range>& available) {
   const u64 a = std::max(align, kSubsection);
   if (carve.empty() || !IsPowerOfTwo(block_size) || block_size < a || keep >= carve.size()) return {};
-  std::vector<Range> room = available;
-  room.push_back(carve);
-  room = Merge(room);
-
   const u64 s = carve.start;
   const Range kept_carve = keep == 0 ? Range{} : Range{s, AlignUp(s + keep, kSubsection)};
   const u64 kept_end = keep == 0 ? s : kept_carve.end;
@@ -339,20 +356,14 @@ std::vector<Range> AdviseLegacyCarve(const Range& carve, u64 keep, u64 block_siz
   if (keep == 0 && AlignDown(s + a, block_size) >= a) starts.push_back(AlignDown(s + a, block_size) - a);
   if (AlignUp(kept_end + a, block_size) >= a) starts.push_back(AlignUp(kept_end + a, block_size) - a);
 
-  for (u64 m = std::max<u64>(want, 1); m >= 1; --m) {
-    for (u64 d : starts) {
-      if (keep > 0 && d < kept_end) continue;
-      const u64 size = m * block_size + a;
-      if (d > ~u64{0} - size) continue;
-      const Range dax = Range::FromSize(d, size);
-      if (!Covered(dax, room)) continue;
-      std::vector<Range> out;
-      if (!kept_carve.empty()) out.push_back(kept_carve);
-      out.push_back(dax);
-      return out;
-    }
-  }
-  return {};
+  const Range dax = FirstCoveredCarve(
+      starts, want, Room(carve, available), [&](u64 m) { return m * block_size + a; },
+      [&](u64 d) { return keep == 0 || d >= kept_end; });
+  if (dax.empty()) return {};
+  std::vector<Range> out;
+  if (!kept_carve.empty()) out.push_back(kept_carve);
+  out.push_back(dax);
+  return out;
 }
 
 u64 LegacyLoss(const std::vector<Range>& carves, u64 keep, u64 block_size, u64 align) {
