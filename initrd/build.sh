@@ -189,6 +189,34 @@ copy_foreign_with_libs() {   # copy_foreign_with_libs PATH_IN_UL DEST_IN_IMAGE
     done
   done
 }
+# link_applets BUSYBOX: a /bin/busybox link for every applet BUSYBOX lists (test image)
+link_applets() {
+  local a
+  for a in $("$1" --list-full); do
+    [ -e "$STAGE/$a" ] && continue
+    mkdir -p "$STAGE/$(dirname "$a")"
+    ln -s /bin/busybox "$STAGE/$a"
+  done
+}
+
+# finish_test_image: what every test image has besides its binaries: the test init as /init, the
+# guest scripts in /test/, the --extra files, empty ndctl/daxctl config dirs, and /dev/console for
+# the kernel's early open before devtmpfs is mounted
+finish_test_image() {
+  local f e
+  mkdir -p "$STAGE/etc/ndctl.conf.d" "$STAGE/etc/daxctl.conf.d"
+  cp "$ROOT/tests/boot/test-init.sh" "$STAGE/init"
+  chmod 0755 "$STAGE/init"
+  for f in "$ROOT"/tests/boot/guest/*.sh; do
+    [ -e "$f" ] && install -m 0755 "$f" "$STAGE/test/"
+  done
+  for e in ${EXTRA[@]+"${EXTRA[@]}"}; do
+    mkdir -p "$STAGE/$(dirname "${e#*:}")"
+    cp -a "${e%%:*}" "$STAGE/${e#*:}"
+  done
+  mknod -m 600 "$STAGE/dev/console" c 5 1 2>/dev/null || true
+}
+
 if [ "$MODE" = test ] && [ "$ARCH" = arm64 ]; then
   if [ -z "$USERLAND" ]; then
     USERLAND=$(basename "$(cd "$KDIR" && pwd)")
@@ -202,50 +230,21 @@ if [ "$MODE" = test ] && [ "$ARCH" = arm64 ]; then
   # the arm64 busybox cannot run here: its applet links follow the host busybox's list (Debian's
   # configurations of the two differ little; a missing applet says "applet not found")
   HBB=$(command -v busybox) || die "host busybox not found (for the applet list)"
-  for a in $("$HBB" --list-full); do
-    [ -e "$STAGE/$a" ] && continue
-    mkdir -p "$STAGE/$(dirname "$a")"
-    ln -s /bin/busybox "$STAGE/$a"
-  done
+  link_applets "$HBB"
   copy_foreign_with_libs usr/sbin/kexec sbin/kexec
   copy_foreign_with_libs usr/bin/ndctl usr/bin/ndctl
   copy_foreign_with_libs usr/bin/daxctl usr/bin/daxctl
-  mkdir -p "$STAGE/etc/ndctl.conf.d" "$STAGE/etc/daxctl.conf.d"
-  cp "$ROOT/tests/boot/test-init.sh" "$STAGE/init"
-  chmod 0755 "$STAGE/init"
-  for f in "$ROOT"/tests/boot/guest/*.sh; do
-    [ -e "$f" ] && install -m 0755 "$f" "$STAGE/test/"
-  done
-  for e in ${EXTRA[@]+"${EXTRA[@]}"}; do
-    mkdir -p "$STAGE/$(dirname "${e#*:}")"
-    cp -a "${e%%:*}" "$STAGE/${e#*:}"
-  done
-  mknod -m 600 "$STAGE/dev/console" c 5 1 2>/dev/null || true
+  finish_test_image
 elif [ "$MODE" = test ]; then
   BB=$(command -v busybox) || die "busybox not found"
   file -L "$BB" | grep -q 'statically linked' || die "$BB is not static (install busybox-static)"
   mkdir -p "$STAGE"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,mnt,test,etc}
   cp "$BB" "$STAGE/bin/busybox"
-  for a in $("$BB" --list-full); do
-    [ -e "$STAGE/$a" ] && continue
-    mkdir -p "$STAGE/$(dirname "$a")"
-    ln -s /bin/busybox "$STAGE/$a"
-  done
+  link_applets "$BB"
   copy_with_libs "$(command -v kexec)" sbin/kexec
   copy_with_libs "$(command -v ndctl)" usr/bin/ndctl
   copy_with_libs "$(command -v daxctl)" usr/bin/daxctl
-  mkdir -p "$STAGE/etc/ndctl.conf.d" "$STAGE/etc/daxctl.conf.d"
-  cp "$ROOT/tests/boot/test-init.sh" "$STAGE/init"
-  chmod 0755 "$STAGE/init"
-  for f in "$ROOT"/tests/boot/guest/*.sh; do
-    [ -e "$f" ] && install -m 0755 "$f" "$STAGE/test/"
-  done
-  for e in ${EXTRA[@]+"${EXTRA[@]}"}; do
-    mkdir -p "$STAGE/$(dirname "${e#*:}")"
-    cp -a "${e%%:*}" "$STAGE/${e#*:}"
-  done
-  # /dev/console for the kernel's early open before devtmpfs is mounted
-  mknod -m 600 "$STAGE/dev/console" c 5 1 2>/dev/null || true
+  finish_test_image
 fi
 
 mkdir -p "$(dirname "$OUT")"
