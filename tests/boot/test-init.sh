@@ -29,6 +29,16 @@ opt() {  # opt NAME -> value of test.NAME= from the command line
   done
   return 1
 }
+# ndctl_end T0: closes an @@ndctl section begun at uptime T0 (this path and /test/ramdax-ndctl.sh):
+# its duration and the dax devices' ranges
+ndctl_end() {
+  t1=$(cut -d' ' -f1 /proc/uptime)
+  echo "@@ndctl-end"
+  say "ndctl_seconds $(awk -v a="$1" -v b="$t1" 'BEGIN{printf "%.2f", b-a}')"
+  for r in /sys/bus/dax/devices/dax*/resource; do
+    [ -e "$r" ] && say "dax_resource $(basename "$(dirname "$r")") $(cat "$r") size=$(cat "$(dirname "$r")/size")"
+  done
+}
 memtotal() { awk '/^MemTotal:/ {print $2}' /proc/meminfo; }
 blocks() {  # online/offline memory block counts
   on=0; off=0
@@ -78,12 +88,7 @@ if mode=$(opt ndctl); then
   say "ndctl_rc $?"
   daxctl reconfigure-device -m system-ram all 2>&1
   say "daxctl_rc $?"
-  t1=$(cut -d' ' -f1 /proc/uptime)
-  echo "@@ndctl-end"
-  say "ndctl_seconds $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}')"
-  for r in /sys/bus/dax/devices/dax*/resource; do
-    [ -e "$r" ] && say "dax_resource $(basename "$(dirname "$r")") $(cat "$r") size=$(cat "$(dirname "$r")/size")"
-  done
+  ndctl_end "$t0"
 fi
 
 if r=$(opt run); then

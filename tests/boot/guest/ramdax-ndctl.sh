@@ -39,9 +39,4 @@ ndctl create-namespace -r "$region" -m devdax -M mem -f -n ndctl-dax 2>&1 || { r
 say "ndctl_rc $rc"
 daxctl reconfigure-device -m system-ram all 2>&1
 say "daxctl_rc $?"
-t1=$(cut -d' ' -f1 /proc/uptime)
-echo "@@ndctl-end"
-say "ndctl_seconds $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}')"
-for r in /sys/bus/dax/devices/dax*/resource; do
-  [ -e "$r" ] && say "dax_resource $(basename "$(dirname "$r")") $(cat "$r") size=$(cat "$(dirname "$r")/size")"
-done
+ndctl_end "$t0"
