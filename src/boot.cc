@@ -15,6 +15,7 @@
 #include "nvdimm.h"
 #include "reclaim.h"
 #include "system.h"
+#include "timing.h"
 
 namespace pmemreclaim {
 
@@ -65,6 +66,19 @@ std::string RunBounded(const std::function<int()>& work, unsigned timeout_second
     struct timespec ts = {0, step_ms * 1000000L};
     nanosleep(&ts, nullptr);
   }
+}
+
+void RunReclaimJob(const Options& opts) {
+  const std::string how = RunBounded(
+      [&opts]() {
+        const Stamp begin = Now();
+        RealSystem sys;
+        Reclaim(opts, sys, [](std::string* e) { return OpenLibNvdimm(e); });
+        if (opts.requested && opts.errors.empty()) LogInfo(FormatTimings(begin, Now(), PhaseTotals()));
+        return 0;
+      },
+      opts.timeout_seconds);
+  if (!how.empty()) LogError(how);
 }
 
 namespace {
@@ -118,16 +132,7 @@ std::string PrepareAndReclaim() {
     opts = ParseCommandLine(*cmdline);
   }
 
-  if (opts.requested || !opts.errors.empty()) {
-    const std::string how = RunBounded(
-        [&opts]() {
-          RealSystem sys;
-          Reclaim(opts, sys, [](std::string* e) { return OpenLibNvdimm(e); });
-          return 0;
-        },
-        opts.timeout_seconds);
-    if (!how.empty()) LogError(how);
-  }
+  if (opts.requested || !opts.errors.empty()) RunReclaimJob(opts);
 
   for (auto it = mounted.rbegin(); it != mounted.rend(); ++it) {
     if (umount2(*it, MNT_DETACH) != 0) LogWarning(std::string("umount ") + *it + ": " + strerror(errno));

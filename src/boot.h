@@ -20,6 +20,11 @@ std::vector<std::string> InitCandidates(const std::string& requested);
 // Returns a line describing how it ended ("" when it exited 0).
 std::string RunBounded(const std::function<int()>& work, unsigned timeout_seconds);
 
+// The reclaim of `opts` on this system in a worker bounded by
+// pmemreclaim.timeout, ending with a "timing: ..." line; logs how it ended
+// when that was not normal.  Never throws out of the worker.
+void RunReclaimJob(const Options& opts);
+
 // The whole PID 1 path; returns only if no init could be executed.
 [[noreturn]] void BootMain(int argc, char** argv, char** envp);
 

@@ -17,6 +17,7 @@
 #include "release.h"
 #include "report.h"
 #include "system.h"
+#include "timing.h"
 
 namespace pmemreclaim {
 namespace {
@@ -68,14 +69,7 @@ int BootHook() {
   }
   const Options opts = ParseCommandLine(*cmdline);
   if (!opts.requested && opts.errors.empty()) return 0;
-  const std::string how = RunBounded(
-      [&opts]() {
-        RealSystem worker_sys;
-        Reclaim(opts, worker_sys, [](std::string* e) { return OpenLibNvdimm(e); });
-        return 0;
-      },
-      opts.timeout_seconds);
-  if (!how.empty()) LogError(how);
+  RunReclaimJob(opts);
   return 0;
 }
 
@@ -147,7 +141,9 @@ int Main(int argc, char** argv) {
 
   std::string err;
   if (command == "apply") {
+    const Stamp begin = Now();
     const Outcome o = Reclaim(opts, sys, [](std::string* e) { return OpenLibNvdimm(e); });
+    LogInfo(FormatTimings(begin, Now(), PhaseTotals()));
     for (const RegionOutcome& r : o.regions) {
       if (!r.ok) return 1;
     }

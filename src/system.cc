@@ -12,6 +12,7 @@
 #include <algorithm>
 
 #include "log.h"
+#include "timing.h"
 
 namespace pmemreclaim {
 namespace {
@@ -129,6 +130,7 @@ bool RealSystem::LoadModule(const std::string& spec, std::string* err) {
   struct kmod_list* it;
   kmod_list_foreach(it, list) {
     struct kmod_module* mod = kmod_module_get_module(it);
+    PhaseTimer timer(PhaseId::kModules);
     rc = kmod_module_probe_insert_module(mod, 0, options.empty() ? nullptr : options.c_str(), nullptr, nullptr,
                                          nullptr);
     if (rc < 0 && rc != -EEXIST) {
