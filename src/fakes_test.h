@@ -1,6 +1,7 @@
 // Fakes of the system and nvdimm interfaces for unit tests: files in a
 // map, a recorded list of writes and calls, and a kernel that adds
-// "System RAM (kmem)" to /proc/iomem when a dax device is onlined.
+// "System RAM (kmem)" to /proc/iomem and memory blocks (memoryN/state) when
+// a dax device is onlined.
 #ifndef PMEMRECLAIM_FAKES_TEST_H_
 #define PMEMRECLAIM_FAKES_TEST_H_
 
@@ -34,13 +35,21 @@ class FakeSystem : public SystemInterface {
   }
   // Called after every successful write, to play the kernel's part.
   std::function<void(const std::string&, const std::string&)> on_write;
+  // Writes the kernel refuses: path -> strerror text.
+  std::map<std::string, std::string> write_errors;
   bool WriteFile(const std::string& path, const std::string& value, std::string* err) override {
     writes.emplace_back(path, value);
     if (!files.count(path)) {
       *err = path + ": No such file or directory";
       return false;
     }
-    files[path] = value + "\n";
+    if (write_errors.count(path)) {
+      *err = path + ": " + write_errors[path];
+      return false;
+    }
+    // A memory block reads "online" whatever the zone it was onlined in.
+    const bool block_state = path.size() > 6 && path.compare(path.size() - 6, 6, "/state") == 0;
+    files[path] = (block_state && value.rfind("online", 0) == 0 ? "online" : value) + "\n";
     if (on_write) on_write(path, value);
     return true;
   }
@@ -101,15 +110,30 @@ class FakeNvdimm : public NvdimmInterface {
     *rest = "dax0.1";
     return true;
   }
-  bool OnlineDaxDevice(const std::string& dev, Zone zone, int* onlined, std::string*) override {
+  bool OnlineDaxDevice(const std::string& dev, Zone zone, int* onlined, std::string* err) override {
     calls.push_back("online " + dev + " " + ZoneName(zone));
-    const Range online = AlignInward(hmem_devices[dev], block_size);
-    *onlined = static_cast<int>(online.size() / block_size);
-    if (!online.empty()) {
-      sys_->files["/proc/iomem"] += Hex(online.start).substr(2) + "-" + Hex(online.end - 1).substr(2) +
-                                    " : System RAM (kmem)\n";
+    return AddKmem(dev, hmem_devices[dev], onlined, err);
+  }
+  // kmem adds the whole blocks of `dax` (offline), then libdaxctl onlines
+  // them in address order and stops at the first one whose state write
+  // the kernel refuses (sys->write_errors).
+  bool AddKmem(const std::string& dev, const Range& dax, int* onlined, std::string* err) {
+    const Range online = AlignInward(dax, block_size);
+    *onlined = 0;
+    if (online.empty()) return true;
+    sys_->files["/proc/iomem"] += Hex(online.start).substr(2) + "-" + Hex(online.end - 1).substr(2) +
+                                  " : System RAM (kmem)\n";
+    bool refused = false;
+    for (u64 at = online.start; at < online.end; at += block_size) {
+      const std::string state = "/sys/devices/system/memory/memory" + std::to_string(at / block_size) + "/state";
+      if (!refused && sys_->write_errors.count(state)) {
+        refused = true;
+        *err = dev + ": online: " + sys_->write_errors[state];
+      }
+      sys_->files[state] = refused ? "offline\n" : "online\n";
+      if (!refused) ++*onlined;
     }
-    return true;
+    return !refused;
   }
   std::vector<KmemDevice> kmem_devices;
   std::vector<KmemDevice> KmemDevices() override { return kmem_devices; }
@@ -178,13 +202,7 @@ class FakeNvdimm : public NvdimmInterface {
     for (const NamespaceInfo& n : FindRamdax(region).namespaces) {
       if (n.devname == ns && n.devdax) dax = n.dax_data;
     }
-    const Range online = AlignInward(dax, block_size);
-    *onlined = static_cast<int>(online.size() / block_size);
-    if (!online.empty()) {
-      sys_->files["/proc/iomem"] += Hex(online.start).substr(2) + "-" + Hex(online.end - 1).substr(2) +
-                                    " : System RAM (kmem)\n";
-    }
-    return true;
+    return AddKmem("dax" + region.substr(6) + ".0", dax, onlined, err);
   }
 
  private:

@@ -177,7 +177,7 @@ int Main(int argc, char** argv) {
       for (const RegionInfo& r : machine->regions) {
         const char* state = r.state == RegionState::kRaw ? "raw" : r.state == RegionState::kDevdax ? "devdax" : "other";
         std::printf("%s %s %s %s, kmem online %s\n", r.name.c_str(), Describe(r.range).c_str(),
-                    HumanSize(r.range.size()).c_str(), state, HumanSize(KmemBytesIn(sys, r.range)).c_str());
+                    HumanSize(r.range.size()).c_str(), state, HumanSize(OnlineKmemBytesIn(sys, r.range, machine->block_size)).c_str());
       }
       if (machine->regions.empty()) std::printf("no pmem region\n");
       for (const std::string& h : KexecHazards(sys)) std::printf("warning: %s\n", h.c_str());

@@ -5,6 +5,7 @@
 #include "log.h"
 #include "platform.h"
 #include "probe.h"
+#include "timing.h"
 
 namespace pmemreclaim {
 
@@ -53,6 +54,96 @@ u64 KmemBytesIn(SystemInterface& sys, const Range& r) {
 }
 
 namespace {
+
+std::string BlockStatePath(u64 index) {
+  return "/sys/devices/system/memory/memory" + std::to_string(index) + "/state";
+}
+
+std::optional<std::string> ReadState(SystemInterface& sys, u64 index) {
+  auto state = sys.ReadFile(BlockStatePath(index));
+  if (state) state = state->substr(0, state->find('\n'));
+  return state;
+}
+
+}  // namespace
+
+u64 OnlineKmemBytesIn(SystemInterface& sys, const Range& r, u64 block_size) {
+  const auto text = sys.ReadFile("/proc/iomem");
+  if (!text || !IsPowerOfTwo(block_size)) return 0;
+  u64 sum = 0;
+  for (const Range& k : FindIomem(ParseIomem(*text), "System RAM (kmem)")) {
+    const Range blocks = AlignInward(k.Intersect(r), block_size);
+    for (u64 at = blocks.start; at < blocks.end; at += block_size) {
+      if (ReadState(sys, at / block_size) == "online") sum += block_size;
+    }
+  }
+  return sum;
+}
+
+namespace {
+
+// An onlining write, charged to the onlining phase of the timing line.
+bool TimedWrite(SystemInterface& sys, const std::string& path, const std::string& value, std::string* err) {
+  PhaseTimer timer(PhaseId::kOnline);
+  return sys.WriteFile(path, value, err);
+}
+
+}  // namespace
+
+std::vector<BlockState> OnlineBlocks(SystemInterface& sys, const Range& online, u64 block_size, Zone zone) {
+  std::vector<BlockState> out;
+  if (!IsPowerOfTwo(block_size)) return out;
+  const Range blocks = AlignInward(online, block_size);
+  const std::string want = zone == Zone::kMovable ? "online_movable" : "online";  // as libdaxctl writes
+  for (u64 at = blocks.start; at < blocks.end; at += block_size) {
+    BlockState b;
+    b.index = at / block_size;
+    const std::string path = BlockStatePath(b.index);
+    auto state = ReadState(sys, b.index);
+    b.added = state.has_value();
+    std::string err;
+    if (!b.added) {
+      b.error = "kmem did not add it";
+    } else if (*state != "online" && !TimedWrite(sys, path, want, &err)) {
+      if (err.rfind(path + ": ", 0) == 0) err.erase(0, path.size() + 2);
+      b.error = want + ": " + err;
+    } else if ((state = ReadState(sys, b.index)) != "online") {
+      b.error = "still " + state.value_or("unreadable") + " after " + want;
+    }
+    b.online = b.error.empty();
+    out.push_back(b);
+  }
+  return out;
+}
+
+namespace {
+
+// What the kernel says of the blocks of `r` after libdaxctl onlined them
+// (`daxctl_err` empty) or gave up: offline ones are onlined one by one,
+// and the result is one line in o->message.  `what`: "created devdax",
+// "reused devdax", "dax0.1".
+void FinishOnlining(const RegionPlan& r, const std::string& what, const Range& kept, u64 block_size, Zone zone,
+                    const std::string& daxctl_err, SystemInterface& sys, RegionOutcome* o) {
+  const std::vector<BlockState> blocks = OnlineBlocks(sys, r.online, block_size, zone);
+  size_t added = 0, online = 0;
+  for (const BlockState& b : blocks) {
+    added += b.added ? 1 : 0;
+    online += b.online ? 1 : 0;
+  }
+  const std::string head = r.region.name + " " + Describe(r.region.range) + ": " + what;
+  o->blocks_onlined = static_cast<int>(online);
+  o->ok = online == blocks.size();
+  if (!daxctl_err.empty() && added == 0) {
+    o->ok = false;
+    o->message = head + ", but onlining failed (" + daxctl_err + ")";
+  } else if (o->ok) {
+    o->message = head + ", onlined " + std::to_string(online) + " blocks (" + ZoneName(zone) + ")" +
+                 (daxctl_err.empty() ? "" : "; libdaxctl said: " + daxctl_err);
+  } else {
+    o->message = head + ", " + BlocksLine(blocks, block_size) +
+                 (kept.empty() ? "" : "; kept range " + Describe(kept) + " not touched");
+  }
+}
 
 // ramdax: initialise the label area if it holds no index, and make the
 // namespace over the kept range if it is not there yet.
@@ -175,15 +266,9 @@ std::vector<RegionOutcome> Apply(const Plan& plan, Zone zone, SystemInterface& s
           }
         }
         int blocks = 0;
-        if (!nvdimm.OnlineDevdax(r.region.name, ns, zone, &blocks, &err)) {
-          o.ok = false;
-          o.message = r.region.name + ": devdax ready but onlining failed (" + err + ")";
-        } else {
-          o.blocks_onlined = blocks;
-          o.message = r.region.name + " " + Describe(r.region.range) + ": " +
-                      (r.action == RegionAction::kReuseDevdax ? "reused devdax" : "created devdax") +
-                      ", onlined " + std::to_string(blocks) + " blocks (" + ZoneName(zone) + ")";
-        }
+        if (nvdimm.OnlineDevdax(r.region.name, ns, zone, &blocks, &err)) err.clear();
+        FinishOnlining(r, r.action == RegionAction::kReuseDevdax ? "reused devdax" : "created devdax", carve.kept,
+                       plan.block_size, zone, err, sys, &o);
       }
       out.push_back(o);
     }
@@ -200,7 +285,7 @@ namespace {
 void ReportCarves(Arch arch, const Plan& plan, SystemInterface& sys, Outcome* outcome) {
   for (const CarvePlan& planned : plan.carves) {
     CarvePlan c = planned;
-    c.onlined = KmemBytesIn(sys, c.range);
+    c.onlined = OnlineKmemBytesIn(sys, c.range, plan.block_size);
     c.lost = c.range.size() - c.kept.size() - c.onlined;
     outcome->kmem_bytes.push_back(c.onlined);
     LogNotice(SummaryLine(arch, c));
@@ -266,7 +351,12 @@ Outcome ReclaimHmem(const Options& opts, SystemInterface& sys, const NvdimmOpene
   std::string saved = policy ? *policy : "";
   while (!saved.empty() && saved.back() == '\n') saved.pop_back();
   const bool hold = !saved.empty() && saved != "offline" && sys.WriteFile(kAutoOnlinePath, "offline", &err);
-  std::vector<std::pair<std::string, std::string>> rests;  // region, device for kmem
+  struct Rest {
+    const RegionPlan* region;
+    Range kept;
+    std::string dev;  // the device for kmem
+  };
+  std::vector<Rest> rests;
   for (const CarvePlan& c : plan.carves) {
     for (const RegionPlan& r : c.regions) {
       RegionOutcome o;
@@ -280,7 +370,7 @@ Outcome ReclaimHmem(const Options& opts, SystemInterface& sys, const NvdimmOpene
         o.ok = false;
         o.message = r.region.name + ": could not split (" + err + ")";
       } else {
-        rests.emplace_back(r.region.name, rest);
+        rests.push_back(Rest{&r, c.kept, rest});
         o.message = r.region.name + ": kept device " + Describe(r.keep_namespace) + ", the rest is " + rest;
       }
       Log(o.ok ? LogLevel::kInfo : LogLevel::kError, o.message);
@@ -291,13 +381,12 @@ Outcome ReclaimHmem(const Options& opts, SystemInterface& sys, const NvdimmOpene
     LogError("cannot load kernel module kmem: " + err + "; split but nothing onlined");
     rests.clear();
   }
-  for (const auto& [region, dev] : rests) {
+  for (const Rest& rest : rests) {
     int blocks = 0;
-    if (nvdimm->OnlineDaxDevice(dev, opts.zone, &blocks, &err)) {
-      LogInfo(region + ": " + dev + " onlined " + std::to_string(blocks) + " blocks (" + ZoneName(opts.zone) + ")");
-    } else {
-      LogError(region + ": " + dev + ": onlining failed (" + err + ")");
-    }
+    if (nvdimm->OnlineDaxDevice(rest.dev, opts.zone, &blocks, &err)) err.clear();
+    RegionOutcome o;
+    FinishOnlining(*rest.region, rest.dev, rest.kept, plan.block_size, opts.zone, err, sys, &o);
+    Log(o.ok ? LogLevel::kInfo : LogLevel::kError, o.message);
   }
   if (hold && !sys.WriteFile(kAutoOnlinePath, saved, &err)) LogWarning("could not restore auto_online_blocks: " + err);
   ReportCarves(machine->arch, plan, sys, &outcome);

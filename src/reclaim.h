@@ -11,6 +11,7 @@
 #include "cmdline.h"
 #include "nvdimm.h"
 #include "plan.h"
+#include "report.h"
 #include "system.h"
 
 namespace pmemreclaim {
@@ -49,6 +50,16 @@ std::vector<RegionOutcome> Apply(const Plan& plan, Zone zone, SystemInterface& s
 
 // Bytes of "System RAM (kmem)" inside `r` in /proc/iomem.
 u64 KmemBytesIn(SystemInterface& sys, const Range& r);
+
+// The part of it whose memory blocks are online (kmem adds blocks that may
+// stay offline): /sys/devices/system/memory/memoryN/state.
+u64 OnlineKmemBytesIn(SystemInterface& sys, const Range& r, u64 block_size);
+
+// After libdaxctl had its go (it stops at the first block the kernel
+// refuses): onlines in `zone` each memory block of `online` that kmem added
+// and that is still offline, through memoryN/state, and reads back what the
+// kernel says, one BlockState per block.
+std::vector<BlockState> OnlineBlocks(SystemInterface& sys, const Range& online, u64 block_size, Zone zone);
 
 using NvdimmOpener = std::function<std::unique_ptr<NvdimmInterface>(std::string* err)>;
 

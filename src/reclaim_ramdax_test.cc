@@ -145,6 +145,33 @@ TEST_CASE("hmem: split the kept device off, load kmem only then, online the rest
   SetLogSink(nullptr);
 }
 
+namespace {
+std::vector<std::string> g_errors;
+void CaptureErrors(LogLevel level, const std::string& line) {
+  if (level <= LogLevel::kError) g_errors.push_back(line);
+}
+}  // namespace
+
+TEST_CASE("hmem: a block the kernel refuses stays offline, the rest is onlined, one line says which") {
+  FakeSystem sys;
+  FakeNvdimm nv(&sys);
+  g_errors.clear();
+  SetLogSink(CaptureErrors);
+  sys.files["/sys/devices/system/memory/block_size_bytes"] = "8000000\n";
+  sys.files["/proc/iomem"] = "00100000-bffdefff : System RAM\n";
+  sys.available_modules = {"dax_hmem", "device_dax", "kmem"};
+  sys.write_errors["/sys/devices/system/memory/memory40/state"] = "Memory page has hardware error";
+  nv.hmem_regions.push_back(RawRegion("dax0", Range::FromSize(k4G, 2 * kGiB)));
+  const Outcome o = Reclaim(ParseCommandLine("pmemreclaim=hmem pmemreclaim.keep=100M"), sys,
+                            [&nv](std::string*) -> std::unique_ptr<NvdimmInterface> { return std::make_unique<NvdimmRef>(&nv); });
+  SetLogSink(nullptr);
+  CHECK(o.kmem_bytes.at(0) == 14 * 128 * kMiB);
+  CHECK(std::count(g_errors.begin(), g_errors.end(),
+                   "dax0 [0x100000000-0x17fffffff]: dax0.1, onlined 14 of 15 memory blocks; memory40 "
+                   "[0x140000000-0x147ffffff] stays offline (online_movable: Memory page has hardware error); "
+                   "kept range [0x100000000-0x1063fffff] not touched") == 1);
+}
+
 TEST_CASE("hmem: a region kmem onlined before pmemreclaim ran is left") {
   FakeSystem sys;
   FakeNvdimm nv(&sys);

@@ -1,5 +1,7 @@
 #include "reclaim.h"
 
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 #include "fakes_test.h"
@@ -195,6 +197,92 @@ TEST_CASE("no memory block size: nothing is changed") {
   const Outcome o = w.Run("pmemreclaim=legacy");
   CHECK_FALSE(o.touched);
   CHECK(nv->calls.empty());
+}
+
+namespace {
+std::string StatePath(u64 index) { return "/sys/devices/system/memory/memory" + std::to_string(index) + "/state"; }
+}  // namespace
+
+TEST_CASE("onlining refused midway: the rest is onlined block by block and one line names the block") {
+  World w;
+  w.AddRegion(k4G, 2 * kGiB);
+  // libdaxctl onlines memory33.. and stops at memory40, which the kernel
+  // refuses; pmemreclaim onlines memory41-47 itself.
+  w.sys.write_errors[StatePath(40)] = "Memory page has hardware error";
+  const Outcome o = w.Run("pmemreclaim=legacy");
+  REQUIRE(o.regions.size() == 1);
+  CHECK_FALSE(o.regions[0].ok);
+  CHECK(o.regions[0].blocks_onlined == 14);
+  CHECK(w.Logged("E region0 [0x100000000-0x17fffffff]: created devdax, onlined 14 of 15 memory blocks; memory40 "
+                 "[0x140000000-0x147ffffff] stays offline (online_movable: Memory page has hardware error)"));
+  for (u64 b = 33; b <= 47; ++b) {
+    INFO("memory" << b);
+    CHECK(w.sys.files[StatePath(b)] == (b == 40 ? "offline\n" : "online\n"));
+    const bool written = std::count(w.sys.writes.begin(), w.sys.writes.end(),
+                                    std::make_pair(StatePath(b), std::string("online_movable"))) == 1;
+    CHECK(written == (b >= 40));
+  }
+  // The summary counts online blocks only: kmem added 15.
+  CHECK(w.Logged("carve [0x100000000-0x17fffffff] 2 GiB: kept 0 B, onlined 1792 MiB (1879048192 bytes), lost 256 MiB"));
+  CHECK(o.kmem_bytes.at(0) == 14 * 128 * kMiB);
+}
+
+TEST_CASE("onlining refused midway with a kept range: the line says the kept range was not touched") {
+  World w;
+  w.AddRegion(k4G, 126 * kMiB);
+  w.AddRegion(k4G + 126 * kMiB, 1922 * kMiB);
+  w.sys.write_errors[StatePath(40)] = "No space left on device";
+  w.sys.write_errors[StatePath(41)] = "No space left on device";
+  const Outcome o = w.Run("pmemreclaim=legacy pmemreclaim.keep=126M pmemreclaim.zone=normal");
+  CHECK(w.Logged("E region1 [0x107e00000-0x17fffffff]: created devdax, onlined 13 of 15 memory blocks; memory40-41 "
+                 "[0x140000000-0x14fffffff] stay offline (online: No space left on device); kept range "
+                 "[0x100000000-0x107dfffff] not touched"));
+  CHECK(w.sys.files[StatePath(42)] == "online\n");  // written "online" for zone normal, as libdaxctl does
+  CHECK(o.kmem_bytes.at(0) == 13 * 128 * kMiB);
+}
+
+TEST_CASE("all blocks online: no per-block writes, the usual line") {
+  World w;
+  w.AddRegion(k4G, 2 * kGiB);
+  const Outcome o = w.Run("pmemreclaim=legacy");
+  CHECK(w.sys.writes.empty());
+  CHECK(w.Logged("I region0 [0x100000000-0x17fffffff]: created devdax, onlined 15 blocks (movable)"));
+  CHECK(o.regions.at(0).ok);
+}
+
+TEST_CASE("kmem never added the blocks: libdaxctl's reason, nothing written to block states") {
+  World w;
+  w.AddRegion(k4G, 2 * kGiB);
+  w.nvdimm->fail_online.insert("region0");
+  const Outcome o = w.Run("pmemreclaim=legacy");
+  CHECK_FALSE(o.regions.at(0).ok);
+  CHECK(w.Logged("E region0 [0x100000000-0x17fffffff]: created devdax, but onlining failed (Device or resource busy)"));
+  CHECK(w.sys.writes.empty());
+  CHECK(o.kmem_bytes.at(0) == 0);
+}
+
+TEST_CASE("online kmem bytes count only blocks whose state is online") {
+  FakeSystem sys;
+  sys.files["/proc/iomem"] = "100000000-23fffffff : System RAM\n108000000-17fffffff : System RAM (kmem)\n";
+  const Range carve = Range::FromSize(k4G, 2 * kGiB);
+  CHECK(OnlineKmemBytesIn(sys, carve, 128 * kMiB) == 0);  // no memory block devices: nothing online
+  for (u64 b = 33; b <= 47; ++b) sys.files[StatePath(b)] = b == 40 ? "offline\n" : "online\n";
+  CHECK(OnlineKmemBytesIn(sys, carve, 128 * kMiB) == 14 * 128 * kMiB);
+  CHECK(KmemBytesIn(sys, carve) == 15 * 128 * kMiB);
+  CHECK(OnlineKmemBytesIn(sys, Range::FromSize(k4G, 1 * kGiB), 128 * kMiB) == 7 * 128 * kMiB);  // memory33-39
+}
+
+TEST_CASE("OnlineBlocks: a block kmem did not add is reported, not written") {
+  FakeSystem sys;
+  for (u64 b = 33; b <= 35; ++b) sys.files[StatePath(b)] = "offline\n";
+  sys.files.erase(StatePath(34));
+  const std::vector<BlockState> blocks = OnlineBlocks(sys, Range{0x108000000, 0x120000000}, 128 * kMiB, Zone::kMovable);
+  REQUIRE(blocks.size() == 3);
+  CHECK(blocks[0].online);
+  CHECK_FALSE(blocks[1].added);
+  CHECK(blocks[1].error == "kmem did not add it");
+  CHECK(blocks[2].online);
+  CHECK(sys.writes.size() == 2);
 }
 
 TEST_CASE("modules per strategy and architecture") {

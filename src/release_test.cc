@@ -45,7 +45,6 @@ TEST_CASE("kexec hazard: a carve listed as System RAM in /sys/firmware/memmap") 
 TEST_CASE("release: offline every block, then back to devdax; a busy block keeps kmem bound") {
   FakeSystem sys;
   FakeNvdimm nv(&sys);
-  const u64 b = 128 * kMiB;
   sys.files["/sys/devices/system/memory/block_size_bytes"] = "8000000\n";
   for (int i = 33; i <= 47; ++i) sys.files["/sys/devices/system/memory/memory" + std::to_string(i) + "/state"] = "online\n";
   nv.kmem_devices = {KmemDevice{"region0", "dax0.0", Range{4 * kGiB + 2 * kMiB, 6 * kGiB}}};

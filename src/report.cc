@@ -62,4 +62,30 @@ std::string PlanText(Arch arch, const Plan& plan) {
   return out;
 }
 
+std::string BlocksLine(const std::vector<BlockState>& blocks, u64 block_size) {
+  size_t online = 0;
+  for (const BlockState& b : blocks) online += b.online ? 1 : 0;
+  std::string out = "onlined " + std::to_string(online) + " of " + std::to_string(blocks.size()) + " memory blocks";
+  size_t runs = 0, more = 0;
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    if (blocks[i].online) continue;
+    size_t j = i;  // the run is blocks[i..j]
+    while (j + 1 < blocks.size() && !blocks[j + 1].online && blocks[j + 1].index == blocks[j].index + 1 &&
+           blocks[j + 1].error == blocks[i].error) {
+      ++j;
+    }
+    if (++runs > kMaxRuns) {
+      more += j - i + 1;
+    } else {
+      const Range r{blocks[i].index * block_size, (blocks[j].index + 1) * block_size};
+      out += (runs == 1 ? "; " : ", ") + std::string("memory") + std::to_string(blocks[i].index) +
+             (j > i ? "-" + std::to_string(blocks[j].index) : "") + " " + Describe(r) +
+             (j > i ? " stay" : " stays") + " offline (" + blocks[i].error + ")";
+    }
+    i = j;
+  }
+  if (more != 0) out += ", and " + std::to_string(more) + " more blocks";
+  return out;
+}
+
 }  // namespace pmemreclaim

@@ -1,8 +1,10 @@
-// Plans as text and JSON, for `pmemreclaim plan` and `status`.
+// Plans as text and JSON, for `pmemreclaim plan` and `status`; what came
+// online, for the log.
 #ifndef PMEMRECLAIM_REPORT_H_
 #define PMEMRECLAIM_REPORT_H_
 
 #include <string>
+#include <vector>
 
 #include "plan.h"
 
@@ -11,6 +13,21 @@ namespace pmemreclaim {
 std::string JsonString(const std::string& s);
 std::string PlanJson(Arch arch, const Plan& plan);
 std::string PlanText(Arch arch, const Plan& plan);
+
+// A memory block that was to be onlined, as the kernel reports it afterwards.
+struct BlockState {
+  u64 index = 0;  // memoryN
+  bool added = false;  // kmem added it: memoryN exists
+  bool online = false;
+  std::string error;  // why it is not online
+};
+
+// "onlined 14 of 15 memory blocks; memory40 [0x140000000-0x147ffffff] stays
+// offline (online_movable: No space left on device)": the blocks that are
+// not online, as runs of adjacent blocks with the same reason (the first
+// kMaxRuns runs; the blocks of the others are counted).
+constexpr size_t kMaxRuns = 4;
+std::string BlocksLine(const std::vector<BlockState>& blocks, u64 block_size);
 
 }  // namespace pmemreclaim
 

@@ -43,6 +43,17 @@ RealSystem::RealSystem() {
   if (kmod_ != nullptr) kmod_set_log_fn(kmod_, KmodLog, nullptr);
 }
 
+std::string ErrnoText(int errnum) {
+#ifdef EHWPOISON
+  if (errnum == EHWPOISON) return "Memory page has hardware error (EHWPOISON)";
+#endif
+  const std::string text = strerror(errnum);
+  if (errnum != 0 && (text == "No error information" || text.rfind("Unknown error", 0) == 0)) {
+    return "errno " + std::to_string(errnum);
+  }
+  return text;
+}
+
 RealSystem::~RealSystem() {
   if (kmod_ != nullptr) kmod_unref(kmod_);
 }
@@ -50,7 +61,7 @@ RealSystem::~RealSystem() {
 std::optional<std::string> RealSystem::ReadFile(const std::string& path, std::string* err) {
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    if (err != nullptr) *err = strerror(errno);
+    if (err != nullptr) *err = ErrnoText(errno);
     return std::nullopt;
   }
   std::string out;
@@ -59,7 +70,7 @@ std::optional<std::string> RealSystem::ReadFile(const std::string& path, std::st
     const ssize_t n = read(fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      if (err != nullptr) *err = strerror(errno);
+      if (err != nullptr) *err = ErrnoText(errno);
       close(fd);
       return std::nullopt;
     }
@@ -73,14 +84,14 @@ std::optional<std::string> RealSystem::ReadFile(const std::string& path, std::st
 bool RealSystem::WriteFile(const std::string& path, const std::string& value, std::string* err) {
   const int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) {
-    if (err != nullptr) *err = path + ": " + strerror(errno);
+    if (err != nullptr) *err = path + ": " + ErrnoText(errno);
     return false;
   }
   const ssize_t n = write(fd, value.data(), value.size());
   const int saved = errno;
   close(fd);
   if (n != static_cast<ssize_t>(value.size())) {
-    if (err != nullptr) *err = path + ": " + (n < 0 ? strerror(saved) : "short write");
+    if (err != nullptr) *err = path + ": " + (n < 0 ? ErrnoText(saved) : "short write");
     return false;
   }
   return true;
@@ -135,7 +146,7 @@ bool RealSystem::LoadModule(const std::string& spec, std::string* err) {
                                          nullptr);
     if (rc < 0 && rc != -EEXIST) {
       ok = false;
-      if (err != nullptr) *err = "loading " + std::string(kmod_module_get_name(mod)) + ": " + strerror(-rc);
+      if (err != nullptr) *err = "loading " + std::string(kmod_module_get_name(mod)) + ": " + ErrnoText(-rc);
     }
     kmod_module_unref(mod);
   }

@@ -40,6 +40,11 @@ constexpr char kOwnModuleRoot[] = "/usr/lib/pmemreclaim/modules";
 // modules.dep, else "" (libkmod's default, /lib/modules/RELEASE).
 std::string ModuleDirectory(const std::string& release);
 
+// strerror(), but never musl's "No error information" for an errno its table
+// lacks: EHWPOISON (the kernel refusing to online a block with a poisoned
+// page) is named, any other is "errno N".
+std::string ErrnoText(int errnum);
+
 // The real thing: files, uname, libkmod.
 class RealSystem : public SystemInterface {
  public:

@@ -27,7 +27,7 @@ constexpr size_t kPhaseCount = 3;
 struct Phase {
   u64 wall_ns = 0;
   u64 kernel_ns = 0;
-  int count = 0;  // calls (modules loaded, devices bound, devices onlined)
+  int count = 0;  // calls: modules loaded, devices bound, onlining calls (a device, or a block)
 };
 using Phases = std::array<Phase, kPhaseCount>;
 
@@ -49,7 +49,7 @@ class PhaseTimer {
 };
 
 // "timing: job 3712 ms (kernel 2900 ms); modules 120 ms (kernel 100 ms, 6 loaded); kmem 400 ms
-// (kernel 390 ms, 1 device); onlining 2800 ms (kernel 2700 ms, 1 device)" (pure).
+// (kernel 390 ms, 1 bound); onlining 2800 ms (kernel 2700 ms, 1 calls)" (pure).
 std::string FormatTimings(const Stamp& job_begin, const Stamp& job_end, const Phases& phases);
 
 }  // namespace pmemreclaim

@@ -13,7 +13,7 @@ TEST_CASE("FormatTimings rounds to milliseconds and names every phase") {
   const Stamp end{4712000000, 2905000000};
   CHECK(FormatTimings(begin, end, phases) ==
         "timing: job 3712 ms (kernel 2900 ms); modules 120 ms (kernel 100 ms, 6 loaded); "
-        "kmem 400 ms (kernel 390 ms, 1 bound); onlining 2800 ms (kernel 2701 ms, 1 onlined)");
+        "kmem 400 ms (kernel 390 ms, 1 bound); onlining 2800 ms (kernel 2701 ms, 1 calls)");
 }
 
 TEST_CASE("FormatTimings never goes negative when clocks step back") {
