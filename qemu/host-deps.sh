@@ -37,6 +37,7 @@ declare -A need=(
   [timeout]=coreutils
   [ldd]=libc-bin
   [file]=file
+  [jq]=jq
 )
 case "$ARCH" in
   x86_64|amd64) ;;

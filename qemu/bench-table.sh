@@ -1,0 +1,30 @@
+#!/bin/bash
+# Renders qemu/bench.sh's bench.json as Markdown tables (the ones README quotes).
+#   qemu/bench-table.sh bench.json
+set -euo pipefail
+jq -r '
+def mib: if . == null then "?" elif . % 1048576 == 0 then "\(. / 1048576) MiB"
+         elif . % 1024 == 0 then "\(. / 1024) KiB" else "\(.) B" end;
+def n: if . == null then "?" else tostring end;
+def ratio(a; b): if a == null or b == null or b == 0 then "?" else ((a / b * 10 | round) / 10 | tostring) + "×" end;
+def pct(a; b): if a == null or b == null or b == 0 then "?" else "\(a * 100 / b | round) %" end;
+def lost(on): if on == null then "?" else (.carve_bytes - .kept_bytes - on) | mib end;
+def block: if .block_bytes == null then "?" else .block_bytes | mib end;
+def kernel: (.kernel | split("-")[0]) + " " + .arch;
+"Benchmark: \(.date), commit \(.commit), \(.machine). Guest times under TCG: compare ratios, not absolute values.",
+"",
+"| row | kernel | block | carve | kept | strategy | pmemreclaim onlined / lost | ndctl+daxctl onlined / lost | pmemreclaim start→handoff (cold) | pmemreclaim apply (warm) | ndctl+daxctl | tools ÷ pmemreclaim (warm) | onlining writes in the kernel (warm) | their share | pmemreclaim above that floor |",
+"|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+(.rows[] | select(.group == "matrix") |
+ "| \(.id) | \(kernel) | \(block) | \(.carve_bytes | mib) | \(.kept_bytes | mib) | \(.strategy) | \(.pmemreclaim.onlined_bytes | mib) / \(lost(.pmemreclaim.onlined_bytes)) | \(.ndctl_daxctl.onlined_bytes | mib) / \(lost(.ndctl_daxctl.onlined_bytes)) | \(.pmemreclaim.cold_ms | n) ms | \(.pmemreclaim.warm_ms | n) ms | \(.ndctl_daxctl.ms | n) ms | \(ratio(.ndctl_daxctl.ms; .pmemreclaim.warm_ms)) | \(.pmemreclaim.warm_onlining_kernel_ms | n) ms | \(pct(.pmemreclaim.warm_onlining_kernel_ms; .pmemreclaim.warm_ms)) | \(if .pmemreclaim.warm_ms == null or .pmemreclaim.warm_onlining_kernel_ms == null then "?" else "\(.pmemreclaim.warm_ms - .pmemreclaim.warm_onlining_kernel_ms) ms" end) |"),
+"",
+"Scale (legacy, aligned carve at 4 GiB, 128 MiB blocks; time per GiB onlined):",
+"",
+"| carve | onlined | pmemreclaim (warm) | per GiB | onlining writes in the kernel | per GiB | pmemreclaim start→handoff (cold) | ndctl+daxctl | per GiB | tools ÷ pmemreclaim |",
+"|---|---|---|---|---|---|---|---|---|---|",
+(.rows[] | select(.group == "scale" or .id == "legacy-aligned") | (.pmemreclaim.warm_onlined_bytes // 0) as $on | ($on / 1073741824) as $g |
+ def per(x): if x == null or $g == 0 then "?" else "\(x / $g | round) ms" end;
+ "| \(.carve_bytes | mib) | \($on | mib) | \(.pmemreclaim.warm_ms | n) ms | \(per(.pmemreclaim.warm_ms)) | \(.pmemreclaim.warm_onlining_kernel_ms | n) ms | \(per(.pmemreclaim.warm_onlining_kernel_ms)) | \(.pmemreclaim.cold_ms | n) ms | \(.ndctl_daxctl.ms | n) ms | \(per(.ndctl_daxctl.ms)) | \(ratio(.ndctl_daxctl.ms; .pmemreclaim.warm_ms)) |"),
+"",
+"Size: pmemreclaim x86_64 \(.sizes.x86_64_binary_bytes) B stripped static (\(.sizes.x86_64_binary_gzip_bytes) B gzip -9), aarch64 \(.sizes.aarch64_binary_bytes | n) B; the overlay initramfs (binary + nvdimm/dax modules) \(.sizes.overlay_initramfs_bytes) B. The tools for comparison: ndctl + daxctl with their non-libc shared libraries \(.sizes.ndctl_daxctl_with_libs_bytes) B (\(.sizes.ndctl_daxctl_with_libs_gzip_bytes) B gzip -9)."
+' "$1"

@@ -1,0 +1,161 @@
+#!/bin/bash
+# Benchmark: pmemreclaim against the standard tools (ndctl create-namespace + daxctl reconfigure-device)
+# on the same carve, in the same VM and the same boot. Builds everything (tests/build.sh), then boots one
+# QEMU guest (TCG) per row. In each boot (tests/boot/guest/bench.sh):
+#   cold  pmemreclaim as PID 1: kernel timestamps from "Run /sbin/pmemreclaim as init process" to its
+#         "handing off to /init" (module loading included), bytes onlined (System RAM (kmem))
+#   undo  pmemreclaim release + the namespaces given back: the carve as it was before the reclaim
+#   std   the standard tools on the same job (region align lowered first where ndctl needs it; not timed)
+#   undo, then warm: `pmemreclaim apply`, the same job as std with the same modules loaded
+#   undo, then std again: the tools' time is the mean of their two runs around pmemreclaim's
+# Bytes come from the guest kernel's /proc/iomem; wall times from kmsg timestamps; kernel CPU time from
+# the shell's `times` (the tools) and getrusage (pmemreclaim's "timing:" line, which also gives the kernel
+# time of the onlining writes: the floor of any tool).
+#
+#   qemu/bench.sh [--quick] [--only REGEX] [--out DIR]
+#     --quick     one row (legacy, 2 GiB carve, 128 MiB blocks): the CI smoke run
+#     --only RE   rows whose id matches RE (grep -E)
+#     --out DIR   results (default .cache/bench/<date>): bench.md, bench.json, one log per row
+#   PMEMRECLAIM_BINARY=FILE: the static x86_64 binary to use (default: tests/build.sh builds it)
+# Prints the Markdown tables; exit status 1 when a row did not complete.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+QUICK=0 ONLY= OUT=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) QUICK=1 ;;
+    --only) ONLY=${2:?}; shift ;;
+    --out) OUT=${2:?}; shift ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench.sh: unknown argument '$1'" >&2; exit 2 ;;
+  esac
+  shift
+done
+OUT=${OUT:-$ROOT/.cache/bench/$(date -u +%Y%m%d-%H%M%S)}
+mkdir -p "$OUT"
+# PMEMRECLAIM_BINARY (and PMEMRECLAIM_ARM64_BINARY) given: use them, build nothing (the boot test does)
+X86_BIN=${PMEMRECLAIM_BINARY:-}
+[ -n "$X86_BIN" ] && [ -f "$X86_BIN" ] || X86_BIN=$("$ROOT/tests/build.sh")
+ARM_BIN=${PMEMRECLAIM_ARM64_BINARY:-$ROOT/build/aarch64-linux-musl/pmemreclaim}
+GiB=$((1 << 30)) MiB=$((1 << 20))
+
+# Rows: id|group|arch|kernel flavour|guest RAM|QEMU args|carve|carve bytes|strategy|keep bytes|namespace|append
+# carve: memmap= options (x86_64) or device-tree pmem-region nodes START:SIZE,... (arm64, mem=6G).
+# A 64.5 GiB guest gets 512 MiB memory blocks with the CPUID hypervisor bit (QEMU's default; the largest
+# block that divides the end of RAM, 65.5 GiB) and 2 GiB without it, as bare metal >= 64 GiB does; its
+# RAM is a sparse host file like every guest's here.
+big='-cpu qemu64,-hypervisor'
+ROWS=(
+  "legacy-aligned|matrix|x86_64|bookworm-amd64|8G||memmap=2G!4G|$((2 * GiB))|legacy|0|namespace0.0|"
+  "legacy-2M-below-block|matrix|x86_64|bookworm-amd64|8G||memmap=0x80200000!0x13FE00000|$((0x80200000))|legacy|0|namespace0.0|"
+  "legacy-split-kept|matrix|x86_64|bookworm-amd64|8G||memmap=126M!4G memmap=1922M!0x107E00000|$((2 * GiB))|legacy|$((126 * MiB))|namespace1.0|"
+  "ramdax-2M-below-block|matrix|x86_64|sid-amd64|8G||memmap=0x80220000!0x107E00000|$((0x80220000))|ramdax|0||"
+  "ramdax-kept|matrix|x86_64|sid-amd64|8G||memmap=2G!4G|$((2 * GiB))|ramdax|$((126 * MiB))||"
+  "hmem-aligned|matrix|x86_64|sid-amd64|8G||memmap=2G%4G-1+0xefffffff|$((2 * GiB))|hmem|0||nokaslr"
+  "hmem-kept|matrix|x86_64|sid-amd64|8G||memmap=2G%4G-1+0xefffffff|$((2 * GiB))|hmem|$((256 * MiB))||nokaslr"
+  "arm64-legacy-split-kept|matrix|arm64|sid-arm64|8G||0x1c0000000:$((126 * MiB)),0x1c7e00000:$((1922 * MiB))|$((2 * GiB))|legacy|$((126 * MiB))|namespace1.0|"
+  "arm64-ramdax-kept|matrix|arm64|sid-arm64|9G||0x1c0000000:$((0x80020000))|$((0x80020000))|ramdax|$((126 * MiB))||"
+  "legacy-aligned-512M-blocks|matrix|x86_64|bookworm-amd64|66048M||memmap=4G!8G|$((4 * GiB))|legacy|0|namespace0.0|"
+  "legacy-2M-below-block-512M-blocks|matrix|x86_64|bookworm-amd64|66048M||memmap=0x100200000!0x1FFE00000|$((0x100200000))|legacy|0|namespace0.0|"
+  "legacy-aligned-2G-blocks|matrix|x86_64|bookworm-amd64|66048M|$big|memmap=4G!8G|$((4 * GiB))|legacy|0|namespace0.0|"
+  "legacy-2M-below-block-2G-blocks|matrix|x86_64|bookworm-amd64|66048M|$big|memmap=0x100200000!0x1FFE00000|$((0x100200000))|legacy|0|namespace0.0|"
+  "hmem-aligned-2G-blocks|matrix|x86_64|sid-amd64|66048M|$big|memmap=4G%8G-1+0xefffffff|$((4 * GiB))|hmem|0||nokaslr"
+  "scale-8G|scale|x86_64|bookworm-amd64|16G||memmap=8G!4G|$((8 * GiB))|legacy|0|namespace0.0|"
+  "scale-32G|scale|x86_64|bookworm-amd64|40G||memmap=32G!4G|$((32 * GiB))|legacy|0|namespace0.0|"
+)
+[ "$QUICK" = 1 ] && ROWS=("${ROWS[0]}")
+
+# ---- one row: boot, parse ----
+# field LOG KEY -> the rest of the first "@@KEY " line (awk reads the file: no pipe to break early)
+field() { awk -v k="@@$2 " '{ sub(/\r$/, "") } index($0, k) == 1 { print substr($0, length(k) + 1); exit }' "$1"; }
+kv() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -1; }            # kv LINE KEY -> value of KEY=
+# timing LINE PHASE: "W K" (wall and kernel ms) of a phase of a "timing:" line (job, modules, kmem, onlining)
+timing() { echo "$1" | sed -n "s/.*$2 \([0-9]*\) ms (kernel \([0-9]*\) ms.*/\1 \2/p"; }
+num() { [[ "$1" =~ ^[0-9]+$ ]] && echo "$1" || echo null; }
+mean() { [[ "$1" =~ ^[0-9]+$ && "$2" =~ ^[0-9]+$ ]] && echo $(( ($1 + $2 + 1) / 2 )) || echo null; }
+jstr() { printf '"%s"' "$(echo "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
+
+FAILED=0
+JSON_ROWS=()
+run_row() {
+  local id group arch flavour mem qemu carve carve_bytes strategy keep ns append
+  IFS='|' read -r id group arch flavour mem qemu carve carve_bytes strategy keep ns append <<< "$1"
+  (
+    export TB_NAME=bench-$id TB_WORK=$OUT/work/$id TB_ARCH=$arch TB_KERNEL_FLAVOUR=$flavour TB_MEM=$mem
+    export TB_QEMU_EXTRA=$qemu TB_TIMEOUT=1200 PMEMRECLAIM_BINARY=$X86_BIN
+    local opts="pmemreclaim=$strategy test.run=bench test.bench=$strategy test.bench_keep=$keep $append"
+    [ "$keep" != 0 ] && opts+=" pmemreclaim.keep=$keep"
+    [ -n "$ns" ] && opts+=" test.bench_ns=$ns"
+    if [ "$arch" = arm64 ]; then
+      export PMEMRECLAIM_BINARY=$ARM_BIN TB_PMEM=$carve TB_MEM_LIMIT=6G TB_NUMA=1
+    else
+      opts="$carve $opts"
+    fi
+    . "$ROOT/tests/boot/lib.sh"
+    tb_setup >/dev/null
+    tb_build_initrd >/dev/null
+    tb_ramfile_create "$TB_WORK/ram"
+    tb_boot "$OUT/$id.log" "$opts" || true
+    rm -f "$TB_WORK/ram"
+  ) >&2
+  local log=$OUT/$id.log
+  local cold std std2 ours undo tcold tours kver bs
+  cold=$(field "$log" bench_cold); std=$(field "$log" "bench_step std"); ours=$(field "$log" "bench_step ours")
+  std2=$(field "$log" "bench_step std2")
+  undo=$(field "$log" "bench_step undo"); tcold=$(field "$log" "bench_timing cold"); tours=$(field "$log" "bench_timing ours")
+  kver=$(field "$log" kver); bs=$(field "$log" block_size)
+  if ! tr -d '\r' < "$log" | grep -q '^@@bench_done'; then
+    echo "bench: row $id did not complete (see $log)" >&2
+    FAILED=1
+  fi
+  local o_cold_on s_on o_warm_on
+  o_cold_on=$(kv "$cold" kmem); s_on=$(kv "$std" kmem); o_warm_on=$(kv "$ours" kmem)
+  local onl_cold onl_warm
+  onl_cold=($(timing "$tcold" onlining) "" ""); onl_warm=($(timing "$tours" onlining) "" "")
+  local prep; prep=$(tr -d '\r' < "$log" | sed -n 's/^@@bench_log std-prep: //p' | tr '\n' ' ')
+  JSON_ROWS+=("$(printf '{"id":%s,"group":%s,"arch":%s,"kernel":%s,"guest_ram":%s,"block_bytes":%s,"carve":%s,"carve_bytes":%s,"kept_bytes":%s,"strategy":%s,' \
+    "$(jstr "$id")" "$(jstr "$group")" "$(jstr "$arch")" "$(jstr "$kver")" "$(jstr "$mem")" "$(num $((bs)))" "$(jstr "$carve")" \
+    "$carve_bytes" "$keep" "$(jstr "$strategy")")$(printf '"pmemreclaim":{"onlined_bytes":%s,"cold_ms":%s,"cold_onlining_ms":%s,"cold_onlining_kernel_ms":%s,"warm_ms":%s,"warm_kernel_ms":%s,"warm_onlined_bytes":%s,"warm_onlining_ms":%s,"warm_onlining_kernel_ms":%s,"timing_cold":%s,"timing_warm":%s},' \
+    "$(num "$o_cold_on")" "$(num "$(kv "$cold" ms)")" "$(num "${onl_cold[0]}")" "$(num "${onl_cold[1]}")" "$(num "$(kv "$ours" ms)")" \
+    "$(num "$(kv "$ours" kernel_ms)")" "$(num "$o_warm_on")" "$(num "${onl_warm[0]}")" "$(num "${onl_warm[1]}")" "$(jstr "$tcold")" "$(jstr "$tours")")$(printf '"ndctl_daxctl":{"onlined_bytes":%s,"ms":%s,"kernel_ms":%s,"runs_ms":[%s,%s],"rc":%s,"second_onlined_bytes":%s,"second_rc":%s,"prep":%s},"undo_ms":%s,"log":%s}' \
+    "$(num "$s_on")" "$(mean "$(kv "$std" ms)" "$(kv "$std2" ms)")" "$(mean "$(kv "$std" kernel_ms)" "$(kv "$std2" kernel_ms)")" \
+    "$(num "$(kv "$std" ms)")" "$(num "$(kv "$std2" ms)")" "$(num "$(kv "$std" rc)")" "$(num "$(kv "$std2" kmem)")" \
+    "$(num "$(kv "$std2" rc)")" "$(jstr "$prep")" \
+    "$(num "$(kv "$undo" ms)")" "$(jstr "$log")")")
+}
+
+T0=$SECONDS
+for r in "${ROWS[@]}"; do
+  id=${r%%|*}
+  if [ -n "$ONLY" ] && ! echo "$id" | grep -qE "$ONLY"; then continue; fi
+  echo "bench: $id ..." >&2
+  run_row "$r"
+done
+
+# ---- sizes ----
+gz() { gzip -9 < "$1" | wc -c; }
+KDIR=$("$ROOT/qemu/kernel.sh" fetch bookworm-amd64)
+"$ROOT/initrd/build.sh" --overlay --kernel "$KDIR" --binary "$X86_BIN" --out "$OUT/overlay.cpio.gz" >/dev/null 2>&1
+# the tools, as an initramfs would carry them: ndctl, daxctl and the shared libraries they need beyond libc
+tools_bytes=0 tools_gz=0
+for f in $(command -v ndctl) $(command -v daxctl) $(ldd "$(command -v ndctl)" "$(command -v daxctl)" \
+           | awk '/=> \// {print $3}' | grep -vE '/(libc|libm|ld-linux[^/]*)\.so' | sort -u); do
+  tools_bytes=$((tools_bytes + $(stat -L -c %s "$f"))); tools_gz=$((tools_gz + $(gz "$(readlink -f "$f")")))
+done
+SIZES=$(printf '{"x86_64_binary_bytes":%s,"x86_64_binary_gzip_bytes":%s,"aarch64_binary_bytes":%s,"overlay_initramfs_bytes":%s,"ndctl_daxctl_with_libs_bytes":%s,"ndctl_daxctl_with_libs_gzip_bytes":%s}' \
+  "$(stat -c %s "$X86_BIN")" "$(gz "$X86_BIN")" "$(num "$(stat -c %s "$ARM_BIN" 2>/dev/null)")" \
+  "$(stat -c %s "$OUT/overlay.cpio.gz")" "$tools_bytes" "$tools_gz")
+
+MACHINE="$(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), $(awk '/MemTotal/ {printf "%d GiB", $2/1048576}' /proc/meminfo) RAM, $(. /etc/os-release; echo "$PRETTY_NAME"), QEMU $(qemu-system-x86_64 --version | sed -n 's/.*version \([0-9.]*\).*/\1/p') TCG"
+{
+  printf '{"date":%s,"machine":%s,"commit":%s,"seconds":%s,"sizes":%s,"rows":[' "$(jstr "$(date -u +%Y-%m-%dT%H:%MZ)")" \
+    "$(jstr "$MACHINE")" "$(jstr "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)")" $((SECONDS - T0)) "$SIZES"
+  sep=
+  for j in "${JSON_ROWS[@]}"; do printf '%s\n%s' "$sep" "$j"; sep=,; done
+  printf '\n]}\n'
+} > "$OUT/bench.json"
+
+"$ROOT/qemu/bench-table.sh" "$OUT/bench.json" > "$OUT/bench.md"
+cat "$OUT/bench.md"
+echo "bench: $OUT/bench.json, $OUT/bench.md ($((SECONDS - T0)) s)" >&2
+exit $FAILED
