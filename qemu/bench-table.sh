@@ -26,5 +26,18 @@ def kernel: (.kernel | split("-")[0]) + " " + .arch;
  def per(x): if x == null or $g == 0 then "?" else "\(x / $g | round) ms" end;
  "| \(.carve_bytes | mib) | \($on | mib) | \(.pmemreclaim.warm_ms | n) ms | \(per(.pmemreclaim.warm_ms)) | \(.pmemreclaim.warm_onlining_kernel_ms | n) ms | \(per(.pmemreclaim.warm_onlining_kernel_ms)) | \(.pmemreclaim.cold_ms | n) ms | \(.ndctl_daxctl.ms | n) ms | \(per(.ndctl_daxctl.ms)) | \(ratio(.ndctl_daxctl.ms; .pmemreclaim.warm_ms)) |"),
 "",
+([.rows[] | select(.group == "scale" or .id == "legacy-aligned") | select(.pmemreclaim.warm_onlined_bytes != null)
+  | {x: (.pmemreclaim.warm_onlined_bytes / 1073741824), ours: .pmemreclaim.warm_ms,
+     floor: .pmemreclaim.warm_onlining_kernel_ms, tools: .ndctl_daxctl.ms, cold: .pmemreclaim.cold_ms}] as $pts
+ | def fit(k): [$pts[] | select(.[k] != null) | {x, y: .[k]}] as $p | ($p | length) as $n
+     | if $n < 2 then "?" else
+       ([$p[].x] | add) as $sx | ([$p[].y] | add) as $sy | ([$p[] | .x * .y] | add) as $sxy
+       | ([$p[] | .x * .x] | add) as $sxx | (($n * $sxy - $sx * $sy) / ($n * $sxx - $sx * $sx)) as $b
+       | (($sy - $b * $sx) / $n) as $a
+       | ([$p[] | (($a + $b * .x) - .y) | fabs] | max) as $dev
+       | "\($a | round) ms + \($b | round) ms/GiB (largest residual \($dev | round) ms)" end;
+ if ($pts | length) < 2 then empty else
+ "Least-squares lines over these carves: pmemreclaim (warm) \(fit("ours")); its onlining writes in the kernel \(fit("floor")); ndctl+daxctl \(fit("tools")); pmemreclaim as PID 1 (cold, module loading included) \(fit("cold"))." end),
+"",
 "Size: pmemreclaim x86_64 \(.sizes.x86_64_binary_bytes) B stripped static (\(.sizes.x86_64_binary_gzip_bytes) B gzip -9), aarch64 \(.sizes.aarch64_binary_bytes | n) B; the overlay initramfs (binary + nvdimm/dax modules) \(.sizes.overlay_initramfs_bytes) B. The tools for comparison: ndctl + daxctl with their non-libc shared libraries \(.sizes.ndctl_daxctl_with_libs_bytes) B (\(.sizes.ndctl_daxctl_with_libs_gzip_bytes) B gzip -9)."
 ' "$1"

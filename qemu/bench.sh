@@ -117,11 +117,11 @@ run_row() {
     "$(jstr "$id")" "$(jstr "$group")" "$(jstr "$arch")" "$(jstr "$kver")" "$(jstr "$mem")" "$(num $((bs)))" "$(jstr "$carve")" \
     "$carve_bytes" "$keep" "$(jstr "$strategy")")$(printf '"pmemreclaim":{"onlined_bytes":%s,"cold_ms":%s,"cold_onlining_ms":%s,"cold_onlining_kernel_ms":%s,"warm_ms":%s,"warm_kernel_ms":%s,"warm_onlined_bytes":%s,"warm_onlining_ms":%s,"warm_onlining_kernel_ms":%s,"timing_cold":%s,"timing_warm":%s},' \
     "$(num "$o_cold_on")" "$(num "$(kv "$cold" ms)")" "$(num "${onl_cold[0]}")" "$(num "${onl_cold[1]}")" "$(num "$(kv "$ours" ms)")" \
-    "$(num "$(kv "$ours" kernel_ms)")" "$(num "$o_warm_on")" "$(num "${onl_warm[0]}")" "$(num "${onl_warm[1]}")" "$(jstr "$tcold")" "$(jstr "$tours")")$(printf '"ndctl_daxctl":{"onlined_bytes":%s,"ms":%s,"kernel_ms":%s,"runs_ms":[%s,%s],"rc":%s,"second_onlined_bytes":%s,"second_rc":%s,"prep":%s},"undo_ms":%s,"log":%s}' \
+    "$(num "$(kv "$ours" kernel_ms)")" "$(num "$o_warm_on")" "$(num "${onl_warm[0]}")" "$(num "${onl_warm[1]}")" "$(jstr "$tcold")" "$(jstr "$tours")")$(printf '"ndctl_daxctl":{"onlined_bytes":%s,"ms":%s,"kernel_ms":%s,"runs_ms":[%s,%s],"rc":%s,"second_onlined_bytes":%s,"second_rc":%s,"prep":%s},"undo_ms":%s,"random_pool_wait_ms":%s,"log":%s}' \
     "$(num "$s_on")" "$(mean "$(kv "$std" ms)" "$(kv "$std2" ms)")" "$(mean "$(kv "$std" kernel_ms)" "$(kv "$std2" kernel_ms)")" \
     "$(num "$(kv "$std" ms)")" "$(num "$(kv "$std2" ms)")" "$(num "$(kv "$std" rc)")" "$(num "$(kv "$std2" kmem)")" \
     "$(num "$(kv "$std2" rc)")" "$(jstr "$prep")" \
-    "$(num "$(kv "$undo" ms)")" "$(jstr "$log")")")
+    "$(num "$(kv "$undo" ms)")" "$(num "$(kv "$(field "$log" bench_random_pool_wait)" ms)")" "$(jstr "$log")")")
 }
 
 T0=$SECONDS
