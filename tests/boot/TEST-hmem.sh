@@ -7,6 +7,9 @@
 # devdax device can't be read(2) in the guest), and no kmem memory may lie in the kept range.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+# One guest CPU: a kexec'd 7.2 kernel with two TCG vCPUs was seen to hang for good at its clocksource
+# switch ("Switched to clocksource tsc-early", a stop_machine across CPUs), before any user space ran.
+TB_SMP=${TB_SMP:-1}
 . "$(dirname "$0")/reclaim.sh"
 tr_require_binary
 carve='memmap=2G%4G-1+0xefffffff nokaslr pmemreclaim=hmem pmemreclaim.keep=256M'

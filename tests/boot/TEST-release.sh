@@ -6,6 +6,9 @@
 # released bytes; the next boot reclaims again, reusing the devdax; the new data is still in RAM.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+# One guest CPU: a kexec'd 7.2 kernel with two TCG vCPUs was seen to hang for good at its clocksource
+# switch ("Switched to clocksource tsc-early", a stop_machine across CPUs), before any user space ran.
+TB_SMP=${TB_SMP:-1}
 . "$(dirname "$0")/reclaim.sh"
 tr_require_binary
 tb_setup

@@ -7,6 +7,7 @@
 #   TB_TIMEOUT           per-boot hard timeout in seconds (default 300)
 #   TB_KEEP=1            keep the scratch directory (RAM file, logs) after a pass
 #   TB_APPEND            extra kernel command line for every boot (e.g. nokaslr)
+#   TB_SMP               guest CPUs (default 2)
 #   TB_QEMU_EXTRA        extra QEMU arguments for every boot (word-split), e.g. "-cpu qemu64,-hypervisor"
 #   TB_ARCH              x86_64 (default: pc, memmap= carves) or arm64 (virt -cpu max, device-tree carves)
 # arm64 only (see qemu/vm.sh, qemu/dtb.sh):
@@ -118,7 +119,7 @@ tb_boot() {
     [ -n "$TB_MEM_LIMIT" ] && append="mem=$TB_MEM_LIMIT $append"
   fi
   "$TB_ROOT/qemu/vm.sh" ${archargs[@]+"${archargs[@]}"} --kernel "$TB_KDIR" --initrd "$TB_INITRD" --ram-file "$ram" --log "$log" \
-      --timeout "$TB_TIMEOUT" --mem "$TB_MEM" --append "$append ${TB_APPEND:-}" -- ${TB_QEMU_EXTRA:-} 2>/dev/null \
+      --timeout "$TB_TIMEOUT" --mem "$TB_MEM" --smp "${TB_SMP:-2}" --append "$append ${TB_APPEND:-}" -- ${TB_QEMU_EXTRA:-} 2>/dev/null \
       || TB_RC=$?
   TB_WALL=$(sed -n 's/.*wall_seconds=\([0-9.]*\).*/\1/p' "$log.meta" | tail -1)
   tb_log "boot '$append': rc=$TB_RC wall=${TB_WALL}s log=$log"
