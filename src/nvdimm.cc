@@ -15,6 +15,7 @@
 #include <cstdarg>
 
 #include "log.h"
+#include "system.h"
 #include "timing.h"
 
 namespace pmemreclaim {
@@ -41,7 +42,7 @@ void DaxctlLog(struct daxctl_ctx*, int priority, const char*, int, const char*, 
 // the namespace type of a label-less ("legacy") pmem region.
 constexpr unsigned kNamespaceIo = 4;
 
-std::string Errno(int rc) { return std::string(strerror(rc < 0 ? -rc : rc)); }
+std::string Errno(int rc) { return ErrnoText(rc < 0 ? -rc : rc); }
 
 // A random (version 4) uuid for a new namespace or info block.  libuuid's
 // uuid_generate() waits for the kernel's random pool, which early in boot may
