@@ -4,6 +4,10 @@
 
 namespace pmemreclaim {
 
+std::string MemoryBlockStatePath(u64 index) {
+  return "/sys/devices/system/memory/memory" + std::to_string(index) + "/state";
+}
+
 std::optional<u64> ReadBlockSize(SystemInterface& sys) {
   const auto text = sys.ReadFile(kBlockSizePath);
   if (!text) return std::nullopt;

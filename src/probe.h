@@ -15,6 +15,9 @@ namespace pmemreclaim {
 constexpr char kBlockSizePath[] = "/sys/devices/system/memory/block_size_bytes";
 constexpr char kAutoOnlinePath[] = "/sys/devices/system/memory/auto_online_blocks";
 
+// /sys/devices/system/memory/memoryN/state of memory block N.
+std::string MemoryBlockStatePath(u64 index);
+
 // /sys/devices/system/memory/block_size_bytes; nullopt if absent or odd.
 std::optional<u64> ReadBlockSize(SystemInterface& sys);
 

@@ -55,12 +55,8 @@ u64 KmemBytesIn(SystemInterface& sys, const Range& r) {
 
 namespace {
 
-std::string BlockStatePath(u64 index) {
-  return "/sys/devices/system/memory/memory" + std::to_string(index) + "/state";
-}
-
 std::optional<std::string> ReadState(SystemInterface& sys, u64 index) {
-  auto state = sys.ReadFile(BlockStatePath(index));
+  auto state = sys.ReadFile(MemoryBlockStatePath(index));
   if (state) state = state->substr(0, state->find('\n'));
   return state;
 }
@@ -98,7 +94,7 @@ std::vector<BlockState> OnlineBlocks(SystemInterface& sys, const Range& online, 
   for (u64 at = blocks.start; at < blocks.end; at += block_size) {
     BlockState b;
     b.index = at / block_size;
-    const std::string path = BlockStatePath(b.index);
+    const std::string path = MemoryBlockStatePath(b.index);
     auto state = ReadState(sys, b.index);
     b.added = state.has_value();
     std::string err;

@@ -13,7 +13,7 @@ std::vector<BlockResult> OfflineBlocks(SystemInterface& sys, const Range& range,
   for (u64 at = blocks.start; at < blocks.end; at += block_size) {
     BlockResult r;
     r.index = at / block_size;
-    const std::string state = "/sys/devices/system/memory/memory" + std::to_string(r.index) + "/state";
+    const std::string state = MemoryBlockStatePath(r.index);
     const auto now = sys.ReadFile(state);
     if (!now) {
       r.error = "no " + state;
