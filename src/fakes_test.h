@@ -112,6 +112,8 @@ class FakeNvdimm : public NvdimmInterface {
   }
   bool OnlineDaxDevice(const std::string& dev, Zone zone, int* onlined, std::string* err) override {
     calls.push_back("online " + dev + " " + ZoneName(zone));
+    auto policy = sys_->ReadFile("/sys/devices/system/memory/auto_online_blocks");
+    policy_at_online.emplace_back(dev, policy ? *policy : "");
     return AddKmem(dev, hmem_devices[dev], onlined, err);
   }
   // kmem adds the whole blocks of `dax` (offline), then libdaxctl onlines

@@ -114,6 +114,38 @@ std::vector<BlockState> OnlineBlocks(SystemInterface& sys, const Range& online, 
 
 namespace {
 
+// kmem onlines by itself when the kernel's policy says so (Debian 7.x:
+// "online"), in a zone of the kernel's choosing: Hold() keeps the policy at
+// "offline" while devices go to kmem, Restore() puts back what was there.
+class AutoOnlineHold {
+ public:
+  explicit AutoOnlineHold(SystemInterface& sys) : sys_(sys) {
+    if (const auto policy = sys_.ReadFile(kAutoOnlinePath)) saved_ = *policy;
+    while (!saved_.empty() && saved_.back() == '\n') saved_.pop_back();
+  }
+  void Hold() {
+    if (held_ || saved_.empty() || saved_ == "offline") return;
+    std::string err;
+    if (sys_.WriteFile(kAutoOnlinePath, "offline", &err)) {
+      held_ = true;
+    } else {
+      LogWarning("could not hold auto_online_blocks at offline: " + err);
+    }
+  }
+  void Restore() {
+    std::string err;
+    if (held_ && !sys_.WriteFile(kAutoOnlinePath, saved_, &err)) {
+      LogWarning("could not restore auto_online_blocks to " + saved_ + ": " + err);
+    }
+    held_ = false;
+  }
+
+ private:
+  SystemInterface& sys_;
+  std::string saved_;
+  bool held_ = false;
+};
+
 // What the kernel says of the blocks of `r` after libdaxctl onlined them
 // (`daxctl_err` empty) or gave up: offline ones are onlined one by one,
 // and the result is one line in o->message.  `what`: "created devdax",
@@ -174,17 +206,8 @@ bool PrepareLabelledRegion(const RegionPlan& r, NvdimmInterface& nvdimm, std::st
 
 std::vector<RegionOutcome> Apply(const Plan& plan, Zone zone, SystemInterface& sys, NvdimmInterface& nvdimm) {
   std::vector<RegionOutcome> out;
-  // kmem onlines by itself when the kernel's policy says so (Debian 7.x:
-  // "online"), in a zone of the kernel's choosing; hold it at "offline"
-  // while we bind, and put back what was there.
   std::string err;
-  const auto policy = sys.ReadFile(kAutoOnlinePath);
-  std::string saved;
-  if (policy) {
-    saved = *policy;
-    while (!saved.empty() && saved.back() == '\n') saved.pop_back();
-  }
-  bool policy_changed = false;
+  AutoOnlineHold policy(sys);
 
   for (const CarvePlan& carve : plan.carves) {
     for (const RegionPlan& r : carve.regions) {
@@ -254,13 +277,7 @@ std::vector<RegionOutcome> Apply(const Plan& plan, Zone zone, SystemInterface& s
             LogWarning(r.region.name + ": devdax data at " + Describe(data) + ", planned " + Describe(r.data));
           }
         }
-        if (!policy_changed && !saved.empty() && saved != "offline") {
-          if (sys.WriteFile(kAutoOnlinePath, "offline", &err)) {
-            policy_changed = true;
-          } else {
-            LogWarning("could not hold auto_online_blocks at offline: " + err);
-          }
-        }
+        policy.Hold();
         int blocks = 0;
         if (nvdimm.OnlineDevdax(r.region.name, ns, zone, &blocks, &err)) err.clear();
         FinishOnlining(r, r.action == RegionAction::kReuseDevdax ? "reused devdax" : "created devdax", carve.kept,
@@ -269,9 +286,7 @@ std::vector<RegionOutcome> Apply(const Plan& plan, Zone zone, SystemInterface& s
       out.push_back(o);
     }
   }
-  if (policy_changed && !sys.WriteFile(kAutoOnlinePath, saved, &err)) {
-    LogWarning("could not restore auto_online_blocks to " + saved + ": " + err);
-  }
+  policy.Restore();
   return out;
 }
 
@@ -343,10 +358,8 @@ Outcome ReclaimHmem(const Options& opts, SystemInterface& sys, const NvdimmOpene
     return outcome;
   }
   outcome.touched = true;
-  const auto policy = sys.ReadFile(kAutoOnlinePath);
-  std::string saved = policy ? *policy : "";
-  while (!saved.empty() && saved.back() == '\n') saved.pop_back();
-  const bool hold = !saved.empty() && saved != "offline" && sys.WriteFile(kAutoOnlinePath, "offline", &err);
+  AutoOnlineHold policy(sys);
+  policy.Hold();
   struct Rest {
     const RegionPlan* region;
     Range kept;
@@ -384,7 +397,7 @@ Outcome ReclaimHmem(const Options& opts, SystemInterface& sys, const NvdimmOpene
     FinishOnlining(*rest.region, rest.dev, rest.kept, plan.block_size, opts.zone, err, sys, &o);
     Log(o.ok ? LogLevel::kInfo : LogLevel::kError, o.message);
   }
-  if (hold && !sys.WriteFile(kAutoOnlinePath, saved, &err)) LogWarning("could not restore auto_online_blocks: " + err);
+  policy.Restore();
   ReportCarves(machine->arch, plan, sys, &outcome);
   return outcome;
 }

@@ -141,6 +141,9 @@ TEST_CASE("hmem: split the kept device off, load kmem only then, online the rest
   CHECK(sys.loaded == std::vector<std::string>{"dax_hmem", "device_dax", "kmem"});
   CHECK(nv.calls == std::vector<std::string>{"split dax0 keep 128 MiB", "online dax0.1 movable"});
   CHECK(o.kmem_bytes.at(0) == 2 * kGiB - 128 * kMiB);
+  // the auto-online policy is held at offline while kmem binds, then put back
+  REQUIRE(nv.policy_at_online.size() == 1);
+  CHECK(nv.policy_at_online[0].second == "offline\n");
   CHECK(sys.files["/sys/devices/system/memory/auto_online_blocks"] == "online\n");
   SetLogSink(nullptr);
 }
