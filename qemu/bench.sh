@@ -98,30 +98,46 @@ run_row() {
     tb_boot "$OUT/$id.log" "$opts" || true
     rm -f "$TB_WORK/ram"
   ) >&2
-  local log=$OUT/$id.log
-  local cold std std2 ours undo tcold tours kver bs
-  cold=$(field "$log" bench_cold); std=$(field "$log" "bench_step std"); ours=$(field "$log" "bench_step ours")
-  std2=$(field "$log" "bench_step std2")
-  undo=$(field "$log" "bench_step undo"); tcold=$(field "$log" "bench_timing cold"); tours=$(field "$log" "bench_timing ours")
-  kver=$(field "$log" kver); bs=$(field "$log" block_size)
-  if ! tr -d '\r' < "$log" | grep -q '^@@bench_done'; then
-    echo "bench: row $id did not complete (see $log)" >&2
+  if ! tr -d '\r' < "$OUT/$id.log" | grep -q '^@@bench_done'; then
+    echo "bench: row $id did not complete (see $OUT/$id.log)" >&2
     FAILED=1
   fi
-  local o_cold_on s_on o_warm_on
-  o_cold_on=$(kv "$cold" kmem); s_on=$(kv "$std" kmem); o_warm_on=$(kv "$ours" kmem)
-  local onl_cold onl_warm
+  JSON_ROWS+=("$(row_json "$OUT/$id.log" "$id" "$group" "$arch" "$mem" "$carve" "$carve_bytes" "$strategy" "$keep")")
+}
+
+# row_json LOG ID GROUP ARCH GUEST_RAM CARVE CARVE_BYTES STRATEGY KEEP: the row's JSON object, from its log
+row_json() {
+  local log=$1
+  local cold std std2 ours undo tcold tours onl_cold onl_warm
+  cold=$(field "$log" bench_cold); std=$(field "$log" "bench_step std"); std2=$(field "$log" "bench_step std2")
+  ours=$(field "$log" "bench_step ours"); undo=$(field "$log" "bench_step undo")
+  tcold=$(field "$log" "bench_timing cold"); tours=$(field "$log" "bench_timing ours")
   onl_cold=($(timing "$tcold" onlining) "" ""); onl_warm=($(timing "$tours" onlining) "" "")
-  local prep; prep=$(tr -d '\r' < "$log" | sed -n 's/^@@bench_log std-prep: //p' | tr '\n' ' ')
-  JSON_ROWS+=("$(printf '{"id":%s,"group":%s,"arch":%s,"kernel":%s,"guest_ram":%s,"block_bytes":%s,"carve":%s,"carve_bytes":%s,"kept_bytes":%s,"strategy":%s,' \
-    "$(jstr "$id")" "$(jstr "$group")" "$(jstr "$arch")" "$(jstr "$kver")" "$(jstr "$mem")" "$(num $((bs)))" "$(jstr "$carve")" \
-    "$carve_bytes" "$keep" "$(jstr "$strategy")")$(printf '"pmemreclaim":{"onlined_bytes":%s,"cold_ms":%s,"cold_onlining_ms":%s,"cold_onlining_kernel_ms":%s,"warm_ms":%s,"warm_kernel_ms":%s,"warm_onlined_bytes":%s,"warm_onlining_ms":%s,"warm_onlining_kernel_ms":%s,"timing_cold":%s,"timing_warm":%s},' \
-    "$(num "$o_cold_on")" "$(num "$(kv "$cold" ms)")" "$(num "${onl_cold[0]}")" "$(num "${onl_cold[1]}")" "$(num "$(kv "$ours" ms)")" \
-    "$(num "$(kv "$ours" kernel_ms)")" "$(num "$o_warm_on")" "$(num "${onl_warm[0]}")" "$(num "${onl_warm[1]}")" "$(jstr "$tcold")" "$(jstr "$tours")")$(printf '"ndctl_daxctl":{"onlined_bytes":%s,"ms":%s,"kernel_ms":%s,"runs_ms":[%s,%s],"rc":%s,"second_onlined_bytes":%s,"second_rc":%s,"prep":%s},"undo_ms":%s,"random_pool_wait_ms":%s,"log":%s}' \
-    "$(num "$s_on")" "$(mean "$(kv "$std" ms)" "$(kv "$std2" ms)")" "$(mean "$(kv "$std" kernel_ms)" "$(kv "$std2" kernel_ms)")" \
-    "$(num "$(kv "$std" ms)")" "$(num "$(kv "$std2" ms)")" "$(num "$(kv "$std" rc)")" "$(num "$(kv "$std2" kmem)")" \
-    "$(num "$(kv "$std2" rc)")" "$(jstr "$prep")" \
-    "$(num "$(kv "$undo" ms)")" "$(num "$(kv "$(field "$log" bench_random_pool_wait)" ms)")" "$(jstr "$log")")")
+  jq -nc --arg id "$2" --arg group "$3" --arg arch "$4" --arg kernel "$(field "$log" kver)" --arg ram "$5" \
+    --argjson block "$(num $(( $(field "$log" block_size) )))" --arg carve "$6" --argjson carve_bytes "$7" \
+    --argjson keep "$9" --arg strategy "$8" \
+    --argjson o_on "$(num "$(kv "$cold" kmem)")" --argjson cold_ms "$(num "$(kv "$cold" ms)")" \
+    --argjson cold_onl "$(num "${onl_cold[0]}")" --argjson cold_onl_k "$(num "${onl_cold[1]}")" \
+    --argjson warm_ms "$(num "$(kv "$ours" ms)")" --argjson warm_k "$(num "$(kv "$ours" kernel_ms)")" \
+    --argjson warm_on "$(num "$(kv "$ours" kmem)")" \
+    --argjson warm_onl "$(num "${onl_warm[0]}")" --argjson warm_onl_k "$(num "${onl_warm[1]}")" \
+    --arg tcold "$tcold" --arg tours "$tours" \
+    --argjson s_on "$(num "$(kv "$std" kmem)")" --argjson s_ms "$(mean "$(kv "$std" ms)" "$(kv "$std2" ms)")" \
+    --argjson s_k "$(mean "$(kv "$std" kernel_ms)" "$(kv "$std2" kernel_ms)")" \
+    --argjson s1 "$(num "$(kv "$std" ms)")" --argjson s2 "$(num "$(kv "$std2" ms)")" \
+    --argjson s_rc "$(num "$(kv "$std" rc)")" --argjson s2_on "$(num "$(kv "$std2" kmem)")" \
+    --argjson s2_rc "$(num "$(kv "$std2" rc)")" \
+    --arg prep "$(tr -d '\r' < "$log" | sed -n 's/^@@bench_log std-prep: //p' | tr '\n' ' ')" \
+    --argjson undo_ms "$(num "$(kv "$undo" ms)")" \
+    --argjson pool "$(num "$(kv "$(field "$log" bench_random_pool_wait)" ms)")" --arg log "$log" \
+    '{id: $id, group: $group, arch: $arch, kernel: $kernel, guest_ram: $ram, block_bytes: $block, carve: $carve,
+      carve_bytes: $carve_bytes, kept_bytes: $keep, strategy: $strategy,
+      pmemreclaim: {onlined_bytes: $o_on, cold_ms: $cold_ms, cold_onlining_ms: $cold_onl,
+        cold_onlining_kernel_ms: $cold_onl_k, warm_ms: $warm_ms, warm_kernel_ms: $warm_k, warm_onlined_bytes: $warm_on,
+        warm_onlining_ms: $warm_onl, warm_onlining_kernel_ms: $warm_onl_k, timing_cold: $tcold, timing_warm: $tours},
+      ndctl_daxctl: {onlined_bytes: $s_on, ms: $s_ms, kernel_ms: $s_k, runs_ms: [$s1, $s2], rc: $s_rc,
+        second_onlined_bytes: $s2_on, second_rc: $s2_rc, prep: $prep},
+      undo_ms: $undo_ms, random_pool_wait_ms: $pool, log: $log}'
 }
 
 T0=$SECONDS
