@@ -13,6 +13,7 @@
 
 #include "log.h"
 #include "nvdimm.h"
+#include "probe.h"
 #include "reclaim.h"
 #include "system.h"
 #include "timing.h"
@@ -26,6 +27,19 @@ std::vector<std::string> InitCandidates(const std::string& requested) {
     bool dup = false;
     for (const std::string& q : out) dup = dup || q == p;
     if (!dup) out.push_back(p);
+  }
+  return out;
+}
+
+std::vector<std::string> WithoutSelf(const std::vector<std::string>& inits,
+                                     const std::function<bool(const std::string&)>& is_self) {
+  std::vector<std::string> out;
+  for (const std::string& init : inits) {
+    if (is_self(init)) {
+      LogWarning("not handing off to " + init + ": it is pmemreclaim itself (that would loop); trying the next init");
+    } else {
+      out.push_back(init);
+    }
   }
   return out;
 }
@@ -60,6 +74,8 @@ std::string RunBounded(const std::function<int()>& work, unsigned timeout_second
     if (r < 0 && errno != EINTR) return std::string("lost the worker: ") + strerror(errno);
     if (waited >= limit_ms) {
       kill(pid, SIGKILL);
+      while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
       return "timed out after " + std::to_string(timeout_seconds) +
              " s (pmemreclaim.timeout); the worker was stopped, memory may be partly onlined (see lines above)";
     }
@@ -69,6 +85,10 @@ std::string RunBounded(const std::function<int()>& work, unsigned timeout_second
 }
 
 void RunReclaimJob(const Options& opts) {
+  // System-wide state the worker may change and put back itself; if it
+  // dies first, PID 1 puts it back.
+  RealSystem sys;
+  const auto policy = sys.ReadFile(kAutoOnlinePath);
   const std::string how = RunBounded(
       [&opts]() {
         const Stamp begin = Now();
@@ -78,7 +98,24 @@ void RunReclaimJob(const Options& opts) {
         return 0;
       },
       opts.timeout_seconds);
-  if (!how.empty()) LogError(how);
+  LogRenewBudget();  // the worker wrote on the same /dev/kmsg file
+  if (how.empty()) return;
+  LogError(how);
+  const std::string restore = RestoreAfterWorker(sys, policy);
+  if (!restore.empty()) LogWarning(restore);
+}
+
+std::string RestoreAfterWorker(SystemInterface& sys, const std::optional<std::string>& policy_before) {
+  if (!policy_before) return "";
+  const std::string want = policy_before->substr(0, policy_before->find('\n'));
+  const auto now = sys.ReadFile(kAutoOnlinePath);
+  const std::string is = now ? now->substr(0, now->find('\n')) : "";
+  if (!now || is == want) return "";
+  std::string err;
+  if (!sys.WriteFile(kAutoOnlinePath, want, &err)) {
+    return "the worker left auto_online_blocks at " + is + "; could not put back " + want + ": " + err;
+  }
+  return "the worker left auto_online_blocks at " + is + "; put back " + want;
 }
 
 namespace {
@@ -106,8 +143,8 @@ bool Exists(const char* path) {
 namespace {
 
 // Everything PID 1 does before the handoff; may throw (it allocates).
-// Returns the init to try first ("" for the default list).
-std::string PrepareAndReclaim() {
+// Returns the inits to try, in order.
+std::vector<std::string> PrepareAndReclaim() {
   std::vector<const char*> mounted;
   std::vector<std::string> mount_errors;
   for (const Mount& m : kMounts) {
@@ -134,19 +171,29 @@ std::string PrepareAndReclaim() {
 
   if (opts.requested || !opts.errors.empty()) RunReclaimJob(opts);
 
+  // Which file this program is, while /proc is there: an init that is the
+  // same file would exec pmemreclaim again, for ever.
+  struct stat self;
+  const bool know_self = stat("/proc/self/exe", &self) == 0;
+  LogRenewBudget();
   for (auto it = mounted.rbegin(); it != mounted.rend(); ++it) {
     if (umount2(*it, MNT_DETACH) != 0) LogWarning(std::string("umount ") + *it + ": " + strerror(errno));
   }
-  return opts.init;
+  return WithoutSelf(InitCandidates(opts.init), [&](const std::string& path) {
+    struct stat st;
+    return know_self && stat(path.c_str(), &st) == 0 && st.st_dev == self.st_dev && st.st_ino == self.st_ino;
+  });
 }
 
 }  // namespace
 
 void BootMain(int argc, char** argv, char** envp) {
   std::vector<std::string> inits;
+  bool internal_error = false;
   try {
-    inits = InitCandidates(PrepareAndReclaim());
+    inits = PrepareAndReclaim();
   } catch (...) {
+    internal_error = true;
     // Nothing may stop the handoff; the worker did the risky part already.
     LogToKmsg();
     LogError("internal error in PID 1 before the handoff; handing off with memory as it is");
@@ -160,7 +207,7 @@ void BootMain(int argc, char** argv, char** envp) {
     execve(init.c_str(), args, envp);
     LogError("cannot execute " + init + ": " + strerror(errno) + "; trying the next init");
   }
-  if (inits.empty()) {  // only after an internal error: the defaults, without allocating
+  if (internal_error) {  // the defaults, without allocating
     for (const char* init : {"/init", "/sbin/init"}) {
       args[0] = const_cast<char*>(init);
       execve(init, args, envp);

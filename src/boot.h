@@ -5,10 +5,12 @@
 #define PMEMRECLAIM_BOOT_H_
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cmdline.h"
+#include "system.h"
 
 namespace pmemreclaim {
 
@@ -16,8 +18,19 @@ namespace pmemreclaim {
 // /sbin/init (duplicates removed).
 std::vector<std::string> InitCandidates(const std::string& requested);
 
+// `inits` less those that are this program (is_self), each with a line:
+// execing pmemreclaim as the next init would loop.
+std::vector<std::string> WithoutSelf(const std::vector<std::string>& inits,
+                                     const std::function<bool(const std::string&)>& is_self);
+
+// After a worker that did not end normally: puts back the memory
+// auto-online policy read before it started (it holds it at "offline"
+// while kmem binds).  Returns a line saying what was done ("" if nothing).
+std::string RestoreAfterWorker(SystemInterface& sys, const std::optional<std::string>& policy_before);
+
 // Runs `work` in a child process and waits at most `timeout_seconds`.
-// Returns a line describing how it ended ("" when it exited 0).
+// Returns a line describing how it ended ("" when it exited 0); a worker
+// that timed out is killed and reaped.
 std::string RunBounded(const std::function<int()>& work, unsigned timeout_seconds);
 
 // The reclaim of `opts` on this system in a worker bounded by

@@ -85,29 +85,45 @@ class FakeSystem : public SystemInterface {
 
 class FakeNvdimm : public NvdimmInterface {
  public:
-  explicit FakeNvdimm(FakeSystem* sys) : sys_(sys) {}
+  // Regions come on the e820_pmem platform device (a memmap= carve) unless
+  // a test gives another RegionInfo::bus_device.
+  static constexpr char kCarveBus[] = "/sys/devices/platform/e820_pmem";
+  explicit FakeNvdimm(FakeSystem* sys) : sys_(sys) {
+    sys_->files.emplace("/sys/bus/platform/devices/e820_pmem/modalias", "platform:e820_pmem\n");
+  }
   std::vector<RegionInfo> regions;
-  u64 default_align = 2 * kMiB;
   u64 block_size = 128 * kMiB;
   std::set<std::string> fail_create, fail_online;
   std::vector<std::string> calls;  // "create region0 align", "online region0 movable"
   std::vector<std::pair<std::string, std::string>> policy_at_online;
 
-  std::vector<RegionInfo> LegacyRegions() override { return regions; }
-  u64 DefaultDaxAlign() override { return default_align; }
-  std::vector<RegionInfo> ramdax_regions;
-  std::vector<RegionInfo> RamdaxRegions() override { return ramdax_regions; }
-  std::vector<RegionInfo> hmem_regions;
-  std::vector<RegionInfo> HmemRegions() override { return hmem_regions; }
-  std::map<std::string, Range> hmem_devices;
-  bool SplitHmem(const std::string& region, u64 keep_size, std::string* rest, std::string*) override {
-    calls.push_back("split " + region + " keep " + HumanSize(keep_size));
-    for (const RegionInfo& r : hmem_regions) {
-      if (r.name != region) continue;
-      hmem_devices["dax0.0"] = Range::FromSize(r.range.start, keep_size);
-      hmem_devices["dax0.1"] = Range{r.range.start + keep_size, r.range.end};
+  static std::vector<RegionInfo> OnCarveBus(std::vector<RegionInfo> rs) {
+    for (RegionInfo& r : rs) {
+      if (r.bus_device.empty()) r.bus_device = kCarveBus;
     }
-    *rest = "dax0.1";
+    return rs;
+  }
+  std::vector<RegionInfo> LegacyRegions() override { return OnCarveBus(regions); }
+  std::vector<RegionInfo> ramdax_regions;
+  std::vector<RegionInfo> RamdaxRegions() override { return OnCarveBus(ramdax_regions); }
+  std::vector<RegionInfo> hmem_regions;
+  std::vector<RegionInfo> HmemRegions() override {
+    std::vector<RegionInfo> out = hmem_regions;
+    for (RegionInfo& r : out) r.carve = true;
+    return out;
+  }
+  std::map<std::string, Range> hmem_devices;
+  bool ShapeHmem(const std::string& region, const Range& keep, const Range& rest, std::string* rest_dev,
+                 std::string*) override {
+    calls.push_back("shape " + region + " keep " + Describe(keep) + " rest " + Describe(rest));
+    for (RegionInfo& r : hmem_regions) {
+      if (r.name != region) continue;
+      r.devices.clear();
+      if (!keep.empty()) r.devices.push_back(DaxDeviceInfo{"dax0.0", keep, "device_dax"});
+      if (!rest.empty()) r.devices.push_back(DaxDeviceInfo{keep.empty() ? "dax0.0" : "dax0.1", rest, ""});
+      for (const DaxDeviceInfo& d : r.devices) hmem_devices[d.devname] = d.range;
+      if (!rest.empty()) *rest_dev = r.devices.back().devname;
+    }
     return true;
   }
   bool OnlineDaxDevice(const std::string& dev, Zone zone, int* onlined, std::string* err) override {
@@ -123,8 +139,8 @@ class FakeNvdimm : public NvdimmInterface {
     const Range online = AlignInward(dax, block_size);
     *onlined = 0;
     if (online.empty()) return true;
-    sys_->files["/proc/iomem"] += Hex(online.start).substr(2) + "-" + Hex(online.end - 1).substr(2) +
-                                  " : System RAM (kmem)\n";
+    const std::string entry = Hex(online.start).substr(2) + "-" + Hex(online.end - 1).substr(2) + " : System RAM (kmem)\n";
+    if (sys_->files["/proc/iomem"].find(entry) == std::string::npos) sys_->files["/proc/iomem"] += entry;  // added once
     bool refused = false;
     for (u64 at = online.start; at < online.end; at += block_size) {
       const std::string state = "/sys/devices/system/memory/memory" + std::to_string(at / block_size) + "/state";
@@ -149,8 +165,8 @@ class FakeNvdimm : public NvdimmInterface {
   }
   // Where the next namespace goes, per region (first fit from the start).
   std::map<std::string, u64> next_dpa;
-  bool CreateNamespace(const std::string& region, const std::string& name, u64 size, u64 align, bool enable,
-                       std::string* devname, Range* range, std::string*) override {
+  bool CreateNamespace(const std::string& region, const std::string& name, const std::string& uuid, u64 size,
+                       u64 align, bool enable, std::string* devname, Range* range, std::string*) override {
     calls.push_back("namespace " + region + " " + name + " " + HumanSize(size) + " align " + HumanSize(align) +
                     (enable ? " enabled" : ""));
     RegionInfo& r = FindRamdax(region);
@@ -158,14 +174,14 @@ class FakeNvdimm : public NvdimmInterface {
     *range = Range::FromSize(at, size);
     at += size;
     *devname = "namespace" + region.substr(6) + "." + std::to_string(r.namespaces.size());
-    r.namespaces.push_back(NamespaceInfo{*devname, name, *range, false, {}});
+    r.namespaces.push_back(NamespaceInfo{*devname, name, uuid, *range, false, {}, ""});
     return true;
   }
   bool DeleteNamespace(const std::string& region, const std::string& ns, std::string*) override {
     calls.push_back("delete " + region + " " + ns);
     return true;
   }
-  bool CreateDevdax(const std::string& region, const std::string& ns, u64 align, Range* data,
+  bool CreateDevdax(const std::string& region, const std::string& ns, u64 align, const std::string& uuid, Range* data,
                     std::string* err) override {
     calls.push_back("create " + region + (ns.empty() ? "" : " " + ns) + " " + HumanSize(align));
     if (fail_create.count(region)) {
@@ -176,6 +192,7 @@ class FakeNvdimm : public NvdimmInterface {
       for (NamespaceInfo& n : FindRamdax(region).namespaces) {
         if (n.devname != ns) continue;
         n.devdax = true;
+        n.dax_uuid = uuid;
         n.dax_data = DevdaxData(n.range, align);
         *data = n.dax_data;
         dax_data[region] = n.dax_data;
@@ -184,6 +201,7 @@ class FakeNvdimm : public NvdimmInterface {
     }
     RegionInfo& r = Find(region);
     r.state = RegionState::kDevdax;
+    r.dax_uuid = uuid;
     r.dax_data = DevdaxData(r.range, align);
     r.dax_align = align;
     *data = r.dax_data;
@@ -230,27 +248,27 @@ class NvdimmRef : public NvdimmInterface {
  public:
   explicit NvdimmRef(NvdimmInterface* target) : t_(target) {}
   std::vector<RegionInfo> LegacyRegions() override { return t_->LegacyRegions(); }
-  u64 DefaultDaxAlign() override { return t_->DefaultDaxAlign(); }
   std::vector<RegionInfo> RamdaxRegions() override { return t_->RamdaxRegions(); }
   std::vector<KmemDevice> KmemDevices() override { return t_->KmemDevices(); }
   std::vector<RegionInfo> HmemRegions() override { return t_->HmemRegions(); }
-  bool SplitHmem(const std::string& r, u64 k, std::string* rest, std::string* e) override {
-    return t_->SplitHmem(r, k, rest, e);
+  bool ShapeHmem(const std::string& r, const Range& k, const Range& rest, std::string* d, std::string* e) override {
+    return t_->ShapeHmem(r, k, rest, d, e);
   }
   bool OnlineDaxDevice(const std::string& d, Zone z, int* n, std::string* e) override {
     return t_->OnlineDaxDevice(d, z, n, e);
   }
   bool ReturnToDevdax(const KmemDevice& d, std::string* e) override { return t_->ReturnToDevdax(d, e); }
   bool InitLabels(const std::string& r, std::string* e) override { return t_->InitLabels(r, e); }
-  bool CreateNamespace(const std::string& r, const std::string& name, u64 size, u64 align, bool enable,
-                       std::string* dev, Range* range, std::string* e) override {
-    return t_->CreateNamespace(r, name, size, align, enable, dev, range, e);
+  bool CreateNamespace(const std::string& r, const std::string& name, const std::string& uuid, u64 size, u64 align,
+                       bool enable, std::string* dev, Range* range, std::string* e) override {
+    return t_->CreateNamespace(r, name, uuid, size, align, enable, dev, range, e);
   }
   bool DeleteNamespace(const std::string& r, const std::string& ns, std::string* e) override {
     return t_->DeleteNamespace(r, ns, e);
   }
-  bool CreateDevdax(const std::string& r, const std::string& ns, u64 a, Range* d, std::string* e) override {
-    return t_->CreateDevdax(r, ns, a, d, e);
+  bool CreateDevdax(const std::string& r, const std::string& ns, u64 a, const std::string& u, Range* d,
+                    std::string* e) override {
+    return t_->CreateDevdax(r, ns, a, u, d, e);
   }
   bool OnlineDevdax(const std::string& r, const std::string& ns, Zone z, int* n, std::string* e) override {
     return t_->OnlineDevdax(r, ns, z, n, e);

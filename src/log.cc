@@ -6,7 +6,13 @@
 namespace pmemreclaim {
 namespace {
 int g_kmsg = -1;
+bool g_kmsg_is_console = false;
+int g_lines_on_fd = 0;
 LogSink g_sink = nullptr;
+
+// /dev/kmsg lets one open file write 10 lines per 5 s (printk.devkmsg=ratelimit,
+// the default) and drops the rest; a new open file starts a fresh budget.
+constexpr int kKmsgBurst = 10;
 
 void WriteAll(int fd, const std::string& s) {
   size_t done = 0;
@@ -16,12 +22,44 @@ void WriteAll(int fd, const std::string& s) {
     done += static_cast<size_t>(n);
   }
 }
+
+int OpenKmsg(bool* console) {
+  int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NOCTTY);
+  *console = false;
+  if (fd < 0) {
+    fd = open("/dev/console", O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    *console = fd >= 0;
+  }
+  return fd;
+}
+
+// A fresh /dev/kmsg file before this one's budget runs out.  When /dev is
+// gone (PID 1 unmounted it) the old file is kept: LogRenewBudget() before
+// the unmount leaves it a full budget.
+void RotateIfSpent() {
+  if (g_kmsg < 0 || g_kmsg_is_console || g_lines_on_fd < kKmsgBurst - 1) return;
+  LogRenewBudget();
+}
 }  // namespace
 
 void LogToKmsg() {
   if (g_kmsg >= 0) return;
-  g_kmsg = open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NOCTTY);
-  if (g_kmsg < 0) g_kmsg = open("/dev/console", O_WRONLY | O_CLOEXEC | O_NOCTTY);
+  g_kmsg = OpenKmsg(&g_kmsg_is_console);
+  g_lines_on_fd = 0;
+}
+
+void LogRenewBudget() {
+  if (g_kmsg < 0) return;
+  bool console = false;
+  const int fd = OpenKmsg(&console);
+  if (fd < 0 || console) {
+    if (fd >= 0) close(fd);
+    return;
+  }
+  close(g_kmsg);
+  g_kmsg = fd;
+  g_kmsg_is_console = false;
+  g_lines_on_fd = 0;
 }
 
 void SetLogSink(LogSink sink) { g_sink = sink; }
@@ -36,7 +74,9 @@ void Log(LogLevel level, const std::string& message) {
     if (g_sink != nullptr) {
       g_sink(level, line);
     } else if (g_kmsg >= 0) {
+      RotateIfSpent();
       WriteAll(g_kmsg, "<" + std::to_string(static_cast<int>(level)) + ">pmemreclaim: " + line + "\n");
+      ++g_lines_on_fd;
     } else {
       WriteAll(2, "pmemreclaim: " + line + "\n");
     }

@@ -12,6 +12,10 @@ enum class LogLevel { kError = 3, kWarning = 4, kNotice = 5, kInfo = 6, kDebug =
 // Sends lines to /dev/kmsg (opened now) instead of stderr.  Falls back to
 // the console when /dev/kmsg can't be opened.
 void LogToKmsg();
+// /dev/kmsg drops lines past 10 per 5 s on one open file; Log() opens a new
+// one before that.  PID 1 calls this before it unmounts /dev, so that the
+// lines after it (the handoff) have a whole budget on the file it keeps.
+void LogRenewBudget();
 void Log(LogLevel level, const std::string& message);
 
 // Tests capture lines instead (nullptr restores the default).

@@ -175,12 +175,17 @@ int Main(int argc, char** argv) {
       std::printf("arch %s, memory block %s, auto_online_blocks %s", ArchName(machine->arch),
                   HumanSize(machine->block_size).c_str(), policy ? policy->c_str() : "?\n");
       for (const RegionInfo& r : machine->regions) {
+        if (!r.carve) continue;
         const char* state = r.state == RegionState::kRaw ? "raw" : r.state == RegionState::kDevdax ? "devdax" : "other";
         std::printf("%s %s %s %s, kmem online %s\n", r.name.c_str(), Describe(r.range).c_str(),
                     HumanSize(r.range.size()).c_str(), state, HumanSize(OnlineKmemBytesIn(sys, r.range, machine->block_size)).c_str());
       }
-      if (machine->regions.empty()) std::printf("no pmem region\n");
-      for (const std::string& h : KexecHazards(sys)) std::printf("warning: %s\n", h.c_str());
+      if (CarveRegions(machine->regions).empty()) std::printf("no pmem carve\n");
+      const std::string foreign = ForeignRegionsLine(machine->regions);
+      if (!foreign.empty()) std::printf("%s\n", foreign.c_str());
+      std::vector<Range> soft_reserved;
+      for (const RegionInfo& r : nvdimm->HmemRegions()) soft_reserved.push_back(r.range);
+      for (const std::string& h : KexecHazards(sys, soft_reserved)) std::printf("warning: %s\n", h.c_str());
       return 0;
     }
     std::fputs((json ? PlanJson(machine->arch, plan) + "\n" : PlanText(machine->arch, plan)).c_str(), stdout);

@@ -9,11 +9,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <sys/random.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdarg>
+#include <optional>
 
+#include "iomem.h"
 #include "log.h"
 #include "system.h"
 #include "timing.h"
@@ -77,6 +82,59 @@ void NewUuid(uuid_t out) {
   memcpy(out, b, sizeof b);
 }
 
+// The uuid for a new object: pmemreclaim's mark when given, else random.
+bool ToUuid(const std::string& text, uuid_t out) {
+  if (text.empty()) {
+    NewUuid(out);
+    return true;
+  }
+  return uuid_parse(text.c_str(), out) == 0;
+}
+
+std::string UuidText(const uuid_t u) {
+  char buf[37];
+  uuid_unparse_lower(u, buf);
+  return buf;
+}
+
+// The sysfs path of the device an nd bus sits on: its parent
+// ("/sys/devices/platform/e820_pmem" for a memmap= carve).
+std::string BusDevice(struct ndctl_bus* bus) {
+  const std::string link = std::string("/sys/bus/nd/devices/") + ndctl_bus_get_devname(bus);
+  char real[PATH_MAX];
+  if (realpath(link.c_str(), real) == nullptr) return "";
+  std::string path = real;
+  const size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "" : path.substr(0, slash);
+}
+
+// Does the raw namespace's last 128 KiB start with a namespace label index
+// (the label area ramdax keeps at the end of a carve)?  Read through its
+// block device; false when it can't be read.
+bool EndHoldsLabelIndex(struct ndctl_namespace* ns) {
+  const char* block = ndctl_namespace_get_block_device(ns);
+  const u64 size = ndctl_namespace_get_size(ns);
+  if (block == nullptr || *block == '\0' || size <= kLabelAreaSize) return false;
+  const int fd = open((std::string("/dev/") + block).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  char buf[4096];
+  const ssize_t n = pread(fd, buf, sizeof buf, static_cast<off_t>(size - kLabelAreaSize));
+  close(fd);
+  static const char kSig[] = "NAMESPACE_INDEX";
+  return n >= static_cast<ssize_t>(sizeof kSig) && memcmp(buf, kSig, sizeof kSig) == 0;
+}
+
+std::optional<std::string> ReadWhole(const char* path) {
+  const int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+  close(fd);
+  return out;
+}
+
 class LibNvdimm : public NvdimmInterface {
  public:
   LibNvdimm(struct ndctl_ctx* ctx) : ctx_(ctx) {}
@@ -99,34 +157,29 @@ class LibNvdimm : public NvdimmInterface {
         info.name = ndctl_region_get_devname(region);
         info.range = Range::FromSize(ndctl_region_get_resource(region), ndctl_region_get_size(region));
         info.target_node = ndctl_region_get_target_node(region);
+        info.provider = ndctl_bus_get_provider(bus);
+        info.bus_device = BusDevice(bus);
         struct ndctl_namespace* ns = Namespace(region, "");
         if (ns != nullptr) {
           if (struct ndctl_dax* dax = ndctl_namespace_get_dax(ns); dax != nullptr && ndctl_dax_is_enabled(dax)) {
             info.state = RegionState::kDevdax;
             info.dax_data = Range::FromSize(ndctl_dax_get_resource(dax), ndctl_dax_get_size(dax));
             info.dax_align = ndctl_dax_get_align(dax);
-            // map=dev (page structs in the namespace) puts the data further in:
-            // the planner sees another layout and leaves it.
-          } else if (ndctl_namespace_get_pfn(ns) != nullptr || ndctl_namespace_get_btt(ns) != nullptr) {
+            uuid_t uu;
+            ndctl_dax_get_uuid(dax, uu);
+            info.dax_uuid = UuidText(uu);
+          } else if (ndctl_namespace_get_pfn(ns) != nullptr || ndctl_namespace_get_btt(ns) != nullptr ||
+                     ndctl_namespace_get_dax(ns) != nullptr) {
+            // fsdax, btt, or a dax claim that is not enabled: not ours to judge.
             info.state = RegionState::kOther;
+          } else {
+            info.labels_at_end = EndHoldsLabelIndex(ns);
           }
         }
         out.push_back(std::move(info));
       }
     }
     return out;
-  }
-
-  u64 DefaultDaxAlign() override {
-    struct ndctl_bus* bus;
-    ndctl_bus_foreach(ctx_, bus) {
-      struct ndctl_region* region;
-      ndctl_region_foreach(bus, region) {
-        struct ndctl_dax* seed = ndctl_region_get_dax_seed(region);
-        if (seed != nullptr && ndctl_dax_get_align(seed) != 0) return ndctl_dax_get_align(seed);
-      }
-    }
-    return 0;
   }
 
   std::vector<RegionInfo> RamdaxRegions() override {
@@ -144,6 +197,8 @@ class LibNvdimm : public NvdimmInterface {
         const u64 size = ndctl_region_get_size(region);
         info.range = Range::FromSize(ndctl_region_get_resource(region), size > kLabelAreaSize ? size - kLabelAreaSize : 0);
         info.target_node = ndctl_region_get_target_node(region);
+        info.provider = ndctl_bus_get_provider(bus);
+        info.bus_device = BusDevice(bus);
         info.labelled = true;
         struct ndctl_dimm* dimm = ndctl_region_get_first_dimm(region);
         info.labels_valid = dimm != nullptr && LabelsValid(dimm);
@@ -155,9 +210,14 @@ class LibNvdimm : public NvdimmInterface {
           const char* alt = ndctl_namespace_get_alt_name(ns);
           n.alt_name = alt != nullptr ? alt : "";
           n.range = Range::FromSize(ndctl_namespace_get_resource(ns), ndctl_namespace_get_size(ns));
+          uuid_t uu;
+          ndctl_namespace_get_uuid(ns, uu);
+          n.uuid = UuidText(uu);
           if (struct ndctl_dax* dax = ndctl_namespace_get_dax(ns); dax != nullptr && ndctl_dax_is_enabled(dax)) {
             n.devdax = true;
             n.dax_data = Range::FromSize(ndctl_dax_get_resource(dax), ndctl_dax_get_size(dax));
+            ndctl_dax_get_uuid(dax, uu);
+            n.dax_uuid = UuidText(uu);
           }
           info.namespaces.push_back(n);
         }
@@ -199,8 +259,8 @@ class LibNvdimm : public NvdimmInterface {
     return true;
   }
 
-  bool CreateNamespace(const std::string& name, const std::string& label, u64 size, u64 align, bool enable,
-                       std::string* devname, Range* range, std::string* err) override {
+  bool CreateNamespace(const std::string& name, const std::string& label, const std::string& uuid_text, u64 size,
+                       u64 align, bool enable, std::string* devname, Range* range, std::string* err) override {
     struct ndctl_region* region = Region(name);
     if (region == nullptr) {
       *err = name + ": no such region";
@@ -219,7 +279,10 @@ class LibNvdimm : public NvdimmInterface {
       return false;
     }
     uuid_t uuid;
-    NewUuid(uuid);
+    if (!ToUuid(uuid_text, uuid)) {
+      *err = name + ": bad uuid " + uuid_text;
+      return false;
+    }
     const char* step = "uuid";
     int rc = ndctl_namespace_set_uuid(ns, uuid);
     if (rc >= 0) step = "name", rc = ndctl_namespace_set_alt_name(ns, label.c_str());
@@ -251,8 +314,8 @@ class LibNvdimm : public NvdimmInterface {
     return true;
   }
 
-  bool CreateDevdax(const std::string& name, const std::string& nsname, u64 align, Range* data,
-                    std::string* err) override {
+  bool CreateDevdax(const std::string& name, const std::string& nsname, u64 align, const std::string& uuid_text,
+                    Range* data, std::string* err) override {
     struct ndctl_region* region = Region(name);
     struct ndctl_namespace* ns = region != nullptr ? Namespace(region, nsname) : nullptr;
     if (ns == nullptr) {
@@ -270,7 +333,11 @@ class LibNvdimm : public NvdimmInterface {
       return false;
     }
     uuid_t uuid;
-    NewUuid(uuid);
+    if (!ToUuid(uuid_text, uuid)) {
+      *err = name + ": bad uuid " + uuid_text;
+      ndctl_namespace_enable(ns);
+      return false;
+    }
     const char* step = "uuid";
     rc = ndctl_dax_set_uuid(dax, uuid);
     if (rc >= 0) step = "location", rc = ndctl_dax_set_location(dax, NDCTL_PFN_LOC_RAM);
@@ -290,42 +357,110 @@ class LibNvdimm : public NvdimmInterface {
 
   std::vector<RegionInfo> HmemRegions() override {
     std::vector<RegionInfo> out;
+    const auto iomem = ReadWhole("/proc/iomem");
+    const std::vector<IomemEntry> entries = iomem ? ParseIomem(*iomem) : std::vector<IomemEntry>{};
     struct daxctl_region* region;
     daxctl_region_foreach(Daxctl(), region) {
       if (!IsHmem(region)) continue;
-      struct daxctl_dev* first = daxctl_dev_get_first(region);
-      if (first == nullptr || daxctl_dev_get_size(first) == 0) continue;  // split already, or idle
       RegionInfo info;
       info.name = daxctl_region_get_devname(region);
-      // The first device starts at the region start (dax_hmem makes it span the region).
-      info.range = Range::FromSize(daxctl_dev_get_resource(first), daxctl_region_get_size(region));
-      info.target_node = daxctl_dev_get_target_node(first);
-      if (daxctl_dev_has_online_memory(first)) info.state = RegionState::kOther;  // kmem got there first
+      info.carve = true;  // soft-reserved memory
+      info.provider = "dax_hmem";
+      info.bus_device = HmemDevice(region);
+      const u64 size = daxctl_region_get_size(region);
+      // The region is the hmem platform device's resource in /proc/iomem.
+      for (const Range& r : FindIomem(entries, info.bus_device.substr(info.bus_device.rfind('/') + 1))) {
+        if (r.size() == size) info.range = r;
+      }
+      struct daxctl_dev* dev;
+      daxctl_dev_foreach(region, dev) {
+        info.target_node = daxctl_dev_get_target_node(dev);
+        if (daxctl_dev_get_size(dev) == 0) continue;
+        DaxDeviceInfo d;
+        d.devname = daxctl_dev_get_devname(dev);
+        d.range = Range::FromSize(daxctl_dev_get_resource(dev), daxctl_dev_get_size(dev));
+        d.driver = !daxctl_dev_is_enabled(dev)            ? ""
+                   : daxctl_dev_get_memory(dev) != nullptr ? "kmem"
+                                                           : "device_dax";
+        info.devices.push_back(d);
+      }
+      std::sort(info.devices.begin(), info.devices.end(),
+                [](const DaxDeviceInfo& a, const DaxDeviceInfo& b) { return a.range.start < b.range.start; });
+      // Not in /proc/iomem: a device over the whole region tells where it is.
+      if (info.range.empty() && info.devices.size() == 1 && info.devices[0].range.size() == size) {
+        info.range = info.devices[0].range;
+      }
+      if (info.range.empty()) {
+        LogWarning(info.name + ": cannot tell where soft-reserved region " + info.bus_device + " lies; left alone");
+        continue;
+      }
       out.push_back(info);
     }
     return out;
   }
 
-  bool SplitHmem(const std::string& name, u64 keep_size, std::string* rest, std::string* err) override {
+  bool ShapeHmem(const std::string& name, const Range& keep, const Range& rest, std::string* rest_dev,
+                 std::string* err) override {
     struct daxctl_region* region = HmemRegion(name);
-    struct daxctl_dev* first = region != nullptr ? daxctl_dev_get_first(region) : nullptr;
-    if (first == nullptr) {
-      *err = name + ": no dax device";
+    if (region == nullptr) {
+      *err = name + ": no such soft-reserved dax region";
+      return false;
+    }
+    std::vector<struct daxctl_dev*> sized;
+    struct daxctl_dev* dev;
+    daxctl_dev_foreach(region, dev) {
+      if (daxctl_dev_get_size(dev) != 0) sized.push_back(dev);
+    }
+    std::sort(sized.begin(), sized.end(), [](struct daxctl_dev* a, struct daxctl_dev* b) {
+      return daxctl_dev_get_resource(a) < daxctl_dev_get_resource(b);
+    });
+    auto at = [](struct daxctl_dev* d) { return Range::FromSize(daxctl_dev_get_resource(d), daxctl_dev_get_size(d)); };
+    std::vector<Range> want;
+    if (!keep.empty()) want.push_back(keep);
+    if (!rest.empty()) want.push_back(rest);
+    bool done = sized.size() == want.size();
+    for (size_t i = 0; done && i < sized.size(); ++i) done = at(sized[i]) == want[i];
+    if (done) {  // shaped already (an earlier run): the kept device must be in device_dax
+      if (!keep.empty() && !daxctl_dev_is_enabled(sized[0])) {
+        const int rc = daxctl_dev_enable_devdax(sized[0]);
+        if (rc < 0) {
+          *err = std::string(daxctl_dev_get_devname(sized[0])) + ": device_dax: " + Errno(rc);
+          return false;
+        }
+      }
+      if (!rest.empty()) *rest_dev = daxctl_dev_get_devname(sized.back());
+      return true;
+    }
+    struct daxctl_dev* first = daxctl_dev_get_first(region);
+    const bool idle = sized.empty();
+    const bool whole = sized.size() == 1 && sized[0] == first && daxctl_dev_get_memory(first) == nullptr;
+    if (first == nullptr || !(idle || whole)) {
+      *err = name + ": its dax devices are not as pmemreclaim splits them";
       return false;
     }
     const std::string first_name = daxctl_dev_get_devname(first);
-    if (keep_size == 0) {  // nothing kept: the whole region goes to kmem
-      *rest = first_name;
-      return true;
-    }
-    int rc = daxctl_dev_is_enabled(first) ? daxctl_dev_disable(first) : 0;
     const char* step = "disable";
-    if (rc >= 0) step = "size 0", rc = daxctl_dev_set_size(first, 0);
-    if (rc >= 0) step = "kept size", rc = daxctl_dev_set_size(first, keep_size);
-    if (rc >= 0) step = "device_dax", rc = daxctl_dev_enable_devdax(first);
-    if (rc >= 0) step = "create", rc = daxctl_region_create_dev(region);
+    int rc = daxctl_dev_is_enabled(first) ? daxctl_dev_disable(first) : 0;
+    if (rc >= 0 && !idle) step = "size 0", rc = daxctl_dev_set_size(first, 0);
+    const Range& first_range = keep.empty() ? rest : keep;
+    if (rc >= 0) step = "size", rc = daxctl_dev_set_size(first, first_range.size());
+    if (rc >= 0 && at(first) != first_range) {
+      *err = first_name + ": placed at " + Describe(at(first)) + ", not " + Describe(first_range);
+      return false;
+    }
+    if (rc >= 0 && !keep.empty()) step = "device_dax", rc = daxctl_dev_enable_devdax(first);
     if (rc < 0) {
       *err = first_name + ": " + step + ": " + Errno(rc);
+      return false;
+    }
+    if (keep.empty()) {
+      *rest_dev = first_name;
+      return true;
+    }
+    if (rest.empty()) return true;
+    rc = daxctl_region_create_dev(region);
+    if (rc < 0) {
+      *err = name + ": create: " + Errno(rc);
       return false;
     }
     // libdaxctl caches the device list: look at the new seed from a fresh context.
@@ -337,12 +472,13 @@ class LibNvdimm : public NvdimmInterface {
       *err = name + ": no seed device after create";
       return false;
     }
-    rc = daxctl_dev_set_size(seed, daxctl_region_get_available_size(region));
-    if (rc < 0) {
-      *err = std::string(daxctl_dev_get_devname(seed)) + ": size: " + Errno(rc);
+    rc = daxctl_dev_set_size(seed, rest.size());
+    if (rc < 0 || at(seed) != rest) {
+      *err = std::string(daxctl_dev_get_devname(seed)) + ": size: " +
+             (rc < 0 ? Errno(rc) : "placed at " + Describe(at(seed)) + ", not " + Describe(rest));
       return false;
     }
-    *rest = daxctl_dev_get_devname(seed);
+    *rest_dev = daxctl_dev_get_devname(seed);
     return true;
   }
 
@@ -364,16 +500,55 @@ class LibNvdimm : public NvdimmInterface {
 
   std::vector<KmemDevice> KmemDevices() override {
     std::vector<KmemDevice> out;
-    for (struct daxctl_dev* dev : KmemDaxDevs()) {
-      if (!daxctl_dev_is_enabled(dev)) continue;
-      out.push_back(KmemDevice{daxctl_region_get_devname(daxctl_dev_get_region(dev)), daxctl_dev_get_devname(dev),
-                               Range::FromSize(daxctl_dev_get_resource(dev), daxctl_dev_get_size(dev))});
+    struct ndctl_bus* bus;
+    ndctl_bus_foreach(ctx_, bus) {
+      struct ndctl_region* region;
+      ndctl_region_foreach(bus, region) {
+        struct ndctl_dax* dax;
+        ndctl_dax_foreach(region, dax) {
+          struct daxctl_region* dregion = ndctl_dax_is_enabled(dax) ? ndctl_dax_get_daxctl_region(dax) : nullptr;
+          struct ndctl_namespace* ns = ndctl_dax_get_namespace(dax);
+          if (dregion == nullptr) continue;
+          struct daxctl_dev* dev;
+          daxctl_dev_foreach(dregion, dev) {
+            if (!daxctl_dev_is_enabled(dev) || daxctl_dev_get_memory(dev) == nullptr) continue;
+            KmemDevice k = KmemDeviceOf(dev);
+            k.bus_device = BusDevice(bus);
+            if (ns != nullptr) {
+              k.namespace_range = Range::FromSize(ndctl_namespace_get_resource(ns), ndctl_namespace_get_size(ns));
+            }
+            uuid_t uu;
+            ndctl_dax_get_uuid(dax, uu);
+            k.uuid = UuidText(uu);
+            out.push_back(k);
+          }
+        }
+      }
+    }
+    struct daxctl_region* hregion;
+    daxctl_region_foreach(Daxctl(), hregion) {
+      if (!IsHmem(hregion)) continue;
+      struct daxctl_dev* dev;
+      daxctl_dev_foreach(hregion, dev) {
+        if (!daxctl_dev_is_enabled(dev) || daxctl_dev_get_memory(dev) == nullptr) continue;
+        KmemDevice k = KmemDeviceOf(dev);
+        k.hmem = true;
+        k.bus_device = HmemDevice(hregion);
+        out.push_back(k);
+      }
     }
     return out;
   }
 
   bool ReturnToDevdax(const KmemDevice& want, std::string* err) override {
-    for (struct daxctl_dev* dev : KmemDaxDevs()) {
+    std::vector<struct daxctl_dev*> devs = KmemDaxDevs();
+    struct daxctl_region* hregion;
+    daxctl_region_foreach(Daxctl(), hregion) {
+      struct daxctl_dev* dev;
+      if (!IsHmem(hregion)) continue;
+      daxctl_dev_foreach(hregion, dev) devs.push_back(dev);
+    }
+    for (struct daxctl_dev* dev : devs) {
       if (want.devname != daxctl_dev_get_devname(dev)) continue;
       int rc = daxctl_dev_disable(dev);
       if (rc < 0) {
@@ -506,6 +681,21 @@ class LibNvdimm : public NvdimmInterface {
   static bool IsHmem(struct daxctl_region* region) {
     const char* path = daxctl_region_get_path(region);
     return path != nullptr && std::string(path).find("/hmem.") != std::string::npos;
+  }
+
+  // "/sys/devices/platform/hmem.0" of a soft-reserved dax region.
+  static std::string HmemDevice(struct daxctl_region* region) {
+    const std::string path = daxctl_region_get_path(region);
+    const size_t at = path.find("/hmem.");
+    return at == std::string::npos ? path : path.substr(0, path.find('/', at + 1));
+  }
+
+  static KmemDevice KmemDeviceOf(struct daxctl_dev* dev) {
+    KmemDevice k;
+    k.region = daxctl_region_get_devname(daxctl_dev_get_region(dev));
+    k.devname = daxctl_dev_get_devname(dev);
+    k.range = Range::FromSize(daxctl_dev_get_resource(dev), daxctl_dev_get_size(dev));
+    return k;
   }
 
   struct daxctl_region* HmemRegion(const std::string& name) {

@@ -13,53 +13,64 @@
 
 namespace pmemreclaim {
 
-// A dax device of a pmem region that kmem holds (system-ram mode).
+// A dax device of a pmem or soft-reserved region that kmem holds
+// (system-ram mode).
 struct KmemDevice {
   std::string region;   // its dax region ("dax0")
   std::string devname;  // "dax0.0"
   Range range;
+  bool hmem = false;       // of a soft-reserved (dax_hmem) region
+  std::string bus_device;  // pmem: the device its nd bus sits on (see RegionInfo)
+  Range namespace_range;   // pmem: the namespace the devdax claims
+  std::string uuid;        // pmem: the devdax info block's uuid
 };
 
 class NvdimmInterface {
  public:
   virtual ~NvdimmInterface() = default;
-  // Label-less pmem regions (x86 e820, arm64 of_pmem) and what they hold.
+  // Label-less pmem regions of every bus and what they hold, with the
+  // device each region's bus sits on (RegionInfo::bus_device, provider):
+  // the caller decides which are carves.  A raw region whose block device
+  // can be read is looked at for a label index in its last 128 KiB.
   virtual std::vector<RegionInfo> LegacyRegions() = 0;
-  // The devdax alignment the kernel proposes for a new dax device (its
-  // PMD size: 2 MiB on x86, 32 MiB on arm64 with 16K pages); 0 if unknown.
-  virtual u64 DefaultDaxAlign() = 0;
   // Regions on ramdax buses (labelled, label area at the carve's end).
   virtual std::vector<RegionInfo> RamdaxRegions() = 0;
   // Writes a fresh, empty label index into the region's DIMM (the label
   // area only), with the region disabled meanwhile.
   virtual bool InitLabels(const std::string& region, std::string* err) = 0;
   // Sets the region's align to `align`, then makes a labelled namespace
-  // called `name` of `size` bytes; `enable` exposes it (raw) right away.
-  virtual bool CreateNamespace(const std::string& region, const std::string& name, u64 size, u64 align, bool enable,
-                               std::string* devname, Range* range, std::string* err) = 0;
+  // called `name` with `uuid` of `size` bytes; `enable` exposes it (raw)
+  // right away.
+  virtual bool CreateNamespace(const std::string& region, const std::string& name, const std::string& uuid, u64 size,
+                               u64 align, bool enable, std::string* devname, Range* range, std::string* err) = 0;
   // Gives back a namespace made by CreateNamespace (size 0), e.g. when the
   // kernel placed it elsewhere than planned.
   virtual bool DeleteNamespace(const std::string& region, const std::string& ns, std::string* err) = 0;
   // Claims namespace `ns` of the region ("" = its only namespace) for
-  // device-dax with map=mem and `align`: this writes the info block in the
-  // namespace's first 8 KiB and nothing else.  *data is the dax device's
-  // range afterwards.
-  virtual bool CreateDevdax(const std::string& region, const std::string& ns, u64 align, Range* data,
-                            std::string* err) = 0;
+  // device-dax with map=mem, `align` and `uuid`: this writes the info block
+  // in the namespace's first 8 KiB and nothing else.  *data is the dax
+  // device's range afterwards.
+  virtual bool CreateDevdax(const std::string& region, const std::string& ns, u64 align, const std::string& uuid,
+                            Range* data, std::string* err) = 0;
   // Hands the dax device of namespace `ns` ("" = the region's only one) to
   // kmem and onlines its memory blocks in `zone`.  *onlined is the number of
   // blocks onlined.
   virtual bool OnlineDevdax(const std::string& region, const std::string& ns, Zone zone, int* onlined,
                             std::string* err) = 0;
-  // Soft-reserved (dax_hmem) regions, as RegionInfo with the region's range.
+  // Soft-reserved (dax_hmem) regions, as RegionInfo with the region's range
+  // and its dax devices (carve = true).
   virtual std::vector<RegionInfo> HmemRegions() = 0;
-  // Splits a dax_hmem region: its first device becomes the kept device of
-  // `keep_size` bytes at the region start, bound to device_dax; a new device
-  // takes the rest, left unbound.  *rest is its name.
-  virtual bool SplitHmem(const std::string& region, u64 keep_size, std::string* rest, std::string* err) = 0;
+  // Gives a dax_hmem region exactly these devices: `keep` (if not empty) at
+  // the region start, bound to device_dax, and `rest` (if not empty) after
+  // it, left as it is or unbound.  Idempotent: devices already so are kept
+  // (the kept one bound to device_dax if it was not).  Refuses any other
+  // layout but the idle region and one device over the whole region.
+  // *rest_dev is the rest device's name.
+  virtual bool ShapeHmem(const std::string& region, const Range& keep, const Range& rest, std::string* rest_dev,
+                         std::string* err) = 0;
   // Hands dax device `devname` to kmem and onlines its blocks in `zone`.
   virtual bool OnlineDaxDevice(const std::string& devname, Zone zone, int* onlined, std::string* err) = 0;
-  // Dax devices of pmem regions in system-ram mode.
+  // Dax devices of pmem and soft-reserved regions in system-ram mode.
   virtual std::vector<KmemDevice> KmemDevices() = 0;
   // Unbinds kmem (its memory blocks must be offline: the kernel removes
   // the memory) and gives the device back to device_dax.

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "mark.h"
+
 namespace pmemreclaim {
 
 const char* ArchName(Arch a) { return a == Arch::kX86_64 ? "x86_64" : "arm64"; }
@@ -26,6 +28,14 @@ Range KeptRange(const std::vector<RegionInfo>& sorted, u64 keep) {
   if (sorted.empty()) return {};
   const u64 first = sorted.front().range.start;
   return Range{first, keep > ~u64{0} - first ? ~u64{0} : first + keep};
+}
+
+std::vector<RegionInfo> CarveRegions(const std::vector<RegionInfo>& regions) {
+  std::vector<RegionInfo> out;
+  for (const RegionInfo& r : regions) {
+    if (r.carve) out.push_back(r);
+  }
+  return SortedRegions(std::move(out));
 }
 
 std::vector<std::vector<RegionInfo>> GroupCarves(std::vector<RegionInfo> regions) {
@@ -66,6 +76,7 @@ RegionPlan PlanLegacyRegion(const RegionInfo& region, const Range& kept, u64 blo
   RegionPlan p;
   p.region = region;
   p.dax_align = std::max(dax_align, kSubsection);
+  p.device_align = dax_align;
   const Range& r = region.range;
   if (!kept.empty() && kept.Contains(r)) {
     p.action = RegionAction::kKeep;
@@ -87,14 +98,19 @@ RegionPlan PlanLegacyRegion(const RegionInfo& region, const Range& kept, u64 blo
       p.why = "it holds a namespace that is not plain pmem or devdax (btt or fsdax); left as it is";
       return p;
     case RegionState::kDevdax:
-      if (region.dax_data != planned || planned.empty() || (region.dax_align != 0 && region.dax_align != p.dax_align)) {
-        p.why = "it holds a devdax of another layout (data " + Describe(region.dax_data) +
-                ", align " + HumanSize(region.dax_align) + "); pmemreclaim did not make it";
+      // Ours only with our mark; a devdax of the same shape made by ndctl is not.
+      if (!HasMark(region.dax_uuid, MarkRole::kDevdax, r) || region.dax_data != planned || planned.empty()) {
+        p.why = "it holds a devdax pmemreclaim did not make (uuid " + (region.dax_uuid.empty() ? "?" : region.dax_uuid) +
+                ", data " + Describe(region.dax_data) + "); left as it is";
         return p;
       }
       p.action = RegionAction::kReuseDevdax;
       break;
     case RegionState::kRaw:
+      if (region.labels_at_end) {
+        p.why = "its last 128 KiB hold a namespace label index (a labelled ramdax layout); left as it is";
+        return p;
+      }
       if (!IsAligned(r.start, kSubsection)) {
         p.why = "its start " + Hex(r.start) + " is not 2 MiB aligned; the kernel refuses devdax there";
         return p;
@@ -125,7 +141,7 @@ Plan PlanLegacyImpl(const Machine& machine, u64 keep, bool advise) {
   Plan plan;
   plan.strategy = Strategy::kLegacy;
   plan.block_size = machine.block_size;
-  const auto carves = GroupCarves(machine.regions);
+  const auto carves = GroupCarves(CarveRegions(machine.regions));
   if (carves.empty()) return plan;
   const Range kept = KeptRange(carves.front(), keep);
   const u64 align = std::max(machine.dax_align, kSubsection);
@@ -156,8 +172,11 @@ Plan PlanLegacyImpl(const Machine& machine, u64 keep, bool advise) {
 
 namespace {
 
+// A namespace is ours when it has one of our names and the uuid derived
+// from its role and place.
 bool IsOurs(const NamespaceInfo& ns) {
-  return ns.alt_name == kKeepNamespaceName || ns.alt_name == kDaxNamespaceName;
+  return (ns.alt_name == kKeepNamespaceName && HasMark(ns.uuid, MarkRole::kKeepNamespace, ns.range)) ||
+         (ns.alt_name == kDaxNamespaceName && HasMark(ns.uuid, MarkRole::kDaxNamespace, ns.range));
 }
 
 RegionPlan PlanRamdaxRegion(const RegionInfo& region, const Range& kept, u64 block_size, u64 dax_align) {
@@ -166,6 +185,7 @@ RegionPlan PlanRamdaxRegion(const RegionInfo& region, const Range& kept, u64 blo
   p.action = RegionAction::kLeave;
   const u64 a = std::max(dax_align, kSubsection);
   p.dax_align = a;
+  p.device_align = dax_align;
   const Range& mapping = region.range;
   const Range carve{mapping.start, mapping.end + kLabelAreaSize};
   const Range labels{mapping.end, carve.end};
@@ -200,24 +220,26 @@ RegionPlan PlanRamdaxRegion(const RegionInfo& region, const Range& kept, u64 blo
   const NamespaceInfo* dax_found = nullptr;
   for (const NamespaceInfo& ns : region.namespaces) {
     if (!IsOurs(ns)) {
-      p.why = "it holds namespace " + ns.devname + " (\"" + ns.alt_name + "\", " + Describe(ns.range) +
-              ") that pmemreclaim did not make; left as it is";
+      p.why = "it holds namespace " + ns.devname + " (\"" + ns.alt_name + "\", uuid " + ns.uuid + ", " +
+              Describe(ns.range) + ") that pmemreclaim did not make; left as it is";
       return p;
     }
     (ns.alt_name == kKeepNamespaceName ? keep_found : dax_found) = &ns;
   }
   const bool have_any = keep_found != nullptr || dax_found != nullptr;
   if (have_any) {
+    // A layout left half-built (the kept namespace made, the devdax one not
+    // yet) is completed: what is there must be where this plan puts it.
     const bool keep_matches = keep_ns.empty() ? keep_found == nullptr
                                               : keep_found != nullptr && keep_found->range == keep_ns;
-    const bool dax_matches = dax_ns.empty() ? dax_found == nullptr
-                                            : dax_found != nullptr && dax_found->range == dax_ns;
+    const bool dax_matches = dax_found == nullptr || dax_found->range == dax_ns;
     if (!keep_matches || !dax_matches) {
       p.why = "it holds pmemreclaim namespaces of another layout (was keep changed?); left as they are";
       return p;
     }
-    if (dax_found != nullptr && dax_found->devdax && dax_found->dax_data != data) {
-      p.why = "its devdax data " + Describe(dax_found->dax_data) + " is not where pmemreclaim puts it";
+    if (dax_found != nullptr && dax_found->devdax &&
+        (dax_found->dax_data != data || !HasMark(dax_found->dax_uuid, MarkRole::kDevdax, dax_ns))) {
+      p.why = "its devdax " + Describe(dax_found->dax_data) + " is not one pmemreclaim made there; left as it is";
       return p;
     }
   }
@@ -248,7 +270,7 @@ Plan PlanRamdaxImpl(const Machine& machine, u64 keep, bool advise) {
   Plan plan;
   plan.strategy = Strategy::kRamdax;
   plan.block_size = machine.block_size;
-  const std::vector<RegionInfo> regions = SortedRegions(machine.regions);
+  const std::vector<RegionInfo> regions = CarveRegions(machine.regions);
   const Range kept = KeptRange(regions, keep);
   const u64 align = std::max(machine.dax_align, kSubsection);
   for (const RegionInfo& r : regions) {
@@ -285,6 +307,7 @@ u64 RamdaxLoss(const Range& carve, u64 keep, u64 block_size, u64 align) {
   r.name = "region0";
   r.range = Range{carve.start, carve.end - kLabelAreaSize};
   r.labelled = true;
+  r.carve = true;
   m.regions.push_back(r);
   return PlanRamdaxImpl(m, keep, /*advise=*/false).carves.at(0).lost;
 }

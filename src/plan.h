@@ -41,31 +41,57 @@ constexpr char kDaxNamespaceName[] = "pmemreclaim-dax";
 struct NamespaceInfo {
   std::string devname;   // "namespace0.0"
   std::string alt_name;  // the label's name
+  std::string uuid;      // the label's uuid
   Range range;
   bool devdax = false;   // claimed by an enabled device-dax
   Range dax_data;
+  std::string dax_uuid;  // devdax: its info block's uuid
+};
+
+// A dax device of a soft-reserved (hmem) region.
+struct DaxDeviceInfo {
+  std::string devname;  // "dax0.1"
+  Range range;
+  std::string driver;   // "device_dax", "kmem" or "" (none bound)
 };
 
 struct RegionInfo {
   std::string name;  // "region0"
   Range range;       // the region (for ramdax: the carve less its label area)
+  // The kernel says this region is RAM carved out as pmem: its nd bus sits
+  // on an e820_pmem or pmem-region platform device (or it is soft-reserved
+  // memory of dax_hmem).  Nothing else (NFIT NVDIMMs, virtio-pmem, CXL) is
+  // ever planned: the planners skip regions without it.
+  bool carve = false;
+  std::string bus_device;  // the device the region's bus sits on (sysfs path)
+  std::string provider;    // the bus provider ("e820", "ACPI.NFIT", ...)
   RegionState state = RegionState::kRaw;
   Range dax_data;    // kDevdax: the dax device's range
   u64 dax_align = 0;  // kDevdax: its alignment
+  std::string dax_uuid;  // kDevdax: its info block's uuid (pmemreclaim's mark?)
+  // kRaw label-less region whose last 128 KiB hold a namespace label index:
+  // a labelled (ramdax) layout seen through nd_e820/of_pmem.
+  bool labels_at_end = false;
   int target_node = 0;  // NUMA node kmem would use; < 0: none
   // ramdax only:
   bool labelled = false;      // a region of ramdax (label area at the end)
   bool labels_valid = false;  // the label area holds a valid index
   std::vector<NamespaceInfo> namespaces;  // with a non-zero size
+  // hmem only: its dax devices with a size, in address order.
+  std::vector<DaxDeviceInfo> devices;
 };
 
-// A label-less region with nothing on it.
+// A label-less carve region with nothing on it.
 inline RegionInfo RawRegion(const std::string& name, const Range& range) {
   RegionInfo r;
   r.name = name;
   r.range = range;
+  r.carve = true;
   return r;
 }
+
+// The regions that are carves (RegionInfo::carve), in address order.
+std::vector<RegionInfo> CarveRegions(const std::vector<RegionInfo>& regions);
 
 // A ramdax region for a carve: the carve less its label area.
 inline RegionInfo RamdaxRegionFor(const std::string& name, const Range& carve) {
@@ -77,7 +103,12 @@ inline RegionInfo RamdaxRegionFor(const std::string& name, const Range& carve) {
 struct Machine {
   Arch arch = Arch::kX86_64;
   u64 block_size = 128 * kMiB;  // /sys/devices/system/memory/block_size_bytes
-  u64 dax_align = 2 * kMiB;     // smallest devdax alignment the kernel takes
+  // The alignment of the devdax devices pmemreclaim makes: the page size.
+  // Their memory goes to kmem, which never maps huge pages, and a devdax
+  // of a larger (PMD) alignment whose start is not aligned to it makes
+  // device_dax Oops (arm64 16K).  Namespaces and info blocks are laid out
+  // at max(dax_align, 2 MiB), the kernel's memremap_compat_align().
+  u64 dax_align = 4 * kKiB;
   std::vector<Range> ram;       // System RAM (for next-boot advice); may be empty
   std::vector<RegionInfo> regions;
 };
@@ -93,7 +124,8 @@ const char* RegionActionName(RegionAction a);
 struct RegionPlan {
   RegionInfo region;
   RegionAction action = RegionAction::kLeave;
-  u64 dax_align = 0;  // devdax alignment to use
+  u64 dax_align = 0;  // layout alignment: namespaces, info block (>= 2 MiB)
+  u64 device_align = 0;  // the devdax device's own alignment (Machine::dax_align)
   Range data;         // devdax data range
   Range online;       // block-aligned range kmem will add (may be empty)
   std::string why;

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 #include <random>
 
+#include "mark.h"
 #include "plan.h"
 
 using namespace pmemreclaim;
@@ -15,11 +16,7 @@ Machine Ramdax(std::vector<Range> carves, u64 block = 128 * kMiB, u64 align = 2 
   m.block_size = block;
   m.dax_align = align;
   for (size_t i = 0; i < carves.size(); ++i) {
-    RegionInfo r;
-    r.name = "region" + std::to_string(i);
-    r.range = Range{carves[i].start, carves[i].end - kLabelAreaSize};
-    r.labelled = true;
-    m.regions.push_back(r);
+    m.regions.push_back(RamdaxRegionFor("region" + std::to_string(i), carves[i]));
   }
   return m;
 }
@@ -76,7 +73,8 @@ TEST_CASE("ramdax: keep reaching into the label area is refused") {
 TEST_CASE("ramdax: a foreign namespace leaves the carve alone") {
   Machine m = Ramdax({Range::FromSize(k4G, 2 * kGiB)});
   m.regions[0].labels_valid = true;
-  m.regions[0].namespaces.push_back(NamespaceInfo{"namespace0.0", "database", Range::FromSize(k4G, kGiB), false, {}});
+  m.regions[0].namespaces.push_back(
+      NamespaceInfo{"namespace0.0", "database", "6b1c3c0e-0d4a-4a6e-9a57-0f0d4b2f5e11", Range::FromSize(k4G, kGiB), false, {}, ""});
   const RegionPlan r = PlanRamdax(m, 0).carves.at(0).regions.at(0);  // a copy: the plan is a temporary
   CHECK(r.action == RegionAction::kLeave);
   CHECK(r.why.find("did not make") != std::string::npos);
@@ -86,19 +84,57 @@ TEST_CASE("ramdax: a foreign namespace leaves the carve alone") {
 TEST_CASE("ramdax: our namespaces from the last boot are reused; another layout is left") {
   Machine m = Ramdax({Range::FromSize(k4G, 2 * kGiB)});
   m.regions[0].labels_valid = true;
+  const Range keep_ns = Range::FromSize(k4G, 126 * kMiB);
+  const Range dax_ns = Range::FromSize(k4G + 126 * kMiB, 1920 * kMiB);
   m.regions[0].namespaces = {
-      NamespaceInfo{"namespace0.0", kKeepNamespaceName, Range::FromSize(k4G, 126 * kMiB), false, {}},
-      NamespaceInfo{"namespace0.1", kDaxNamespaceName, Range::FromSize(k4G + 126 * kMiB, 1920 * kMiB), true,
-                    Range{k4G + 128 * kMiB, k4G + 2046 * kMiB}}};
+      NamespaceInfo{"namespace0.0", kKeepNamespaceName, MarkUuid(MarkRole::kKeepNamespace, keep_ns), keep_ns, false, {}, ""},
+      NamespaceInfo{"namespace0.1", kDaxNamespaceName, MarkUuid(MarkRole::kDaxNamespace, dax_ns), dax_ns, true,
+                    Range{k4G + 128 * kMiB, k4G + 2046 * kMiB}, MarkUuid(MarkRole::kDevdax, dax_ns)}};
   const RegionPlan r = PlanRamdax(m, 126 * kMiB).carves.at(0).regions.at(0);  // a copy: the plan is a temporary
   CHECK(r.action == RegionAction::kReuseDevdax);
   CHECK_FALSE(r.init_labels);
   CHECK(r.online.size() == 1879048192);
   // The same namespaces with another keep: not ours to resize.
   CHECK(PlanRamdax(m, 62 * kMiB).carves.at(0).regions.at(0).action == RegionAction::kLeave);
+
+  // Our names with uuids that are not our marks (ndctl create-namespace -n pmemreclaim-keep ...): foreign.
+  Machine copied = m;
+  copied.regions[0].namespaces[0].uuid = "6b1c3c0e-0d4a-4a6e-9a57-0f0d4b2f5e11";
+  const RegionPlan c = PlanRamdax(copied, 126 * kMiB).carves.at(0).regions.at(0);
+  CHECK(c.action == RegionAction::kLeave);
+  CHECK(c.why.find("did not make") != std::string::npos);
+  // Our namespaces but a devdax info block someone else wrote into ours: left.
+  copied = m;
+  copied.regions[0].namespaces[1].dax_uuid = "6b1c3c0e-0d4a-4a6e-9a57-0f0d4b2f5e11";
+  CHECK(PlanRamdax(copied, 126 * kMiB).carves.at(0).regions.at(0).action == RegionAction::kLeave);
+
+  // Half-built (stopped after the kept namespace): the devdax namespace is made now.
+  Machine half = m;
+  half.regions[0].namespaces.pop_back();
+  const RegionPlan h = PlanRamdax(half, 126 * kMiB).carves.at(0).regions.at(0);
+  CHECK(h.action == RegionAction::kCreateDevdax);
+  CHECK(h.dax_namespace == dax_ns);
+  CHECK(h.online.size() == 1879048192);
+  // Stopped after the devdax namespace but before its info block: claimed as it is.
+  half = m;
+  half.regions[0].namespaces[1].devdax = false;
+  half.regions[0].namespaces[1].dax_uuid.clear();
+  CHECK(PlanRamdax(half, 126 * kMiB).carves.at(0).regions.at(0).action == RegionAction::kCreateDevdax);
 }
 
-TEST_CASE("ramdax: arm64 16K pages keep devdax namespaces 32 MiB aligned") {
+TEST_CASE("ramdax: arm64 16K pages lay namespaces out at 2 MiB, like 4K") {
+  // The devdax goes to kmem: its alignment is the page size, the info block 2 MiB.
+  const Range carve = Range::FromSize(0x1c0000000, 2 * kGiB + kLabelAreaSize);
+  Machine m = Ramdax({carve}, 128 * kMiB, 16 * kKiB);
+  const RegionPlan r = PlanRamdax(m, 126 * kMiB).carves.at(0).regions.at(0);  // a copy: the plan is a temporary
+  CHECK(r.device_align == 16 * kKiB);
+  CHECK(r.dax_align == 2 * kMiB);
+  CHECK(r.keep_namespace == Range::FromSize(0x1c0000000, 126 * kMiB));
+  CHECK(r.data.start == 0x1c0000000 + 128 * kMiB);
+  CHECK(r.online.size() == 1920 * kMiB);
+}
+
+TEST_CASE("ramdax: a 32 MiB layout alignment keeps devdax namespaces 32 MiB aligned") {
   // 96 MiB kept, then devdax: starts 32 MiB below the 128 MiB boundary.
   const Range carve = Range::FromSize(0x1c0000000, 2 * kGiB + 32 * kMiB + kLabelAreaSize);
   Machine m = Ramdax({carve}, 128 * kMiB, 32 * kMiB);

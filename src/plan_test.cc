@@ -1,3 +1,4 @@
+#include "mark.h"
 #include "plan.h"
 
 #include <catch2/catch.hpp>
@@ -110,13 +111,24 @@ TEST_CASE("2 GiB memory blocks: the standard layout onlines nothing") {
   CHECK(FormatCarves(Arch::kX86_64, p.carves.at(0).advice).empty());  // 2 GiB can't hold a block + 2 MiB
 }
 
-TEST_CASE("a devdax of our layout from the last boot is reused; another layout is left") {
+TEST_CASE("a devdax with our mark from the last boot is reused; another layout or no mark is left") {
   Machine m = X86({Range::FromSize(k4G, 2 * kGiB)});
   m.regions[0].state = RegionState::kDevdax;
   m.regions[0].dax_data = Range{k4G + 2 * kMiB, k4G + 2 * kGiB};
-  m.regions[0].dax_align = 2 * kMiB;
+  m.regions[0].dax_align = 4 * kKiB;
+  m.regions[0].dax_uuid = MarkUuid(MarkRole::kDevdax, m.regions[0].range);
   CHECK(PlanLegacy(m, 0).carves[0].regions[0].action == RegionAction::kReuseDevdax);
   CHECK(PlanLegacy(m, 0).carves[0].onlined == 1920 * kMiB);
+  // ndctl's devdax of exactly this shape (map=mem, align 2M): not ours.
+  Machine ndctl = m;
+  ndctl.regions[0].dax_uuid = "6b1c3c0e-0d4a-4a6e-9a57-0f0d4b2f5e11";
+  ndctl.regions[0].dax_align = 2 * kMiB;
+  CHECK(PlanLegacy(ndctl, 0).carves[0].regions[0].action == RegionAction::kLeave);
+  CHECK(PlanLegacy(ndctl, 0).carves[0].regions[0].why.find("did not make") != std::string::npos);
+  CHECK(PlanLegacy(ndctl, 0).carves[0].onlined == 0);
+  // Our mark for another region (the carve moved): not ours either.
+  ndctl.regions[0].dax_uuid = MarkUuid(MarkRole::kDevdax, Range::FromSize(k4G, kGiB));
+  CHECK(PlanLegacy(ndctl, 0).carves[0].regions[0].action == RegionAction::kLeave);
   m.regions[0].dax_data = Range{k4G + 34 * kMiB, k4G + 2 * kGiB};  // map=dev
   CHECK(PlanLegacy(m, 0).carves[0].regions[0].action == RegionAction::kLeave);
   m.regions[0].state = RegionState::kOther;
@@ -246,4 +258,35 @@ TEST_CASE("arm64 advice: numa-node-id, and mem= when the carve moves into today'
   const CarvePlan n = PlanLegacy(m, 0).carves.at(0);
   CHECK(n.advice.empty());
   CHECK(SummaryLine(Arch::kArm64, n).find("give the pmem-region node a numa-node-id") != std::string::npos);
+}
+
+TEST_CASE("a raw region ending in a namespace label index is left (a ramdax layout seen label-less)") {
+  Machine m = X86({Range::FromSize(k4G, 2 * kGiB)});
+  m.regions[0].labels_at_end = true;
+  const RegionPlan r = PlanLegacy(m, 0).carves.at(0).regions.at(0);
+  CHECK(r.action == RegionAction::kLeave);
+  CHECK(r.why.find("label") != std::string::npos);
+}
+
+TEST_CASE("regions that are not carves are never planned, whatever their shape") {
+  Machine m = X86({Range::FromSize(k4G, 2 * kGiB)});
+  RegionInfo nfit = RawRegion("region1", Range::FromSize(0x240000000, 512 * kMiB));
+  nfit.carve = false;
+  nfit.provider = "ACPI.NFIT";
+  m.regions.insert(m.regions.begin(), nfit);
+  RegionInfo virtio = RawRegion("region2", Range::FromSize(0x260000000, 512 * kMiB));
+  virtio.carve = false;
+  m.regions.push_back(virtio);
+  for (u64 keep : {u64{0}, 126 * kMiB}) {
+    for (const Plan& p : {PlanLegacy(m, keep), PlanRamdax(m, keep)}) {
+      for (const CarvePlan& c : p.carves) {
+        CHECK(c.range.start == k4G);  // only the carve
+        for (const RegionPlan& r : c.regions) CHECK(r.region.carve);
+      }
+    }
+  }
+  CHECK(PlanLegacy(m, 0).carves.size() == 1);
+  // The kept range starts at the lowest carve, not at a foreign region below it.
+  m.regions[0].range = Range::FromSize(0x80000000, 512 * kMiB);
+  CHECK(PlanLegacy(m, 126 * kMiB).carves.at(0).kept == Range::FromSize(k4G, 126 * kMiB));
 }

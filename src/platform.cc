@@ -16,6 +16,17 @@ std::vector<std::string> PmemPlatformDevices(SystemInterface& sys) {
   return out;
 }
 
+bool IsCarveDevice(SystemInterface& sys, const std::string& device) {
+  const std::string dir = kPlatformDevicesRoot;
+  if (device.compare(0, dir.size(), dir) != 0) return false;
+  const std::string name = device.substr(dir.size());
+  if (name.empty() || name.find('/') != std::string::npos) return false;
+  for (const std::string& d : PmemPlatformDevices(sys)) {
+    if (d == name) return true;
+  }
+  return false;
+}
+
 std::string BoundDriver(SystemInterface& sys, const std::string& device) {
   const std::string link = sys.ReadLink(std::string(kPlatformDevices) + "/" + device + "/driver");
   const size_t slash = link.rfind('/');

@@ -12,9 +12,17 @@
 namespace pmemreclaim {
 
 constexpr char kPlatformDevices[] = "/sys/bus/platform/devices";
+// Where platform devices live in the device tree: an nd bus on a carve sits
+// under kPlatformDevicesRoot + the device name.
+constexpr char kPlatformDevicesRoot[] = "/sys/devices/platform/";
 
 // x86: "e820_pmem"; arm64: the pmem-region nodes ("1c0000000.pmem").
 std::vector<std::string> PmemPlatformDevices(SystemInterface& sys);
+
+// Is `device` (a sysfs path, e.g. the parent of an nd bus) one of those
+// platform devices, /sys/devices/platform/NAME?  This is what makes a region
+// a carve: NFIT, virtio-pmem and CXL buses sit elsewhere.
+bool IsCarveDevice(SystemInterface& sys, const std::string& device);
 
 // The driver bound to a platform device, "" when none.
 std::string BoundDriver(SystemInterface& sys, const std::string& device);

@@ -1,6 +1,7 @@
 #include "probe.h"
 
 #include "iomem.h"
+#include "platform.h"
 
 namespace pmemreclaim {
 
@@ -14,12 +15,6 @@ std::optional<u64> ReadBlockSize(SystemInterface& sys) {
   const auto v = ParseHex(*text);
   if (!v || !IsPowerOfTwo(*v) || *v < kSubsection) return std::nullopt;
   return v;
-}
-
-u64 PmdSize(unsigned long page_size) {
-  // A page table page holds page_size / 8 entries, each mapping a page.
-  const u64 p = page_size;
-  return IsPowerOfTwo(p) && p >= 4096 ? p * (p / 8) : 2 * kMiB;
 }
 
 std::optional<u64> ParseMemTotal(const std::string& meminfo) {
@@ -68,19 +63,31 @@ std::optional<Machine> ProbeGeometry(SystemInterface& sys, std::string* err) {
     return std::nullopt;
   }
   m.block_size = *block;
-  m.dax_align = PmdSize(sys.PageSize());
+  m.dax_align = std::max<u64>(sys.PageSize(), 4 * kKiB);
   m.ram = ReadSystemRam(sys);
   return m;
+}
+
+void MarkCarves(SystemInterface& sys, std::vector<RegionInfo>* regions) {
+  for (RegionInfo& r : *regions) r.carve = IsCarveDevice(sys, r.bus_device);
+}
+
+std::string ForeignRegionsLine(const std::vector<RegionInfo>& regions) {
+  std::string line;
+  for (const RegionInfo& r : regions) {
+    if (r.carve) continue;
+    line += (line.empty() ? "" : ", ") + r.name + " " + Describe(r.range) + " (" +
+            (r.provider.empty() ? "provider unknown" : r.provider) + ")";
+  }
+  return line.empty() ? "" : "not a RAM carve, never touched: " + line;
 }
 
 std::optional<Machine> ProbeMachine(SystemInterface& sys, NvdimmInterface& nvdimm, Strategy strategy,
                                     std::string* err) {
   auto m = ProbeGeometry(sys, err);
   if (!m) return std::nullopt;
-  // Never go below what the kernel maps device-dax with (KERNEL-FACTS: a
-  // misaligned devdax crashed arm64-16K); take the kernel's word if larger.
-  m->dax_align = std::max(m->dax_align, nvdimm.DefaultDaxAlign());
   m->regions = strategy == Strategy::kRamdax ? nvdimm.RamdaxRegions() : nvdimm.LegacyRegions();
+  MarkCarves(sys, &m->regions);
   return m;
 }
 

@@ -21,10 +21,6 @@ std::string MemoryBlockStatePath(u64 index);
 // /sys/devices/system/memory/block_size_bytes; nullopt if absent or odd.
 std::optional<u64> ReadBlockSize(SystemInterface& sys);
 
-// The PMD size a kernel with this page size maps device-dax with: 2 MiB
-// for 4K pages, 32 MiB for 16K, 512 MiB for 64K.
-u64 PmdSize(unsigned long page_size);
-
 // MemTotal of /proc/meminfo text, in bytes.
 std::optional<u64> ParseMemTotal(const std::string& meminfo);
 
@@ -34,8 +30,16 @@ std::vector<Range> ReadSystemRam(SystemInterface& sys);
 // Everything the planner needs but the regions, or nullopt with *err.
 std::optional<Machine> ProbeGeometry(SystemInterface& sys, std::string* err);
 
+// Sets RegionInfo::carve: true only for a region whose nd bus sits on a
+// carve's platform device (e820_pmem, a pmem-region node).
+void MarkCarves(SystemInterface& sys, std::vector<RegionInfo>* regions);
+
+// "not a RAM carve, never touched: region0 [..] (ACPI.NFIT), ..." for the
+// regions that are not carves; "" when all are.
+std::string ForeignRegionsLine(const std::vector<RegionInfo>& regions);
+
 // Everything the planner needs, with the label-less regions (legacy) or
-// those of ramdax buses, or nullopt with *err.
+// those of ramdax buses, each marked carve or not, or nullopt with *err.
 std::optional<Machine> ProbeMachine(SystemInterface& sys, NvdimmInterface& nvdimm, Strategy strategy,
                                     std::string* err);
 

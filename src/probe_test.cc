@@ -6,11 +6,39 @@
 
 using namespace pmemreclaim;
 
-TEST_CASE("PMD sizes per page size") {
-  CHECK(PmdSize(4096) == 2 * kMiB);
-  CHECK(PmdSize(16384) == 32 * kMiB);
-  CHECK(PmdSize(65536) == 512 * kMiB);
-  CHECK(PmdSize(0) == 2 * kMiB);
+TEST_CASE("only regions whose bus sits on a carve's platform device are carves") {
+  FakeSystem sys;
+  sys.files["/sys/bus/platform/devices/e820_pmem/modalias"] = "platform:e820_pmem\n";
+  sys.files["/sys/bus/platform/devices/1c0000000.pmem/modalias"] = "of:NpmemT(null)Cpmem-region\n";
+  sys.files["/sys/bus/platform/devices/serial8250/modalias"] = "platform:serial8250\n";
+  std::vector<RegionInfo> regions(5);
+  regions[0].bus_device = "/sys/devices/platform/e820_pmem";
+  regions[1].bus_device = "/sys/devices/platform/1c0000000.pmem";
+  regions[2].bus_device = "/sys/devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0012:00";  // NFIT
+  regions[3].bus_device = "/sys/devices/pci0000:00/0000:00:04.0/virtio1";    // virtio-pmem
+  regions[4].bus_device = "/sys/devices/platform/serial8250";
+  for (RegionInfo& r : regions) r.carve = true;  // whatever it was, probing decides
+  MarkCarves(sys, &regions);
+  CHECK(regions[0].carve);
+  CHECK(regions[1].carve);
+  CHECK_FALSE(regions[2].carve);
+  CHECK_FALSE(regions[3].carve);
+  CHECK_FALSE(regions[4].carve);
+  regions[2].name = "region0";
+  regions[2].provider = "ACPI.NFIT";
+  regions[2].range = Range::FromSize(0x240000000, 512 * kMiB);
+  CHECK(ForeignRegionsLine(regions).find("not a RAM carve, never touched: region0 [0x240000000-0x25fffffff] (ACPI.NFIT)") == 0);
+  CHECK(ForeignRegionsLine({regions[0], regions[1]}).empty());
+}
+
+TEST_CASE("the devdax alignment is the page size") {
+  FakeSystem sys;
+  sys.files[kBlockSizePath] = "8000000\n";
+  std::string err;
+  sys.page_size = 16384;
+  CHECK(ProbeGeometry(sys, &err)->dax_align == 16 * kKiB);
+  sys.page_size = 65536;
+  CHECK(ProbeGeometry(sys, &err)->dax_align == 64 * kKiB);
 }
 
 TEST_CASE("block size: read, never assumed") {
@@ -34,14 +62,14 @@ TEST_CASE("probe: arch, dax align from the page size, RAM from iomem") {
   auto m = ProbeMachine(sys, nv, Strategy::kLegacy, &err);
   REQUIRE(m);
   CHECK(m->arch == Arch::kX86_64);
-  CHECK(m->dax_align == 2 * kMiB);
+  CHECK(m->dax_align == 4 * kKiB);
   CHECK(m->ram.size() == 2);
   sys.machine = "aarch64";
   sys.page_size = 16384;
   m = ProbeMachine(sys, nv, Strategy::kLegacy, &err);
   REQUIRE(m);
   CHECK(m->arch == Arch::kArm64);
-  CHECK(m->dax_align == 32 * kMiB);
+  CHECK(m->dax_align == 16 * kKiB);
   sys.machine = "riscv64";
   CHECK_FALSE(ProbeMachine(sys, nv, Strategy::kLegacy, &err));
   CHECK(err.find("riscv64") != std::string::npos);

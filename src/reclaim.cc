@@ -3,6 +3,7 @@
 #include "iomem.h"
 #include "nextboot.h"
 #include "log.h"
+#include "mark.h"
 #include "platform.h"
 #include "probe.h"
 #include "timing.h"
@@ -186,8 +187,8 @@ bool PrepareLabelledRegion(const RegionPlan& r, NvdimmInterface& nvdimm, std::st
   }
   std::string devname;
   Range placed;
-  if (!nvdimm.CreateNamespace(r.region.name, kKeepNamespaceName, r.keep_namespace.size(), r.dax_align,
-                              /*enable=*/true, &devname, &placed, err)) {
+  if (!nvdimm.CreateNamespace(r.region.name, kKeepNamespaceName, MarkUuid(MarkRole::kKeepNamespace, r.keep_namespace),
+                              r.keep_namespace.size(), r.dax_align, /*enable=*/true, &devname, &placed, err)) {
     *err = "could not create the kept namespace (" + *err + "); kept bytes untouched";
     return false;
   }
@@ -246,10 +247,13 @@ std::vector<RegionOutcome> Apply(const Plan& plan, Zone zone, SystemInterface& s
             if (n.alt_name == kDaxNamespaceName) ns = n.devname;
           }
         }
-        if (r.action == RegionAction::kCreateDevdax && r.region.labelled) {
+        // (A devdax namespace of ours without its info block, from a run
+        // stopped midway, is claimed as it is.)
+        if (r.action == RegionAction::kCreateDevdax && r.region.labelled && ns.empty()) {
           Range placed;
-          if (!nvdimm.CreateNamespace(r.region.name, kDaxNamespaceName, r.dax_namespace.size(), r.dax_align,
-                                      /*enable=*/false, &ns, &placed, &err)) {
+          if (!nvdimm.CreateNamespace(r.region.name, kDaxNamespaceName,
+                                      MarkUuid(MarkRole::kDaxNamespace, r.dax_namespace), r.dax_namespace.size(),
+                                      r.dax_align, /*enable=*/false, &ns, &placed, &err)) {
             o.ok = false;
             o.message = r.region.name + ": could not create the devdax namespace (" + err + ")";
             out.push_back(o);
@@ -267,7 +271,9 @@ std::vector<RegionOutcome> Apply(const Plan& plan, Zone zone, SystemInterface& s
         }
         if (r.action == RegionAction::kCreateDevdax) {
           Range data;
-          if (!nvdimm.CreateDevdax(r.region.name, ns, r.dax_align, &data, &err)) {
+          const Range claimed = r.region.labelled ? r.dax_namespace : r.region.range;
+          if (!nvdimm.CreateDevdax(r.region.name, ns, r.device_align, MarkUuid(MarkRole::kDevdax, claimed), &data,
+                                   &err)) {
             o.ok = false;
             o.message = r.region.name + ": could not create devdax (" + err + "); region left as it was";
             out.push_back(o);
@@ -308,10 +314,35 @@ void ReportCarves(Arch arch, const Plan& plan, SystemInterface& sys, Outcome* ou
   }
 }
 
-// Soft-reserved carves (dax_hmem, x86): no info block, no labels.  kmem is
-// loaded only after the kept device is split off and bound to device_dax,
-// so that nothing can online the kept range (Linux >= 6.3 hands hmem
-// devices to kmem by default); the auto-online policy is held at offline.
+// The carves as the label-less drivers see them (nd_e820/of_pmem, with
+// nd_pmem and dax_pmem probing what each holds), into *regions; false
+// (logged, nothing changed) when the modules can't be loaded.
+bool LookAtCarves(SystemInterface& sys, const NvdimmOpener& open_nvdimm, const std::string& machine,
+                  std::vector<RegionInfo>* regions) {
+  std::string err;
+  for (const std::string& mod : ModulesFor(Strategy::kLegacy, machine)) {
+    if (!sys.LoadModule(mod, &err)) {
+      LogError("cannot load kernel module " + mod + " to look at the carves: " + err + "; every carve left untouched");
+      return false;
+    }
+  }
+  auto nvdimm = open_nvdimm(&err);
+  if (!nvdimm) {
+    LogError(err + "; every carve left untouched");
+    return false;
+  }
+  *regions = nvdimm->LegacyRegions();
+  MarkCarves(sys, regions);
+  return true;
+}
+
+// Soft-reserved carves (dax_hmem, x86): no info block, no labels.
+// dax_hmem is loaded with region_idle=1: its regions come up with no dax
+// device and are not handed to kmem by default (Linux >= 6.3 would), so
+// that nothing can online the kept range - not kmem loaded later by udev,
+// nor a run stopped midway.  The kept device is made first and bound to
+// device_dax, the rest goes to kmem (loaded only then); the auto-online
+// policy is held at offline meanwhile.
 Outcome ReclaimHmem(const Options& opts, SystemInterface& sys, const NvdimmOpener& open_nvdimm) {
   Outcome outcome;
   std::string err;
@@ -319,10 +350,12 @@ Outcome ReclaimHmem(const Options& opts, SystemInterface& sys, const NvdimmOpene
     LogError("strategy hmem is for x86 soft-reserved memory; every carve left untouched");
     return outcome;
   }
-  if (sys.Exists("/sys/module/kmem") && !sys.Exists("/sys/module/dax_hmem")) {
-    LogWarning("kmem is loaded before dax_hmem: it may online a soft-reserved region before it is split");
+  if (sys.Exists("/sys/module/dax_hmem")) {
+    LogWarning("dax_hmem was loaded before pmemreclaim (without region_idle): its regions may already have a "
+               "device over the whole carve" +
+               std::string(sys.Exists("/sys/module/kmem") ? ", which kmem may have onlined" : ""));
   }
-  for (const std::string& mod : {std::string("dax_hmem"), std::string("device_dax")}) {
+  for (const std::string& mod : {std::string("dax_hmem region_idle=1"), std::string("device_dax")}) {
     if (!sys.LoadModule(mod, &err)) {
       LogError("cannot load kernel module " + mod + ": " + err + "; every carve left untouched");
       return outcome;
@@ -364,6 +397,7 @@ Outcome ReclaimHmem(const Options& opts, SystemInterface& sys, const NvdimmOpene
     const RegionPlan* region;
     Range kept;
     std::string dev;  // the device for kmem
+    size_t outcome;   // its index in outcome.regions
   };
   std::vector<Rest> rests;
   for (const CarvePlan& c : plan.carves) {
@@ -372,15 +406,18 @@ Outcome ReclaimHmem(const Options& opts, SystemInterface& sys, const NvdimmOpene
       o.region = r.region.name;
       o.action = r.action;
       std::string rest;
-      if (r.action != RegionAction::kCreateDevdax) {
-        o.message = r.region.name + " " + Describe(r.region.range) + ": " +
-                    (r.action == RegionAction::kKeep ? "kept, untouched" : "left untouched: " + r.why);
-      } else if (!nvdimm->SplitHmem(r.region.name, r.keep_namespace.size(), &rest, &err)) {
+      const std::string head = r.region.name + " " + Describe(r.region.range) + ": ";
+      if (r.action == RegionAction::kLeave) {
+        o.message = head + "left untouched: " + r.why;
+      } else if (!nvdimm->ShapeHmem(r.region.name, r.keep_namespace, r.dax_namespace, &rest, &err)) {
         o.ok = false;
-        o.message = r.region.name + ": could not split (" + err + ")";
+        o.message = head + "could not split (" + err + "); nothing onlined";
+      } else if (r.action == RegionAction::kKeep) {
+        o.message = head + "kept device " + Describe(r.keep_namespace) + " (device_dax), nothing to online: " + r.why;
       } else {
-        rests.push_back(Rest{&r, c.kept, rest});
-        o.message = r.region.name + ": kept device " + Describe(r.keep_namespace) + ", the rest is " + rest;
+        rests.push_back(Rest{&r, c.kept, rest, outcome.regions.size()});
+        o.message = head + (r.keep_namespace.empty() ? "" : "kept device " + Describe(r.keep_namespace) + ", ") +
+                    "the rest is " + rest + (r.action == RegionAction::kReuseDevdax ? " (split earlier)" : "");
       }
       Log(o.ok ? LogLevel::kInfo : LogLevel::kError, o.message);
       outcome.regions.push_back(o);
@@ -388,12 +425,13 @@ Outcome ReclaimHmem(const Options& opts, SystemInterface& sys, const NvdimmOpene
   }
   if (!rests.empty() && !sys.LoadModule("kmem", &err)) {
     LogError("cannot load kernel module kmem: " + err + "; split but nothing onlined");
+    for (const Rest& rest : rests) outcome.regions[rest.outcome].ok = false;
     rests.clear();
   }
   for (const Rest& rest : rests) {
     int blocks = 0;
     if (nvdimm->OnlineDaxDevice(rest.dev, opts.zone, &blocks, &err)) err.clear();
-    RegionOutcome o;
+    RegionOutcome& o = outcome.regions[rest.outcome];
     FinishOnlining(*rest.region, rest.dev, rest.kept, plan.block_size, opts.zone, err, sys, &o);
     Log(o.ok ? LogLevel::kInfo : LogLevel::kError, o.message);
   }
@@ -402,17 +440,39 @@ Outcome ReclaimHmem(const Options& opts, SystemInterface& sys, const NvdimmOpene
   return outcome;
 }
 
+// Before a carve's platform device is moved from nd_e820/of_pmem to ramdax:
+// what the label-less view says it holds, per platform device ("" when
+// every region of it is raw with no label index, i.e. nothing to lose).
+// Needs the label-less modules loaded (nd_pmem and dax_pmem probe what is
+// there).
+std::string DeviceHoldings(const std::vector<RegionInfo>& regions, const std::string& device) {
+  std::string out;
+  for (const RegionInfo& r : regions) {
+    if (!r.carve || r.bus_device != std::string(kPlatformDevicesRoot) + device) continue;
+    std::string what;
+    if (r.state == RegionState::kDevdax) {
+      what = HasMark(r.dax_uuid, MarkRole::kDevdax, r.range) ? "a devdax of pmemreclaim's legacy layout"
+                                                             : "a devdax pmemreclaim did not make";
+    } else if (r.state == RegionState::kOther) {
+      what = "an fsdax, btt or other info block";
+    }
+    if (!what.empty()) out += (out.empty() ? "" : ", ") + r.name + " " + Describe(r.range) + " holds " + what;
+  }
+  return out;
+}
+
 }  // namespace
 
 Outcome Reclaim(const Options& opts, SystemInterface& sys, const NvdimmOpener& open_nvdimm) {
   Outcome outcome;
-  if (!opts.requested) {
-    LogInfo("no pmemreclaim= option: nothing to do");
-    return outcome;
-  }
+  // Errors first: a bad pmemreclaim.* key is reported even without pmemreclaim=.
   if (!opts.errors.empty()) {
     for (const std::string& e : opts.errors) LogError(e);
     LogError("bad options: every carve left untouched");
+    return outcome;
+  }
+  if (!opts.requested) {
+    LogInfo("no pmemreclaim= option: nothing to do");
     return outcome;
   }
   Strategy strategy = opts.strategy;
@@ -436,15 +496,32 @@ Outcome Reclaim(const Options& opts, SystemInterface& sys, const NvdimmOpener& o
       const auto geometry = ProbeGeometry(sys, &err);
       const std::vector<Range> carves = ReadLegacyCarves(sys);
       strategy = geometry ? ChooseStrategy(*geometry, carves, opts.keep, have_ramdax) : Strategy::kLegacy;
+      std::string why = have_ramdax ? " (onlines at least as much on these carves)" : " (this kernel has no ramdax)";
       if (carves.empty() && machine == "x86_64" &&
           (sys.Exists("/sys/bus/platform/devices/hmem.0") || sys.Exists("/sys/bus/platform/devices/hmem_platform.0"))) {
-        strategy = Strategy::kHmem;  // soft-reserved memory, no memmap=! carve
+        LogInfo("auto: hmem (soft-reserved memory)");
+        return ReclaimHmem(opts, sys, open_nvdimm);
       }
-      LogInfo(std::string("auto: ") + StrategyName(strategy) +
-              (strategy == Strategy::kHmem ? " (soft-reserved memory)"
-               : have_ramdax           ? " (onlines at least as much on these carves)"
-                                       : " (this kernel has no ramdax)"));
-      if (strategy == Strategy::kHmem) return ReclaimHmem(opts, sys, open_nvdimm);
+      if (have_ramdax) {
+        // Look before switching: what the carves hold decides, not only the geometry.
+        std::vector<RegionInfo> held;
+        if (!LookAtCarves(sys, open_nvdimm, machine, &held)) return outcome;
+        std::string holdings;
+        bool labels = false;
+        for (const std::string& dev : PmemPlatformDevices(sys)) {
+          const std::string h = DeviceHoldings(held, dev);
+          holdings += h.empty() ? "" : (holdings.empty() ? "" : "; ") + h;
+        }
+        for (const RegionInfo& r : held) labels = labels || (r.carve && r.labels_at_end);
+        if (!holdings.empty()) {
+          strategy = Strategy::kLegacy;
+          why = " (" + holdings + ": nothing is moved to ramdax)";
+        } else if (labels) {
+          strategy = Strategy::kRamdax;
+          why = " (a carve ends in a namespace label area)";
+        }
+      }
+      LogInfo(std::string("auto: ") + StrategyName(strategy) + why);
       break;
     }
     case Strategy::kLegacy:
@@ -472,8 +549,15 @@ Outcome Reclaim(const Options& opts, SystemInterface& sys, const NvdimmOpener& o
         return outcome;
       }
     }
-    const std::vector<std::string> devices = PmemPlatformDevices(sys);
-    for (const std::string& dev : devices) {
+    // Look before switching: a carve that holds an info block stays where it is.
+    std::vector<RegionInfo> held;
+    if (!LookAtCarves(sys, open_nvdimm, machine, &held)) return outcome;
+    for (const std::string& dev : PmemPlatformDevices(sys)) {
+      const std::string holdings = DeviceHoldings(held, dev);
+      if (!holdings.empty()) {
+        LogWarning(dev + ": " + holdings + "; not moved to ramdax, left as it is");
+        continue;
+      }
       const std::string was = BoundDriver(sys, dev);
       if (!BindRamdax(sys, dev, &err)) {
         LogError("cannot bind ramdax to " + dev + ": " + err + "; every carve left untouched");
@@ -499,7 +583,9 @@ Outcome Reclaim(const Options& opts, SystemInterface& sys, const NvdimmOpener& o
       machine_facts->regions.push_back(RamdaxRegionFor("carve", c));
     }
   }
-  if (machine_facts->regions.empty()) {
+  const std::string foreign = ForeignRegionsLine(machine_facts->regions);
+  if (!foreign.empty()) LogNotice(foreign);
+  if (CarveRegions(machine_facts->regions).empty()) {
     LogNotice("no pmem carve (memmap=nn!ss or pmem-region) found: nothing to do");
     return outcome;
   }

@@ -72,7 +72,7 @@ TEST_CASE("ramdax: rebinds from nd_e820, makes the kept and devdax namespaces, o
                           "init-labels region0",
                           "namespace region0 pmemreclaim-keep 126 MiB align 2 MiB enabled",
                           "namespace region0 pmemreclaim-dax 1920 MiB align 2 MiB",
-                          "create region0 namespace0.1 2 MiB",
+                          "create region0 namespace0.1 4 KiB",
                           "online region0 namespace0.1 movable",
                       });
   CHECK(o.kmem_bytes.at(0) == 1879048192);
@@ -138,8 +138,9 @@ TEST_CASE("hmem: split the kept device off, load kmem only then, online the rest
   // kmem comes last: loaded only after the kept device is split off.
   const Outcome o = Reclaim(ParseCommandLine("pmemreclaim=hmem pmemreclaim.keep=100M"), sys,
                             [&nv](std::string*) -> std::unique_ptr<NvdimmInterface> { return std::make_unique<NvdimmRef>(&nv); });
-  CHECK(sys.loaded == std::vector<std::string>{"dax_hmem", "device_dax", "kmem"});
-  CHECK(nv.calls == std::vector<std::string>{"split dax0 keep 128 MiB", "online dax0.1 movable"});
+  CHECK(sys.loaded == std::vector<std::string>{"dax_hmem region_idle=1", "device_dax", "kmem"});
+  CHECK(nv.calls == std::vector<std::string>{"shape dax0 keep [0x100000000-0x107ffffff] rest [0x108000000-0x17fffffff]",
+                                             "online dax0.1 movable"});
   CHECK(o.kmem_bytes.at(0) == 2 * kGiB - 128 * kMiB);
   // the auto-online policy is held at offline while kmem binds, then put back
   REQUIRE(nv.policy_at_online.size() == 1);
@@ -182,7 +183,7 @@ TEST_CASE("hmem: a region kmem onlined before pmemreclaim ran is left") {
   sys.files["/sys/devices/system/memory/block_size_bytes"] = "8000000\n";
   sys.available_modules = {"dax_hmem", "device_dax", "kmem"};
   nv.hmem_regions.push_back(RawRegion("dax0", Range::FromSize(k4G, 2 * kGiB)));
-  nv.hmem_regions[0].state = RegionState::kOther;
+  nv.hmem_regions[0].devices = {DaxDeviceInfo{"dax0.0", nv.hmem_regions[0].range, "kmem"}};
   Reclaim(ParseCommandLine("pmemreclaim=hmem pmemreclaim.keep=128M"), sys,
           [&nv](std::string*) -> std::unique_ptr<NvdimmInterface> { return std::make_unique<NvdimmRef>(&nv); });
   CHECK(nv.calls.empty());
@@ -212,4 +213,75 @@ TEST_CASE("ramdax: keep reaching into a label area: refused before anything is b
   CHECK_FALSE(o.touched);
   CHECK(w.sys.writes.empty());
   CHECK(w.nv.calls.empty());
+}
+
+namespace {
+Outcome RunHmem(FakeSystem& sys, FakeNvdimm& nv, const std::string& line) {
+  return Reclaim(ParseCommandLine(line), sys,
+                 [&nv](std::string*) -> std::unique_ptr<NvdimmInterface> { return std::make_unique<NvdimmRef>(&nv); });
+}
+struct HmemWorld {
+  FakeSystem sys;
+  FakeNvdimm nv{&sys};
+  HmemWorld() {
+    SetLogSink(Quiet);
+    sys.files["/sys/devices/system/memory/block_size_bytes"] = "8000000\n";
+    sys.files["/sys/devices/system/memory/auto_online_blocks"] = "online\n";
+    sys.files["/proc/iomem"] = "00100000-bffdefff : System RAM\n";
+    sys.available_modules = {"dax_hmem", "device_dax", "kmem"};
+    nv.hmem_regions.push_back(RawRegion("dax0", Range::FromSize(k4G, 2 * kGiB)));  // idle: no device
+  }
+  ~HmemWorld() { SetLogSink(nullptr); }
+};
+}  // namespace
+
+TEST_CASE("hmem: applying twice changes nothing the second time") {
+  HmemWorld w;
+  RunHmem(w.sys, w.nv, "pmemreclaim=hmem pmemreclaim.keep=256M");
+  const std::vector<DaxDeviceInfo> after_first = w.nv.hmem_regions[0].devices;
+  REQUIRE(after_first.size() == 2);
+  w.nv.hmem_regions[0].devices[1].driver = "kmem";
+  w.nv.calls.clear();
+  const Outcome o = RunHmem(w.sys, w.nv, "pmemreclaim=hmem pmemreclaim.keep=256M");
+  REQUIRE(o.plan);
+  CHECK(o.plan->carves.at(0).regions.at(0).action == RegionAction::kReuseDevdax);
+  // The same devices asked for again (a no-op for ShapeHmem), the rest onlined where still offline.
+  CHECK(w.nv.calls.at(0) == "shape dax0 keep [0x100000000-0x10fffffff] rest [0x110000000-0x17fffffff]");
+  CHECK(w.nv.hmem_regions[0].devices[0].range == after_first[0].range);
+  CHECK(o.kmem_bytes.at(0) == 1792 * kMiB);
+}
+
+TEST_CASE("hmem: a keep that covers the carve, or leaves less than a block, makes the kept device and no kmem") {
+  for (const char* keep : {"2G", "2000M", "3G"}) {
+    INFO(keep);
+    HmemWorld w;
+    const Outcome o = RunHmem(w.sys, w.nv, std::string("pmemreclaim=hmem pmemreclaim.keep=") + keep);
+    REQUIRE(o.plan);
+    CHECK(o.plan->carves.at(0).regions.at(0).action == RegionAction::kKeep);
+    // The kept bytes end in a device bound to device_dax: kmem, loaded later, will not take it.
+    REQUIRE(w.nv.hmem_regions[0].devices.size() == 1);
+    CHECK(w.nv.hmem_regions[0].devices[0].driver == "device_dax");
+    CHECK(w.nv.hmem_regions[0].devices[0].range.start == k4G);
+    CHECK(w.nv.hmem_regions[0].devices[0].range.size() >= std::min<u64>(2000 * kMiB, 2 * kGiB));
+    CHECK(std::find(w.sys.loaded.begin(), w.sys.loaded.end(), "kmem") == w.sys.loaded.end());
+    CHECK(o.kmem_bytes.at(0) == 0);
+  }
+}
+
+TEST_CASE("hmem: kmem that can't be loaded fails the outcome") {
+  HmemWorld w;
+  w.sys.available_modules.erase("kmem");
+  const Outcome o = RunHmem(w.sys, w.nv, "pmemreclaim=hmem pmemreclaim.keep=256M");
+  REQUIRE(o.regions.size() == 1);
+  CHECK_FALSE(o.regions[0].ok);
+  CHECK(w.nv.hmem_regions[0].devices.at(0).driver == "device_dax");
+}
+
+TEST_CASE("hmem: devices someone else made are left") {
+  HmemWorld w;
+  w.nv.hmem_regions[0].devices = {DaxDeviceInfo{"dax0.0", Range::FromSize(k4G, kGiB), "device_dax"},
+                                  DaxDeviceInfo{"dax0.1", Range::FromSize(k4G + kGiB, kGiB), ""}};
+  const Outcome o = RunHmem(w.sys, w.nv, "pmemreclaim=hmem pmemreclaim.keep=256M");
+  CHECK(w.nv.calls.empty());
+  CHECK(o.kmem_bytes.at(0) == 0);
 }

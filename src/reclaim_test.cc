@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "fakes_test.h"
+#include "mark.h"
 #include "log.h"
 
 using namespace pmemreclaim;
@@ -96,7 +97,7 @@ TEST_CASE("legacy 2G!4G: devdax created with 2 MiB align, 1920 MiB onlined movab
   const Outcome o = w.Run("pmemreclaim=legacy");
   CHECK(o.touched);
   CHECK(w.sys.loaded == std::vector<std::string>{"nd_e820", "nd_pmem", "dax_pmem", "device_dax", "kmem"});
-  CHECK(nv->calls == std::vector<std::string>{"create region0 2 MiB", "online region0 movable"});
+  CHECK(nv->calls == std::vector<std::string>{"create region0 4 KiB", "online region0 movable"});
   REQUIRE(o.kmem_bytes.size() == 1);
   CHECK(o.kmem_bytes[0] == 1920 * kMiB);
   REQUIRE(o.regions.size() == 1);
@@ -119,7 +120,7 @@ TEST_CASE("the kept region is never handed to create or online") {
   w.AddRegion(k4G + 126 * kMiB, 1922 * kMiB);
   FakeNvdimm* nv = w.nvdimm;
   const Outcome o = w.Run("pmemreclaim=legacy pmemreclaim.keep=126M");
-  CHECK(nv->calls == std::vector<std::string>{"create region1 2 MiB", "online region1 movable"});
+  CHECK(nv->calls == std::vector<std::string>{"create region1 4 KiB", "online region1 movable"});
   CHECK(o.kmem_bytes.at(0) == 1920 * kMiB);
 }
 
@@ -170,23 +171,82 @@ TEST_CASE("a failed create skips that region's online and goes on with the next 
   nv->fail_create.insert("region0");
   const Outcome o = w.Run("pmemreclaim=legacy");
   CHECK(nv->calls ==
-        std::vector<std::string>{"create region0 2 MiB", "create region1 2 MiB", "online region1 movable"});
+        std::vector<std::string>{"create region0 4 KiB", "create region1 4 KiB", "online region1 movable"});
   REQUIRE(o.regions.size() == 2);
   CHECK_FALSE(o.regions[0].ok);
   CHECK(o.regions[1].ok);
   CHECK(o.kmem_bytes == std::vector<u64>{0, 1920 * kMiB});
 }
 
-TEST_CASE("a devdax of our layout from the last boot is reused, not recreated") {
+TEST_CASE("a devdax of our layout from the last boot is reused, not recreated; applying twice changes nothing") {
+  World w;
+  w.AddRegion(k4G, 2 * kGiB);
+  FakeNvdimm* nv = w.nvdimm;
+  const Outcome first = w.Run("pmemreclaim=legacy");
+  CHECK(nv->calls == std::vector<std::string>{"create region0 4 KiB", "online region0 movable"});
+  CHECK(nv->regions[0].dax_uuid == MarkUuid(MarkRole::kDevdax, nv->regions[0].range));
+  nv->calls.clear();
+  const Outcome o = w.Run("pmemreclaim=legacy");
+  CHECK(nv->calls == std::vector<std::string>{"online region0 movable"});
+  CHECK(o.kmem_bytes.at(0) == 1920 * kMiB);
+}
+
+TEST_CASE("legacy: a devdax of the same shape without our mark is foreign: nothing written or onlined") {
   World w;
   w.AddRegion(k4G, 2 * kGiB);
   FakeNvdimm* nv = w.nvdimm;
   nv->regions[0].state = RegionState::kDevdax;
   nv->regions[0].dax_data = Range{k4G + 2 * kMiB, k4G + 2 * kGiB};
   nv->regions[0].dax_align = 2 * kMiB;
+  nv->regions[0].dax_uuid = "6b1c3c0e-0d4a-4a6e-9a57-0f0d4b2f5e11";
   const Outcome o = w.Run("pmemreclaim=legacy");
-  CHECK(nv->calls == std::vector<std::string>{"online region0 movable"});
-  CHECK(o.kmem_bytes.at(0) == 1920 * kMiB);
+  CHECK(nv->calls.empty());
+  CHECK(o.kmem_bytes.at(0) == 0);
+  CHECK(w.Logged("did not make"));
+}
+
+TEST_CASE("foreign pmem beside the carve (NFIT, virtio-pmem) is never written, onlined or advised") {
+  for (const char* line : {"pmemreclaim=legacy", "pmemreclaim=auto", "pmemreclaim=legacy pmemreclaim.keep=126M"}) {
+    INFO(line);
+    World w;
+    FakeNvdimm* nv = w.nvdimm;
+    RegionInfo nfit = RawRegion("region0", Range::FromSize(0x240000000, 512 * kMiB));
+    nfit.bus_device = "/sys/devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0012:00";
+    nfit.provider = "ACPI.NFIT";
+    RegionInfo virtio = RawRegion("region1", Range::FromSize(0x260000000, 512 * kMiB));
+    virtio.bus_device = "/sys/devices/pci0000:00/0000:00:04.0/virtio1";
+    virtio.provider = "virtio_pmem";
+    nv->regions = {nfit, virtio, RawRegion("region2", Range::FromSize(k4G, 2 * kGiB))};
+    const Outcome o = w.Run(line);
+    for (const std::string& c : nv->calls) {
+      CHECK(c.find("region0") == std::string::npos);
+      CHECK(c.find("region1") == std::string::npos);
+    }
+    CHECK(w.Logged("not a RAM carve, never touched: region0 [0x240000000-0x25fffffff] (ACPI.NFIT), "
+                   "region1 [0x260000000-0x27fffffff] (virtio_pmem)"));
+    CHECK_FALSE(w.Logged("0x240000000!"));  // no advice about them
+    REQUIRE(o.plan);
+    for (const CarvePlan& c : o.plan->carves) CHECK(c.range.start == k4G);
+  }
+}
+
+TEST_CASE("only foreign pmem: nothing to do") {
+  World w;
+  RegionInfo nfit = RawRegion("region0", Range::FromSize(0x240000000, 512 * kMiB));
+  nfit.bus_device = "/sys/devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0012:00";
+  w.nvdimm->regions = {nfit};
+  const Outcome o = w.Run("pmemreclaim=legacy");
+  CHECK(w.nvdimm->calls.empty());
+  CHECK(w.Logged("nothing to do"));
+}
+
+TEST_CASE("a bad pmemreclaim.* key without pmemreclaim= is still reported") {
+  World w;
+  w.AddRegion(k4G, 2 * kGiB);
+  const Outcome o = w.Run("memmap=2G!4G pmemreclaim.kep=1G");
+  CHECK_FALSE(o.touched);
+  CHECK(w.sys.loaded.empty());
+  CHECK(w.Logged("E bad options"));
 }
 
 TEST_CASE("no memory block size: nothing is changed") {

@@ -2,6 +2,8 @@
 
 #include "iomem.h"
 #include "log.h"
+#include "mark.h"
+#include "platform.h"
 #include "probe.h"
 
 namespace pmemreclaim {
@@ -31,11 +33,12 @@ std::vector<BlockResult> OfflineBlocks(SystemInterface& sys, const Range& range,
   return out;
 }
 
-std::vector<std::string> KexecHazards(SystemInterface& sys) {
+std::vector<std::string> KexecHazards(SystemInterface& sys, const std::vector<Range>& soft_reserved) {
   std::vector<std::string> out;
-  const auto iomem = sys.ReadFile("/proc/iomem");
-  if (!iomem) return out;
-  const std::vector<Range> carves = FindIomem(ParseIomem(*iomem), "Persistent Memory (legacy)");
+  std::vector<Range> carves = soft_reserved;
+  if (const auto iomem = sys.ReadFile("/proc/iomem")) {
+    for (const Range& c : FindIomem(ParseIomem(*iomem), "Persistent Memory (legacy)")) carves.push_back(c);
+  }
   if (carves.empty()) return out;
   const std::string dir = "/sys/firmware/memmap";
   for (const std::string& entry : sys.ListDir(dir)) {
@@ -58,6 +61,10 @@ std::vector<std::string> KexecHazards(SystemInterface& sys) {
   return out;
 }
 
+bool OnlinedByUs(SystemInterface& sys, const KmemDevice& d) {
+  return d.hmem || (IsCarveDevice(sys, d.bus_device) && HasMark(d.uuid, MarkRole::kDevdax, d.namespace_range));
+}
+
 bool Release(SystemInterface& sys, NvdimmInterface& nvdimm) {
   bool all = true;
   const auto block = ReadBlockSize(sys);
@@ -65,8 +72,16 @@ bool Release(SystemInterface& sys, NvdimmInterface& nvdimm) {
     LogError(std::string("cannot read ") + kBlockSizePath + ": nothing released");
     return false;
   }
-  const std::vector<KmemDevice> devices = nvdimm.KmemDevices();
-  if (devices.empty()) LogInfo("no pmem dax device in system-ram mode: nothing to release");
+  std::vector<KmemDevice> devices;
+  for (const KmemDevice& d : nvdimm.KmemDevices()) {
+    if (OnlinedByUs(sys, d)) {
+      devices.push_back(d);
+    } else {
+      LogInfo(d.devname + " " + Describe(d.range) + ": pmemreclaim did not online it (" +
+              (IsCarveDevice(sys, d.bus_device) ? "a devdax without its mark" : "not a RAM carve") + "); left as it is");
+    }
+  }
+  if (devices.empty()) LogInfo("no dax device pmemreclaim onlined is in system-ram mode: nothing to release");
   for (const KmemDevice& d : devices) {
     int offline = 0, online = 0;
     for (const BlockResult& b : OfflineBlocks(sys, d.range, *block)) {
@@ -90,7 +105,9 @@ bool Release(SystemInterface& sys, NvdimmInterface& nvdimm) {
                 " blocks offlined and removed; back in devdax mode");
     }
   }
-  for (const std::string& h : KexecHazards(sys)) LogWarning(h);
+  std::vector<Range> soft_reserved;
+  for (const RegionInfo& r : nvdimm.HmemRegions()) soft_reserved.push_back(r.range);
+  for (const std::string& h : KexecHazards(sys, soft_reserved)) LogWarning(h);
   return all;
 }
 

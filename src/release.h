@@ -25,14 +25,21 @@ struct BlockResult {
 std::vector<BlockResult> OfflineBlocks(SystemInterface& sys, const Range& range, u64 block_size);
 
 // kexec_load (`kexec -l`) takes its ranges from /sys/firmware/memmap, which
-// lists a memmap=! carve as System RAM, and can put the new kernel inside
-// the carve.  One line per carve at risk; empty when none.
-std::vector<std::string> KexecHazards(SystemInterface& sys);
+// lists a memmap=! or memmap=% carve as System RAM, and can put the new
+// kernel inside the carve.  The carves: "Persistent Memory (legacy)" of
+// /proc/iomem and the soft-reserved regions given.  One line per carve at
+// risk; empty when none.
+std::vector<std::string> KexecHazards(SystemInterface& sys, const std::vector<Range>& soft_reserved = {});
 
-// The whole release: every kmem dax device of a pmem region has its blocks
-// offlined; a device whose blocks are all offline goes back to devdax.
-// Logs one line per block that stays online (and why), one per device, and
-// the kexec hazards.  True when everything was released.
+// Did pmemreclaim online this kmem device?  A soft-reserved (hmem) one, or
+// a devdax of a carve that carries pmemreclaim's mark.
+bool OnlinedByUs(SystemInterface& sys, const KmemDevice& d);
+
+// The whole release: every kmem dax device pmemreclaim onlined (OnlinedByUs)
+// has its blocks offlined; a device whose blocks are all offline goes back
+// to devdax.  Any other kmem device is left as it is, with a line.  Logs one
+// line per block that stays online (and why), one per device, and the kexec
+// hazards.  True when everything was released.
 bool Release(SystemInterface& sys, NvdimmInterface& nvdimm);
 
 }  // namespace pmemreclaim

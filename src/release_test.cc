@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "fakes_test.h"
+#include "mark.h"
 
 using namespace pmemreclaim;
 
@@ -47,7 +48,9 @@ TEST_CASE("release: offline every block, then back to devdax; a busy block keeps
   FakeNvdimm nv(&sys);
   sys.files["/sys/devices/system/memory/block_size_bytes"] = "8000000\n";
   for (int i = 33; i <= 47; ++i) sys.files["/sys/devices/system/memory/memory" + std::to_string(i) + "/state"] = "online\n";
-  nv.kmem_devices = {KmemDevice{"region0", "dax0.0", Range{4 * kGiB + 2 * kMiB, 6 * kGiB}}};
+  const Range ns = Range::FromSize(4 * kGiB, 2 * kGiB);
+  nv.kmem_devices = {KmemDevice{"region0", "dax0.0", Range{4 * kGiB + 2 * kMiB, 6 * kGiB}, false,
+                                FakeNvdimm::kCarveBus, ns, MarkUuid(MarkRole::kDevdax, ns)}};
   CHECK(Release(sys, nv));
   CHECK(nv.calls == std::vector<std::string>{"devdax dax0.0"});
   CHECK(sys.files["/sys/devices/system/memory/memory47/state"] == "offline\n");
@@ -59,4 +62,45 @@ TEST_CASE("release: offline every block, then back to devdax; a busy block keeps
   nv2.kmem_devices = nv.kmem_devices;
   CHECK_FALSE(Release(busy, nv2));
   CHECK(nv2.calls.empty());
+}
+
+TEST_CASE("release offlines only what pmemreclaim onlined: hmem devices and its marked devdax") {
+  FakeSystem sys;
+  FakeNvdimm nv(&sys);
+  sys.files["/sys/devices/system/memory/block_size_bytes"] = "8000000\n";
+  for (int i = 0; i < 200; ++i) sys.files["/sys/devices/system/memory/memory" + std::to_string(i) + "/state"] = "online\n";
+  const u64 b = 128 * kMiB;
+  const Range ns = Range::FromSize(4 * kGiB, 2 * kGiB);
+  KmemDevice ours{"region0", "dax0.0", Range{4 * kGiB + 2 * kMiB, 6 * kGiB}, false, FakeNvdimm::kCarveBus, ns,
+                  MarkUuid(MarkRole::kDevdax, ns)};
+  KmemDevice ndctl = ours;  // the same devdax made by ndctl: no mark
+  ndctl.devname = "dax1.0";
+  ndctl.uuid = "6b1c3c0e-0d4a-4a6e-9a57-0f0d4b2f5e11";
+  ndctl.range = Range::FromSize(8 * kGiB, kGiB);
+  KmemDevice nfit = ours;  // an NVDIMM someone put in system-ram mode, even with our mark
+  nfit.devname = "dax2.0";
+  nfit.bus_device = "/sys/devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0012:00";
+  nfit.range = Range::FromSize(10 * kGiB, kGiB);
+  KmemDevice hmem{"dax3", "dax3.1", Range::FromSize(12 * kGiB, kGiB), true, "/sys/devices/platform/hmem.0", {}, ""};
+  CHECK(OnlinedByUs(sys, ours));
+  CHECK_FALSE(OnlinedByUs(sys, ndctl));
+  CHECK_FALSE(OnlinedByUs(sys, nfit));
+  CHECK(OnlinedByUs(sys, hmem));
+  nv.kmem_devices = {ours, ndctl, nfit, hmem};
+  CHECK(Release(sys, nv));
+  CHECK(nv.calls == std::vector<std::string>{"devdax dax0.0", "devdax dax3.1"});
+  CHECK(sys.files["/sys/devices/system/memory/memory" + std::to_string(8 * kGiB / b) + "/state"] == "online\n");
+  CHECK(sys.files["/sys/devices/system/memory/memory" + std::to_string(10 * kGiB / b) + "/state"] == "online\n");
+  CHECK(sys.files["/sys/devices/system/memory/memory" + std::to_string(12 * kGiB / b) + "/state"] == "offline\n");
+}
+
+TEST_CASE("kexec hazard covers soft-reserved carves too") {
+  FakeSystem sys;
+  sys.files["/sys/firmware/memmap/3/type"] = "System RAM\n";
+  sys.files["/sys/firmware/memmap/3/start"] = "0x100000000\n";
+  sys.files["/sys/firmware/memmap/3/end"] = "0x23fffffff\n";
+  CHECK(KexecHazards(sys).empty());
+  const auto h = KexecHazards(sys, {Range::FromSize(4 * kGiB, 2 * kGiB)});
+  REQUIRE(h.size() == 1);
+  CHECK(h[0].find("[0x100000000-0x17fffffff]") != std::string::npos);
 }
