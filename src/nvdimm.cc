@@ -18,7 +18,6 @@
 #include <cstdarg>
 #include <optional>
 
-#include "iomem.h"
 #include "log.h"
 #include "system.h"
 #include "timing.h"
@@ -124,15 +123,16 @@ bool EndHoldsLabelIndex(struct ndctl_namespace* ns) {
   return n >= static_cast<ssize_t>(sizeof kSig) && memcmp(buf, kSig, sizeof kSig) == 0;
 }
 
-std::optional<std::string> ReadWhole(const char* path) {
-  const int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  std::string out;
-  char buf[4096];
-  ssize_t n;
-  while ((n = read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-  close(fd);
-  return out;
+// Where a dax device lies now.  libdaxctl reads `resource` once, when it
+// lists the device, and not again after a resize: read it from sysfs.
+Range LiveRange(struct daxctl_dev* dev) {
+  const std::string path = std::string("/sys/bus/dax/devices/") + daxctl_dev_get_devname(dev) + "/resource";
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  char buf[64] = {};
+  const ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+  if (fd >= 0) close(fd);
+  const auto start = n > 0 ? ParseHex(std::string(buf, static_cast<size_t>(n))) : std::nullopt;
+  return start ? Range::FromSize(*start, daxctl_dev_get_size(dev)) : Range{};
 }
 
 class LibNvdimm : public NvdimmInterface {
@@ -357,8 +357,6 @@ class LibNvdimm : public NvdimmInterface {
 
   std::vector<RegionInfo> HmemRegions() override {
     std::vector<RegionInfo> out;
-    const auto iomem = ReadWhole("/proc/iomem");
-    const std::vector<IomemEntry> entries = iomem ? ParseIomem(*iomem) : std::vector<IomemEntry>{};
     struct daxctl_region* region;
     daxctl_region_foreach(Daxctl(), region) {
       if (!IsHmem(region)) continue;
@@ -367,14 +365,14 @@ class LibNvdimm : public NvdimmInterface {
       info.carve = true;  // soft-reserved memory
       info.provider = "dax_hmem";
       info.bus_device = HmemDevice(region);
-      const u64 size = daxctl_region_get_size(region);
-      // The region is the hmem platform device's resource in /proc/iomem.
-      for (const Range& r : FindIomem(entries, info.bus_device.substr(info.bus_device.rfind('/') + 1))) {
-        if (r.size() == size) info.range = r;
-      }
+      // Where the region starts: a device of size 0 (the seed; all of them
+      // in an idle region) reports the region start as its resource, and
+      // sized devices lie inside it.
+      u64 start = ~u64{0};
       struct daxctl_dev* dev;
       daxctl_dev_foreach(region, dev) {
         info.target_node = daxctl_dev_get_target_node(dev);
+        start = std::min<u64>(start, daxctl_dev_get_resource(dev));
         if (daxctl_dev_get_size(dev) == 0) continue;
         DaxDeviceInfo d;
         d.devname = daxctl_dev_get_devname(dev);
@@ -386,14 +384,11 @@ class LibNvdimm : public NvdimmInterface {
       }
       std::sort(info.devices.begin(), info.devices.end(),
                 [](const DaxDeviceInfo& a, const DaxDeviceInfo& b) { return a.range.start < b.range.start; });
-      // Not in /proc/iomem: a device over the whole region tells where it is.
-      if (info.range.empty() && info.devices.size() == 1 && info.devices[0].range.size() == size) {
-        info.range = info.devices[0].range;
-      }
-      if (info.range.empty()) {
+      if (start == ~u64{0} || start == 0) {
         LogWarning(info.name + ": cannot tell where soft-reserved region " + info.bus_device + " lies; left alone");
         continue;
       }
+      info.range = Range::FromSize(start, daxctl_region_get_size(region));
       out.push_back(info);
     }
     return out;
@@ -414,7 +409,7 @@ class LibNvdimm : public NvdimmInterface {
     std::sort(sized.begin(), sized.end(), [](struct daxctl_dev* a, struct daxctl_dev* b) {
       return daxctl_dev_get_resource(a) < daxctl_dev_get_resource(b);
     });
-    auto at = [](struct daxctl_dev* d) { return Range::FromSize(daxctl_dev_get_resource(d), daxctl_dev_get_size(d)); };
+    auto at = [](struct daxctl_dev* d) { return LiveRange(d); };
     std::vector<Range> want;
     if (!keep.empty()) want.push_back(keep);
     if (!rest.empty()) want.push_back(rest);
