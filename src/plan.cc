@@ -72,6 +72,17 @@ void FinishAdvice(const Machine& machine, CarvePlan* c) {
   if (lowest < c->range.start && lowest > ram_base) c->advice_mem = lowest - ram_base;
 }
 
+// A carve with data pmemreclaim did not write (an fsdax, btt or devdax
+// info block, a label area, a namespace) gets no advice to carve it anew:
+// that data is someone's.
+bool HoldsForeign(const CarvePlan& c) {
+  for (const RegionPlan& r : c.regions) {
+    if (r.action != RegionAction::kLeave) continue;
+    if (r.region.state != RegionState::kRaw || r.region.labels_at_end || !r.region.namespaces.empty()) return true;
+  }
+  return false;
+}
+
 RegionPlan PlanLegacyRegion(const RegionInfo& region, const Range& kept, u64 block_size, u64 dax_align) {
   RegionPlan p;
   p.region = region;
@@ -154,7 +165,7 @@ Plan PlanLegacyImpl(const Machine& machine, u64 keep, bool advise) {
       c.onlined += c.regions.back().online.size();
     }
     c.lost = c.range.size() - c.kept.size() - c.onlined;
-    if (advise && c.lost > align) {
+    if (advise && c.lost > align && !HoldsForeign(c)) {
       std::vector<Range> available = machine.ram;
       std::vector<Range> advice =
           AdviseLegacyCarve(c.range, c.kept.size(), machine.block_size, machine.dax_align, available);
@@ -281,7 +292,7 @@ Plan PlanRamdaxImpl(const Machine& machine, u64 keep, bool advise) {
     c.regions.push_back(PlanRamdaxRegion(r, kept, machine.block_size, machine.dax_align));
     c.onlined = c.regions.back().online.size();
     c.lost = c.range.size() - c.kept.size() - c.onlined;
-    if (advise && c.lost > align + kLabelAreaSize) {
+    if (advise && c.lost > align + kLabelAreaSize && !HoldsForeign(c)) {
       std::vector<Range> advice =
           AdviseRamdaxCarve(c.range, c.kept.size(), machine.block_size, machine.dax_align, machine.ram);
       if (!advice.empty() && RamdaxLoss(advice.front(), c.kept.size(), machine.block_size, machine.dax_align) < c.lost) {

@@ -290,3 +290,14 @@ TEST_CASE("regions that are not carves are never planned, whatever their shape")
   m.regions[0].range = Range::FromSize(0x80000000, 512 * kMiB);
   CHECK(PlanLegacy(m, 126 * kMiB).carves.at(0).kept == Range::FromSize(k4G, 126 * kMiB));
 }
+
+TEST_CASE("a carve holding someone else's data gets no advice to carve it anew") {
+  Machine m = X86({Range::FromSize(k4G, 2 * kGiB)});
+  m.ram = {Range{0, 3 * kGiB}, Range{k4G, 9 * kGiB}};
+  CHECK_FALSE(PlanLegacy(m, 0).carves.at(0).advice.empty());  // raw: advised
+  m.regions[0].state = RegionState::kOther;  // fsdax
+  CHECK(PlanLegacy(m, 0).carves.at(0).advice.empty());
+  m.regions[0].state = RegionState::kDevdax;  // ndctl's devdax
+  m.regions[0].dax_uuid = "6b1c3c0e-0d4a-4a6e-9a57-0f0d4b2f5e11";
+  CHECK(PlanLegacy(m, 0).carves.at(0).advice.empty());
+}

@@ -333,6 +333,8 @@ bool LookAtCarves(SystemInterface& sys, const NvdimmOpener& open_nvdimm, const s
   }
   *regions = nvdimm->LegacyRegions();
   MarkCarves(sys, regions);
+  const std::string foreign = ForeignRegionsLine(*regions);
+  if (!foreign.empty()) LogNotice(foreign);
   return true;
 }
 

@@ -10,7 +10,9 @@ tr_require_binary() {
 }
 
 # tr_dmesg_has LOG TEXT: the guest kernel log (dmesg section of the report) contains TEXT
-tr_dmesg_has() { tb_section "$1" dmesg | grep -qF -- "$2"; }
+# (grep reads to the end: with -q it could stop early, and under pipefail the writer's SIGPIPE would
+# turn a match into a failure)
+tr_dmesg_has() { tb_section "$1" dmesg | grep -F -- "$2" >/dev/null; }
 tr_dmesg_lacks() { ! tr_dmesg_has "$@"; }
 
 # tr_lost LOG: carve bytes not onlined as kmem and not kept (kept = $2 bytes, default 0)
