@@ -16,6 +16,8 @@
 #   --kernel DIR   a directory made by qemu/kernel.sh (kver, lib/modules/<kver>/...)
 #   --binary PATH  the static pmemreclaim; when omitted (or PATH does not exist) in --test mode, a
 #                  placeholder shell script that just does `exec /init` is installed.
+#   --with-module NAME  (--test only, repeatable) also this module and its dependencies, e.g. nfit,
+#                  virtio_pmem for a guest with an NVDIMM or a virtio-pmem device; the overlay's list never grows
 #   --module-dir D where modules go inside the image (default: usr/lib/pmemreclaim/modules for --overlay,
 #                  lib/modules for --test)
 #   --out FILE     output (gzip'd newc cpio)
@@ -39,6 +41,7 @@ die() { echo "initrd/build.sh: $*" >&2; exit 1; }
 MODE= KDIR= BIN= OUT= MODDIR= ARCH=x86_64 USERLAND= COMPRESS=
 EXTRA=()
 WITHOUT=()
+WITH=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --overlay) MODE=overlay ;;
@@ -49,6 +52,7 @@ while [ $# -gt 0 ]; do
     --module-dir) MODDIR=${2:?}; MODDIR=${MODDIR#/}; shift ;;
     --extra) EXTRA+=("${2:?}"); shift ;;
     --without-module) WITHOUT+=("${2:?}"); shift ;;
+    --with-module) WITH+=("${2:?}"); shift ;;
     --uncompressed) COMPRESS=cat ;;
     --arch) ARCH=${2:?}; shift ;;
     --userland) USERLAND=${2:?}; shift ;;
@@ -58,6 +62,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 [ -n "$MODE" ] && [ -n "$KDIR" ] && [ -n "$OUT" ] || usage
+[ ${#WITH[@]} -eq 0 ] || [ "$MODE" = test ] || die "--with-module is for --test images only"
 if [ -z "$MODDIR" ]; then
   if [ "$MODE" = overlay ]; then MODDIR=usr/lib/pmemreclaim/modules; else MODDIR=lib/modules; fi
 fi
@@ -86,6 +91,8 @@ WANT="nd_e820 libnvdimm nd_pmem nd_btt dax_pmem dax_pmem_core dax_pmem_compat de
 [ "$ARCH" = arm64 ] && WANT="of_pmem ${WANT#nd_e820 }"
 # --without-module NAME (tests: a module missing from the image)
 for w in "${WITHOUT[@]}"; do WANT=$(echo " $WANT " | sed "s/ $w / /; s/^ //; s/ $//"); done
+# --with-module NAME (test images: other drivers the guest's devices need, e.g. nfit, virtio_pmem)
+for w in ${WITH[@]+"${WITH[@]}"}; do WANT="$WANT $w"; done
 declare -A modpath=()
 while IFS= read -r line; do
   p=${line%%:*}; n=${p##*/}; n=${n%%.ko*}; n=${n//-/_}

@@ -2,7 +2,8 @@
 # Boot a QEMU x86_64 (default) or arm64 guest (TCG) whose RAM is a host file, with the serial console logged.
 #
 #   qemu/vm.sh --kernel DIR --initrd FILE --ram-file F --log LOG [--append "ARGS"] [--timeout S]
-#              [--mem 8G] [--smp 2] [--rdinit PATH|--no-rdinit] [-- EXTRA QEMU ARGS...]
+#              [--mem 8G] [--smp 2] [--rdinit PATH|--no-rdinit] [--nvdimm [--maxmem 16G] [--slots 4]]
+#              [-- EXTRA QEMU ARGS...]
 #              [--arch arm64 [--pmem START:SIZE[,START:SIZE...]] [--numa] [--pmem-node N|none] [--dtb F]]
 #
 #   --kernel DIR    directory from qemu/kernel.sh (uses DIR/vmlinuz) or a vmlinuz file
@@ -19,14 +20,18 @@
 #                   has no NUMA description (kmem rejects such a dax region: "invalid node: -1")
 #   --pmem-node N   numa-node-id of the pmem nodes (default 0 with --numa, none without); see qemu/dtb.sh
 #   --dtb F         arm64: boot this DTB as it is (instead of --pmem)
+#   --nvdimm        x86_64: -machine pc,...,nvdimm=on and -m MEM,slots=SLOTS,maxmem=MAXMEM (default 4, 16G),
+#                   so that ACPI NFIT NVDIMMs and virtio-pmem devices can be added after `--` (their
+#                   -object memory-backend-file,... -device nvdimm|virtio-pmem-pci,... pairs); they are
+#                   placed above the guest's RAM (8 GiB guest: from 0x240000000)
 # Prints "vm.sh: wall_seconds=N rc=R" on stderr and appends it to LOG.meta.
 # Exit status: QEMU's (0 after a guest poweroff), 124 on timeout.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-usage() { sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 KERNEL= INITRD= APPEND= RAMFILE= LOG= TIMEOUT=300 MEM=8G SMP=2 RDINIT=/sbin/pmemreclaim
-ARCH=x86_64 PMEM= NUMA=0 PMEM_NODE= DTB=
+ARCH=x86_64 PMEM= NUMA=0 PMEM_NODE= DTB= NVDIMM=0 MAXMEM=16G SLOTS=4
 while [ $# -gt 0 ]; do
   case "$1" in
     --kernel) KERNEL=${2:?}; shift ;;
@@ -44,6 +49,9 @@ while [ $# -gt 0 ]; do
     --numa) NUMA=1 ;;
     --pmem-node) PMEM_NODE=${2:?}; shift ;;
     --dtb) DTB=${2:?}; shift ;;
+    --nvdimm) NVDIMM=1 ;;
+    --maxmem) MAXMEM=${2:?}; shift ;;
+    --slots) SLOTS=${2:?}; shift ;;
     --) shift; break ;;
     -h|--help) usage ;;
     *) echo "vm.sh: unknown argument '$1'" >&2; usage ;;
@@ -57,7 +65,8 @@ done
 case "$ARCH" in
   x86_64|amd64) ARCH=x86_64
     [ -z "$PMEM$DTB$PMEM_NODE" ] && [ "$NUMA" = 0 ] || { echo "vm.sh: --pmem/--numa/--dtb need --arch arm64" >&2; exit 2; } ;;
-  arm64|aarch64) ARCH=arm64 ;;
+  arm64|aarch64) ARCH=arm64
+    [ "$NVDIMM" = 0 ] || { echo "vm.sh: --nvdimm needs --arch x86_64" >&2; exit 2; } ;;
   *) echo "vm.sh: unknown --arch '$ARCH'" >&2; exit 2 ;;
 esac
 "$ROOT/qemu/host-deps.sh" --arch "$ARCH" >&2
@@ -68,10 +77,15 @@ t0=$(date +%s.%N)
 rc=0
 if [ "$ARCH" = x86_64 ]; then
 CMDLINE="console=ttyS0 panic=-1${RDINIT:+ rdinit=$RDINIT} $APPEND"
+machine=pc,memory-backend=ram memopt=$MEM
+if [ "$NVDIMM" = 1 ]; then
+  machine+=,nvdimm=on memopt+=,slots=$SLOTS,maxmem=$MAXMEM
+  echo "vm.sh: x86_64 nvdimm=on slots=$SLOTS maxmem=$MAXMEM" >> "$LOG.meta"
+fi
 timeout --foreground -k 5 "$TIMEOUT" qemu-system-x86_64 \
-  -machine pc,memory-backend=ram \
+  -machine "$machine" \
   -object "memory-backend-file,id=ram,size=$MEM,mem-path=$RAMFILE,share=on" \
-  -m "$MEM" -smp "$SMP" -nographic -no-reboot \
+  -m "$memopt" -smp "$SMP" -nographic -no-reboot \
   -kernel "$KERNEL" -initrd "$INITRD" -append "$CMDLINE" \
   "$@" </dev/null >"$LOG" 2>&1 || rc=$?
 else

@@ -10,6 +10,8 @@
 #   TB_SMP               guest CPUs (default 2)
 #   TB_QEMU_EXTRA        extra QEMU arguments for every boot (word-split), e.g. "-cpu qemu64,-hypervisor"
 #   TB_ARCH              x86_64 (default: pc, memmap= carves) or arm64 (virt -cpu max, device-tree carves)
+#   TB_NVDIMM=1          x86_64: qemu/vm.sh --nvdimm (nvdimm=on, slots/maxmem), for NVDIMM and virtio-pmem
+#                        devices given in TB_QEMU_EXTRA
 # arm64 only (see qemu/vm.sh, qemu/dtb.sh):
 #   TB_PMEM              carves START:SIZE[,START:SIZE...] as device-tree pmem-region nodes
 #   TB_MEM_LIMIT         mem= for the kernel (QEMU's DT memory node covers all of TB_MEM), e.g. 6G
@@ -118,6 +120,7 @@ tb_boot() {
     [ "$TB_NUMA" = 1 ] && archargs+=(--numa)
     [ -n "$TB_MEM_LIMIT" ] && append="mem=$TB_MEM_LIMIT $append"
   fi
+  [ "${TB_NVDIMM:-0}" = 1 ] && archargs+=(--nvdimm)
   "$TB_ROOT/qemu/vm.sh" ${archargs[@]+"${archargs[@]}"} --kernel "$TB_KDIR" --initrd "$TB_INITRD" --ram-file "$ram" --log "$log" \
       --timeout "$TB_TIMEOUT" --mem "$TB_MEM" --smp "${TB_SMP:-2}" --append "$append ${TB_APPEND:-}" -- ${TB_QEMU_EXTRA:-} 2>/dev/null \
       || TB_RC=$?

@@ -118,17 +118,20 @@ tr_split_cycles() {
   tr -d '\r' < "$1" | awk -v dir="$2" '/^@@init_start/ {n++} n > 0 {print > (dir "/boot" (n - 1) ".log")} END {print n + 0}'
 }
 
-# tr_arm64_ramdax_scenario ALIGN_MIB KEEP_MIB: pmemreclaim=ramdax on one device-tree pmem-region carve of
-# 2 GiB + 128 KiB at 0x1c0000000 (9 GiB guest, mem=6G: the carve and its label area, the last 128 KiB,
-# lie in QEMU RAM above the kernel's), with the first KEEP_MIB kept. ALIGN_MIB is the kernel's dax align
-# (2 with 4K pages, 32 with 16K). Expected, from ramdax's layout: label area = the last 128 KiB, region
+# tr_arm64_ramdax_scenario ALIGN_MIB KEEP_MIB [KERNEL_ALIGN_MIB]: pmemreclaim=ramdax on one device-tree
+# pmem-region carve of 2 GiB + 128 KiB at 0x1c0000000 (9 GiB guest, mem=6G: the carve and its label area,
+# the last 128 KiB, lie in QEMU RAM above the kernel's), with the first KEEP_MIB kept. ALIGN_MIB is
+# pmemreclaim's layout alignment (2: its devdax align is the page size, the info block 2 MiB);
+# KERNEL_ALIGN_MIB (default ALIGN_MIB) the kernel's default dax align, its PMD size (2 with 4K pages, 32
+# with 16K), which the ndctl path keeps (ndctl's devdax must start on it, see KERNEL-FACTS). Expected, from ramdax's layout: label area = the last 128 KiB, region
 # mapping = 2 GiB; a raw namespace "pmemreclaim-keep" of KEEP rounded up to ALIGN, then a devdax namespace
 # "pmemreclaim-dax" to the end of the mapping, starting ALIGN-aligned, its data after an ALIGN info block,
 # kmem onlining the whole 128 MiB blocks of the data. The kept bytes are checked in the guest (/dev/pmem0)
 # and in the RAM file after poweroff. Then the standard tools on the same ramdax carve (guest/ramdax-ndctl.sh:
 # ndctl init-labels, raw namespace of KEEP, devdax -M mem -f of the rest, daxctl) in the same VM.
 tr_arm64_ramdax_scenario() {
-  local align=$(( $1 * MiB )) keep=$(( $2 * MiB ))
+  local align=$(( $1 * MiB )) keep=$(( $2 * MiB )) kalign_mib=${3:-$1}
+  local kalign=$(( kalign_mib * MiB ))
   local base=$((0x1c0000000)) carve=$((0x80020000)) label=$((128 * 1024)) bs=$((128 * MiB))
   export TB_MEM=${TB_MEM_RAMDAX:-9G} TB_MEM_LIMIT=${TB_MEM_LIMIT:-6G} TB_NUMA=1 TB_PMEM
   TB_PMEM=$(printf '0x%x:%d' $base $carve)
@@ -159,7 +162,7 @@ tr_arm64_ramdax_scenario() {
   tb_assert_eq "block size" 0x8000000 "$(tb_report "$log" block_size)"
   tb_assert_true "pmemreclaim bound the carve to ramdax" tr_dmesg_has "$log" "$(printf '%x' $base).pmem: bound to ramdax"
   tb_assert_eq "carve bytes (nd region)" "$carve" "$(tb_carve_bytes "$log")"
-  tb_assert_eq "dax align (nd_dax seed)" "$align" "$(tb_report "$log" nd_dax_align 2 | sed 's/align=//')"
+  tb_assert_eq "the kernel's dax align (nd_dax seed)" "$kalign" "$(tb_report "$log" nd_dax_align 2 | sed 's/align=//')"
   tb_assert_eq "kmem bytes" "$expect_kmem" "$(tb_kmem_bytes "$log")"
   tb_assert_eq "bytes lost (info block + label area)" "$expect_lost" "$(tr_lost "$log" $keep)"
   local nsk nsd
@@ -183,7 +186,7 @@ tr_arm64_ramdax_scenario() {
   local nlog=$TB_WORK/ndctl.log nram=$TB_WORK/ram-ndctl
   tb_ramfile_create "$nram"
   tb_write_pattern "$nram" $base 141 $keep >/dev/null
-  tb_boot "$nlog" "test.auto_online=offline test.run=ramdax-ndctl test.rd_keep=$keep test.rd_align=$1M \
+  tb_boot "$nlog" "test.auto_online=offline test.run=ramdax-ndctl test.rd_keep=$keep test.rd_align=${kalign_mib}M \
 test.kept=/dev/pmem0:$TB_GUEST_HASH" "$nram" || true
   TR_NDCTL_WALL=$TB_WALL
   TR_NDCTL_KMEM=$(tb_kmem_bytes "$nlog")

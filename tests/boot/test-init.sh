@@ -137,8 +137,16 @@ for d in /sys/bus/nd/devices/namespace*; do
 done
 echo "@@iomem-begin"; cat /proc/iomem; echo "@@iomem-end"
 echo "@@dmesg-begin"
-dmesg | grep -iE 'pmemreclaim|kmem|nd_pmem|nd_e820|dax|pmem|memmap|hotplug|nvdimm|namespace' | tail -n 80
+dmesg | grep -iE 'pmemreclaim|kmem|nd_pmem|nd_e820|dax|pmem|memmap|hotplug|nvdimm|namespace|suppressed|handing off' | tail -n 80
 echo "@@dmesg-end"
+# every pmemreclaim line and every kernel error line, unfiltered (the dmesg section keeps the last 80)
+echo "@@kmsg-begin"
+dmesg | grep -E 'pmemreclaim|Oops|BUG|Internal error|Call Trace|WARNING:' || true
+echo "@@kmsg-end"
+# nd buses: who provides each (nfit: ACPI.NFIT, virtio-pmem, e820, ramdax) and where it sits in sysfs
+for b in /sys/bus/nd/devices/ndbus*; do
+  [ -e "$b/provider" ] && say "nd_bus $(basename "$b") provider=$(cat "$b/provider") path=$(readlink -f "$b")"
+done
 say "done uptime=$(cut -d' ' -f1 /proc/uptime)"
 if [ "$(opt shell)" = 1 ]; then exec sh; fi
 
