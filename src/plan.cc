@@ -95,15 +95,8 @@ RegionPlan PlanLegacyRegion(const RegionInfo& region, const Range& kept, u64 blo
     return p;
   }
   p.action = RegionAction::kLeave;
-  if (kept.Overlaps(r)) {
-    p.why = "the kept range ends at " + Hex(kept.end) + ", inside this region: its info block would land on kept data";
-    return p;
-  }
-  if (region.target_node < 0) {
-    p.why = "it has no NUMA node: kmem would reject its dax device";
-    return p;
-  }
   const Range planned = DevdaxData(r, p.dax_align);
+  // What the region holds comes first: someone else's data is the reason to leave it.
   switch (region.state) {
     case RegionState::kOther:
       p.why = "it holds a namespace that is not plain pmem or devdax (btt or fsdax); left as it is";
@@ -128,6 +121,16 @@ RegionPlan PlanLegacyRegion(const RegionInfo& region, const Range& kept, u64 blo
       }
       p.action = RegionAction::kCreateDevdax;
       break;
+  }
+  if (kept.Overlaps(r)) {
+    p.action = RegionAction::kLeave;
+    p.why = "the kept range ends at " + Hex(kept.end) + ", inside this region: its info block would land on kept data";
+    return p;
+  }
+  if (region.target_node < 0) {
+    p.action = RegionAction::kLeave;
+    p.why = "it has no NUMA node: kmem would reject its dax device";
+    return p;
   }
   p.data = planned;
   p.online = AlignInward(planned, block_size);
