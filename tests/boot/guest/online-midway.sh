@@ -1,7 +1,7 @@
 #!/bin/sh
 # rdinit=/test/online-midway.sh pmemreclaim.init=/test/online-midway.sh (not sourced by the test init):
-# onlining that fails midway. As PID 1 it lays out the devdax pmemreclaim would make (namespace
-# test.midway_ns, default namespace0.0: devdax, map=mem), binds it to kmem without onlining, and makes
+# onlining that fails midway. As PID 1 it has `pmemreclaim apply` lay out its devdax (namespace
+# test.midway_ns, default namespace0.0) and online it, offlines its blocks again (kmem stays bound), and makes
 # the kernel refuse memory block test.midway_block, then becomes pmemreclaim, which reuses the devdax
 # and onlines. test.midway_fault=
 #   hwpoison  (Linux >= 6.2) the block is onlined, one free page in it poisoned through
@@ -41,10 +41,11 @@ fault=$(opt midway_fault || echo ro-state)
 echo offline > "$MEM/auto_online_blocks"
 for m in nd_e820 nd_pmem dax_pmem device_dax kmem; do modprobe "$m"; done
 cat /sys/bus/nd/devices/ndbus0/wait_probe >/dev/null 2>&1
-# ndctl refuses a size that is not a multiple of the region's align (16 MiB); the kernel does not care
-echo 0x200000 > "$(readlink -f "/sys/bus/nd/devices/$ns/..")/align"
-ndctl create-namespace -f -e "$ns" -m devdax -M mem >/dev/null || echo "@@error ndctl create-namespace"
-daxctl reconfigure-device -m system-ram --no-online all >/dev/null || echo "@@error daxctl reconfigure-device"
+# pmemreclaim's own layout (it reuses only what carries its mark): made by `pmemreclaim apply` with the
+# command line's options, then every onlined block offlined again
+/sbin/pmemreclaim apply >/dev/null 2>&1 || echo "@@error pmemreclaim apply"
+[ -e "/sys/bus/nd/devices/$ns" ] || echo "@@error no $ns"
+daxctl offline-memory all >/dev/null 2>&1 || echo "@@error daxctl offline-memory"
 state=$MEM/memory$block/state
 case "$fault" in
   hwpoison)
