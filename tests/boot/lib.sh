@@ -7,7 +7,7 @@
 #   TB_TIMEOUT           per-boot hard timeout in seconds (default 300)
 #   TB_KEEP=1            keep the scratch directory (RAM file, logs) after a pass
 #   TB_APPEND            extra kernel command line for every boot (e.g. nokaslr)
-#   TB_SMP               guest CPUs (default 2)
+#   TB_SMP               guest CPUs (default 2; 1 for x86 sid (7.x) kernels, see tb_default_smp)
 #   TB_QEMU_EXTRA        extra QEMU arguments for every boot (word-split), e.g. "-cpu qemu64,-hypervisor"
 #   TB_ARCH              x86_64 (default: pc, memmap= carves) or arm64 (virt -cpu max, device-tree carves)
 #   TB_NVDIMM=1          x86_64: qemu/vm.sh --nvdimm (nvdimm=on, slots/maxmem), for NVDIMM and virtio-pmem
@@ -108,6 +108,10 @@ tb_read_sha256() {
 }
 
 # ---- boot ----
+# tb_default_smp: guest CPUs when TB_SMP is unset: 1 for Debian's x86 7.x kernels, which with two TCG vCPUs
+# sometimes die in early boot (an int3 Oops while patching kernel text, before any user space), else 2
+tb_default_smp() { case "$TB_ARCH:$TB_KERNEL_FLAVOUR" in x86_64:sid-*) echo 1 ;; *) echo 2 ;; esac; }
+
 # tb_boot LOG APPEND [RAMFILE]: boots TB_INITRD; sets TB_WALL (host seconds), TB_RC
 tb_boot() {
   local log=$1 append=$2 ram=${3:-$TB_WORK/ram}
@@ -122,7 +126,7 @@ tb_boot() {
   fi
   [ "${TB_NVDIMM:-0}" = 1 ] && archargs+=(--nvdimm)
   "$TB_ROOT/qemu/vm.sh" ${archargs[@]+"${archargs[@]}"} --kernel "$TB_KDIR" --initrd "$TB_INITRD" --ram-file "$ram" --log "$log" \
-      --timeout "$TB_TIMEOUT" --mem "$TB_MEM" --smp "${TB_SMP:-2}" --append "$append ${TB_APPEND:-}" -- ${TB_QEMU_EXTRA:-} 2>/dev/null \
+      --timeout "$TB_TIMEOUT" --mem "$TB_MEM" --smp "${TB_SMP:-$(tb_default_smp)}" --append "$append ${TB_APPEND:-}" -- ${TB_QEMU_EXTRA:-} 2>/dev/null \
       || TB_RC=$?
   TB_WALL=$(sed -n 's/.*wall_seconds=\([0-9.]*\).*/\1/p' "$log.meta" | tail -1)
   tb_log "boot '$append': rc=$TB_RC wall=${TB_WALL}s log=$log"
