@@ -495,54 +495,34 @@ class LibNvdimm : public NvdimmInterface {
 
   std::vector<KmemDevice> KmemDevices() override {
     std::vector<KmemDevice> out;
-    struct ndctl_bus* bus;
-    ndctl_bus_foreach(ctx_, bus) {
-      struct ndctl_region* region;
-      ndctl_region_foreach(bus, region) {
-        struct ndctl_dax* dax;
-        ndctl_dax_foreach(region, dax) {
-          struct daxctl_region* dregion = ndctl_dax_is_enabled(dax) ? ndctl_dax_get_daxctl_region(dax) : nullptr;
-          struct ndctl_namespace* ns = ndctl_dax_get_namespace(dax);
-          if (dregion == nullptr) continue;
-          struct daxctl_dev* dev;
-          daxctl_dev_foreach(dregion, dev) {
-            if (!daxctl_dev_is_enabled(dev) || daxctl_dev_get_memory(dev) == nullptr) continue;
-            KmemDevice k = KmemDeviceOf(dev);
-            k.bus_device = BusDevice(bus);
-            if (ns != nullptr) {
-              k.namespace_range = Range::FromSize(ndctl_namespace_get_resource(ns), ndctl_namespace_get_size(ns));
-            }
-            uuid_t uu;
-            ndctl_dax_get_uuid(dax, uu);
-            k.uuid = UuidText(uu);
-            out.push_back(k);
-          }
-        }
-      }
-    }
-    struct daxctl_region* hregion;
-    daxctl_region_foreach(Daxctl(), hregion) {
-      if (!IsHmem(hregion)) continue;
-      struct daxctl_dev* dev;
-      daxctl_dev_foreach(hregion, dev) {
-        if (!daxctl_dev_is_enabled(dev) || daxctl_dev_get_memory(dev) == nullptr) continue;
-        KmemDevice k = KmemDeviceOf(dev);
+    ForEachKmemDev([&](struct daxctl_dev* dev, struct ndctl_bus* bus, struct ndctl_dax* dax,
+                       struct daxctl_region* hregion) {
+      KmemDevice k;
+      k.region = daxctl_region_get_devname(daxctl_dev_get_region(dev));
+      k.devname = daxctl_dev_get_devname(dev);
+      k.range = Range::FromSize(daxctl_dev_get_resource(dev), daxctl_dev_get_size(dev));
+      if (hregion != nullptr) {
         k.hmem = true;
         k.bus_device = HmemDevice(hregion);
-        out.push_back(k);
+      } else {
+        k.bus_device = BusDevice(bus);
+        if (struct ndctl_namespace* ns = ndctl_dax_get_namespace(dax); ns != nullptr) {
+          k.namespace_range = Range::FromSize(ndctl_namespace_get_resource(ns), ndctl_namespace_get_size(ns));
+        }
+        uuid_t uu;
+        ndctl_dax_get_uuid(dax, uu);
+        k.uuid = UuidText(uu);
       }
-    }
+      out.push_back(k);
+    });
     return out;
   }
 
   bool ReturnToDevdax(const KmemDevice& want, std::string* err) override {
-    std::vector<struct daxctl_dev*> devs = KmemDaxDevs();
-    struct daxctl_region* hregion;
-    daxctl_region_foreach(Daxctl(), hregion) {
-      struct daxctl_dev* dev;
-      if (!IsHmem(hregion)) continue;
-      daxctl_dev_foreach(hregion, dev) devs.push_back(dev);
-    }
+    std::vector<struct daxctl_dev*> devs;
+    ForEachKmemDev([&](struct daxctl_dev* dev, struct ndctl_bus*, struct ndctl_dax*, struct daxctl_region*) {
+      devs.push_back(dev);
+    });
     for (struct daxctl_dev* dev : devs) {
       if (want.devname != daxctl_dev_get_devname(dev)) continue;
       int rc = daxctl_dev_disable(dev);
@@ -630,8 +610,11 @@ class LibNvdimm : public NvdimmInterface {
     return nullptr;
   }
 
-  std::vector<struct daxctl_dev*> KmemDaxDevs() {
-    std::vector<struct daxctl_dev*> out;
+  // Calls fn(dev, bus, dax, nullptr) for each dax device of a pmem region in
+  // system-ram mode, then fn(dev, nullptr, nullptr, region) for those of
+  // soft-reserved regions.
+  template <typename Fn>
+  void ForEachKmemDev(Fn fn) {
     struct ndctl_bus* bus;
     ndctl_bus_foreach(ctx_, bus) {
       struct ndctl_region* region;
@@ -642,12 +625,19 @@ class LibNvdimm : public NvdimmInterface {
           struct daxctl_dev* dev;
           if (dregion == nullptr) continue;
           daxctl_dev_foreach(dregion, dev) {
-            if (daxctl_dev_get_memory(dev) != nullptr) out.push_back(dev);
+            if (daxctl_dev_is_enabled(dev) && daxctl_dev_get_memory(dev) != nullptr) fn(dev, bus, dax, nullptr);
           }
         }
       }
     }
-    return out;
+    struct daxctl_region* hregion;
+    daxctl_region_foreach(Daxctl(), hregion) {
+      if (!IsHmem(hregion)) continue;
+      struct daxctl_dev* dev;
+      daxctl_dev_foreach(hregion, dev) {
+        if (daxctl_dev_is_enabled(dev) && daxctl_dev_get_memory(dev) != nullptr) fn(dev, nullptr, nullptr, hregion);
+      }
+    }
   }
 
   // The namespace called `devname`, or with "" the first with a size (a
@@ -685,13 +675,6 @@ class LibNvdimm : public NvdimmInterface {
     return at == std::string::npos ? path : path.substr(0, path.find('/', at + 1));
   }
 
-  static KmemDevice KmemDeviceOf(struct daxctl_dev* dev) {
-    KmemDevice k;
-    k.region = daxctl_region_get_devname(daxctl_dev_get_region(dev));
-    k.devname = daxctl_dev_get_devname(dev);
-    k.range = Range::FromSize(daxctl_dev_get_resource(dev), daxctl_dev_get_size(dev));
-    return k;
-  }
 
   struct daxctl_region* HmemRegion(const std::string& name) {
     struct daxctl_region* region;
