@@ -446,6 +446,11 @@ class LibNvdimm : public NvdimmInterface {
     if (rc >= 0 && !keep.empty()) step = "device_dax", rc = daxctl_dev_enable_devdax(first);
     if (rc < 0) {
       *err = first_name + ": " + step + ": " + Errno(rc);
+      // A sized device that no driver holds could be taken by kmem later:
+      // the kept bytes go back to being in no device at all.
+      if (!daxctl_dev_is_enabled(first) && daxctl_dev_get_size(first) != 0 && daxctl_dev_set_size(first, 0) >= 0) {
+        *err += "; " + first_name + " shrunk back to 0";
+      }
       return false;
     }
     if (keep.empty()) {
