@@ -83,11 +83,12 @@ bool HoldsForeign(const CarvePlan& c) {
   return false;
 }
 
-RegionPlan PlanLegacyRegion(const RegionInfo& region, const Range& kept, u64 block_size, u64 dax_align) {
+RegionPlan PlanLegacyRegion(const RegionInfo& region, const Range& kept, u64 block_size, u64 dax_align,
+                            u64 page_size) {
   RegionPlan p;
   p.region = region;
   p.dax_align = std::max(dax_align, kSubsection);
-  p.device_align = dax_align;
+  p.device_align = page_size;
   const Range& r = region.range;
   if (!kept.empty() && kept.Contains(r)) {
     p.action = RegionAction::kKeep;
@@ -95,20 +96,22 @@ RegionPlan PlanLegacyRegion(const RegionInfo& region, const Range& kept, u64 blo
     return p;
   }
   p.action = RegionAction::kLeave;
-  const Range planned = DevdaxData(r, p.dax_align);
+  Range planned = DevdaxData(r, p.dax_align);
   // What the region holds comes first: someone else's data is the reason to leave it.
   switch (region.state) {
     case RegionState::kOther:
       p.why = "it holds a namespace that is not plain pmem or devdax (btt or fsdax); left as it is";
       return p;
     case RegionState::kDevdax:
-      // Ours only with our mark; a devdax of the same shape made by ndctl is not.
-      if (!HasMark(region.dax_uuid, MarkRole::kDevdax, r) || region.dax_data != planned || planned.empty()) {
+      // Ours only with our mark; a devdax of the same shape made by ndctl is
+      // not.  Ours: its data is where the kernel put it.
+      if (!HasMark(region.dax_uuid, MarkRole::kDevdax, r) || region.dax_data.empty() || !r.Contains(region.dax_data)) {
         p.why = "it holds a devdax pmemreclaim did not make (uuid " + (region.dax_uuid.empty() ? "?" : region.dax_uuid) +
                 ", data " + Describe(region.dax_data) + "); left as it is";
         return p;
       }
       p.action = RegionAction::kReuseDevdax;
+      planned = region.dax_data;
       break;
     case RegionState::kRaw:
       if (region.labels_at_end) {
@@ -164,7 +167,7 @@ Plan PlanLegacyImpl(const Machine& machine, u64 keep, bool advise) {
     c.range = Range{regions.front().range.start, regions.back().range.end};
     c.kept = kept.Intersect(c.range);
     for (const RegionInfo& r : regions) {
-      c.regions.push_back(PlanLegacyRegion(r, kept, machine.block_size, machine.dax_align));
+      c.regions.push_back(PlanLegacyRegion(r, kept, machine.block_size, machine.dax_align, machine.page_size));
       c.onlined += c.regions.back().online.size();
     }
     c.lost = c.range.size() - c.kept.size() - c.onlined;
@@ -193,13 +196,17 @@ bool IsOurs(const NamespaceInfo& ns) {
          (ns.alt_name == kDaxNamespaceName && HasMark(ns.uuid, MarkRole::kDaxNamespace, ns.range));
 }
 
-RegionPlan PlanRamdaxRegion(const RegionInfo& region, const Range& kept, u64 block_size, u64 dax_align) {
+RegionPlan PlanRamdaxRegion(const RegionInfo& region, const Range& kept, u64 block_size, u64 dax_align,
+                            u64 page_size) {
   RegionPlan p;
   p.region = region;
   p.action = RegionAction::kLeave;
-  const u64 a = std::max(dax_align, kSubsection);
+  // Namespaces are laid out at 2 MiB (the region align written); the data
+  // starts on the kernel's dax alignment after the info block.
+  const u64 a = kSubsection;
+  const u64 data_align = std::max(dax_align, kSubsection);
   p.dax_align = a;
-  p.device_align = dax_align;
+  p.device_align = page_size;
   const Range& mapping = region.range;
   const Range carve{mapping.start, mapping.end + kLabelAreaSize};
   const Range labels{mapping.end, carve.end};
@@ -209,8 +216,7 @@ RegionPlan PlanRamdaxRegion(const RegionInfo& region, const Range& kept, u64 blo
     return p;
   }
   if (!IsAligned(mapping.start, a)) {
-    p.why = "the carve start " + Hex(mapping.start) + " is not aligned to the dax alignment " + HumanSize(a) +
-            "; no namespace is made there";
+    p.why = "the carve start " + Hex(mapping.start) + " is not " + HumanSize(a) + " aligned; no namespace is made there";
     return p;
   }
   // The layout: [keep namespace][devdax namespace], both multiples of `a`.
@@ -223,7 +229,7 @@ RegionPlan PlanRamdaxRegion(const RegionInfo& region, const Range& kept, u64 blo
   }
   const Range keep_ns = Range::FromSize(mapping.start, keep_size);
   Range dax_ns{mapping.start + keep_size, mapping.start + usable};
-  Range data = DevdaxData(dax_ns, a);
+  Range data = DevdaxData(dax_ns, data_align);
   Range online = AlignInward(data, block_size);
   if (online.empty() || region.target_node < 0) {
     dax_ns = data = online = Range{};
@@ -251,10 +257,14 @@ RegionPlan PlanRamdaxRegion(const RegionInfo& region, const Range& kept, u64 blo
       p.why = "it holds pmemreclaim namespaces of another layout (was keep changed?); left as they are";
       return p;
     }
-    if (dax_found != nullptr && dax_found->devdax &&
-        (dax_found->dax_data != data || !HasMark(dax_found->dax_uuid, MarkRole::kDevdax, dax_ns))) {
-      p.why = "its devdax " + Describe(dax_found->dax_data) + " is not one pmemreclaim made there; left as it is";
-      return p;
+    if (dax_found != nullptr && dax_found->devdax) {
+      if (!HasMark(dax_found->dax_uuid, MarkRole::kDevdax, dax_ns) || !dax_ns.Contains(dax_found->dax_data) ||
+          dax_found->dax_data.empty()) {
+        p.why = "its devdax " + Describe(dax_found->dax_data) + " is not one pmemreclaim made there; left as it is";
+        return p;
+      }
+      data = dax_found->dax_data;  // ours: where the kernel put it
+      online = AlignInward(data, block_size);
     }
   }
   p.keep_namespace = keep_ns;
@@ -292,7 +302,7 @@ Plan PlanRamdaxImpl(const Machine& machine, u64 keep, bool advise) {
     CarvePlan c;
     c.range = Range{r.range.start, r.range.end + kLabelAreaSize};
     c.kept = kept.Intersect(c.range);
-    c.regions.push_back(PlanRamdaxRegion(r, kept, machine.block_size, machine.dax_align));
+    c.regions.push_back(PlanRamdaxRegion(r, kept, machine.block_size, machine.dax_align, machine.page_size));
     c.onlined = c.regions.back().online.size();
     c.lost = c.range.size() - c.kept.size() - c.onlined;
     if (advise && c.lost > align + kLabelAreaSize && !HoldsForeign(c)) {
@@ -356,8 +366,12 @@ std::vector<Range> Room(const Range& carve, const std::vector<Range>& available)
 
 std::vector<Range> AdviseRamdaxCarve(const Range& carve, u64 keep, u64 block_size, u64 align,
                                      const std::vector<Range>& available) {
-  const u64 a = std::max(align, kSubsection);
-  if (carve.empty() || !IsPowerOfTwo(block_size) || block_size < a || keep >= carve.size()) return {};
+  if (carve.empty() || !IsPowerOfTwo(block_size) || block_size < std::max(align, kSubsection) || keep >= carve.size()) {
+    return {};
+  }
+  // Namespaces go at 2 MiB; the data starts on the first dax alignment
+  // boundary after the info block, which a block boundary 2 MiB on is.
+  const u64 a = kSubsection;
   const u64 keep_size = keep == 0 ? 0 : AlignUp(keep, a);
   const u64 lead = keep_size + a;  // carve start to the first block boundary
   // As many blocks as the old carve had room for; the label area may then
@@ -378,8 +392,12 @@ std::vector<Range> AdviseRamdaxCarve(const Range& carve, u64 keep, u64 block_siz
 
 std::vector<Range> AdviseLegacyCarve(const Range& carve, u64 keep, u64 block_size, u64 align,
                                      const std::vector<Range>& available) {
-  const u64 a = std::max(align, kSubsection);
-  if (carve.empty() || !IsPowerOfTwo(block_size) || block_size < a || keep >= carve.size()) return {};
+  if (carve.empty() || !IsPowerOfTwo(block_size) || block_size < std::max(align, kSubsection) || keep >= carve.size()) {
+    return {};
+  }
+  // The info block costs 2 MiB when the data's dax alignment boundary (a
+  // block boundary) is 2 MiB after the namespace start, on any page size.
+  const u64 a = kSubsection;
   const u64 s = carve.start;
   const Range kept_carve = keep == 0 ? Range{} : Range{s, AlignUp(s + keep, kSubsection)};
   const u64 kept_end = keep == 0 ? s : kept_carve.end;

@@ -103,12 +103,17 @@ inline RegionInfo RamdaxRegionFor(const std::string& name, const Range& carve) {
 struct Machine {
   Arch arch = Arch::kX86_64;
   u64 block_size = 128 * kMiB;  // /sys/devices/system/memory/block_size_bytes
+  // Where the kernel starts devdax data: the first dax_align boundary after
+  // the namespace start + 8 KiB (the PMD size: 2 MiB with 4K pages; measured
+  // 32 MiB with 16K pages, also for a devdax of 16 KiB alignment).
+  // Namespaces themselves only need 2 MiB (memremap_compat_align()), so a
+  // namespace 2 MiB below a dax_align boundary loses 2 MiB on every page size.
+  u64 dax_align = 2 * kMiB;
   // The alignment of the devdax devices pmemreclaim makes: the page size.
-  // Their memory goes to kmem, which never maps huge pages, and a devdax
-  // of a larger (PMD) alignment whose start is not aligned to it makes
-  // device_dax Oops (arm64 16K).  Namespaces and info blocks are laid out
-  // at max(dax_align, 2 MiB), the kernel's memremap_compat_align().
-  u64 dax_align = 4 * kKiB;
+  // Their memory goes to kmem, which maps no huge pages, and a devdax of
+  // PMD alignment on a namespace not PMD-aligned makes device_dax Oops
+  // (arm64 16K: compound pages from a misaligned start).
+  u64 page_size = 4 * kKiB;
   std::vector<Range> ram;       // System RAM (for next-boot advice); may be empty
   std::vector<RegionInfo> regions;
 };
@@ -124,8 +129,8 @@ const char* RegionActionName(RegionAction a);
 struct RegionPlan {
   RegionInfo region;
   RegionAction action = RegionAction::kLeave;
-  u64 dax_align = 0;  // layout alignment: namespaces, info block (>= 2 MiB)
-  u64 device_align = 0;  // the devdax device's own alignment (Machine::dax_align)
+  u64 dax_align = 0;     // where devdax data starts: Machine::dax_align, at least 2 MiB
+  u64 device_align = 0;  // the devdax device's own alignment: Machine::page_size
   Range data;         // devdax data range
   Range online;       // block-aligned range kmem will add (may be empty)
   std::string why;

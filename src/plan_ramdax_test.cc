@@ -122,32 +122,30 @@ TEST_CASE("ramdax: our namespaces from the last boot are reused; another layout 
   CHECK(PlanRamdax(half, 126 * kMiB).carves.at(0).regions.at(0).action == RegionAction::kCreateDevdax);
 }
 
-TEST_CASE("ramdax: arm64 16K pages lay namespaces out at 2 MiB, like 4K") {
-  // The devdax goes to kmem: its alignment is the page size, the info block 2 MiB.
+TEST_CASE("ramdax: arm64 16K pages: namespaces at 2 MiB, devdax of 16 KiB, data on 32 MiB") {
+  // Measured on 7.2 arm64-16k: a devdax of 16 KiB alignment on a namespace at +96 MiB starts its data at
+  // +128 MiB, the next 32 MiB boundary; at +126 MiB it would start at +128 MiB too.
   const Range carve = Range::FromSize(0x1c0000000, 2 * kGiB + kLabelAreaSize);
-  Machine m = Ramdax({carve}, 128 * kMiB, 16 * kKiB);
+  Machine m = Ramdax({carve}, 128 * kMiB, 32 * kMiB);
+  m.page_size = 16 * kKiB;
   const RegionPlan r = PlanRamdax(m, 126 * kMiB).carves.at(0).regions.at(0);  // a copy: the plan is a temporary
   CHECK(r.device_align == 16 * kKiB);
   CHECK(r.dax_align == 2 * kMiB);
   CHECK(r.keep_namespace == Range::FromSize(0x1c0000000, 126 * kMiB));
+  CHECK(r.dax_namespace.start == 0x1c0000000 + 126 * kMiB);
   CHECK(r.data.start == 0x1c0000000 + 128 * kMiB);
   CHECK(r.online.size() == 1920 * kMiB);
-}
-
-TEST_CASE("ramdax: a 32 MiB layout alignment keeps devdax namespaces 32 MiB aligned") {
-  // 96 MiB kept, then devdax: starts 32 MiB below the 128 MiB boundary.
-  const Range carve = Range::FromSize(0x1c0000000, 2 * kGiB + 32 * kMiB + kLabelAreaSize);
-  Machine m = Ramdax({carve}, 128 * kMiB, 32 * kMiB);
-  const RegionPlan r = PlanRamdax(m, 96 * kMiB).carves.at(0).regions.at(0);  // a copy: the plan is a temporary
-  CHECK(r.dax_namespace.start % (32 * kMiB) == 0);
-  CHECK(r.data.start == 0x1c0000000 + 128 * kMiB);
-  CHECK(r.online.size() == 2 * kGiB - 128 * kMiB + 32 * kMiB - 32 * kMiB);
-  // A keep that is not a multiple of 32 MiB is rounded up, never cut.
-  const RegionPlan odd = PlanRamdax(m, 100 * kMiB).carves.at(0).regions.at(0);  // a copy: the plan is a temporary
-  CHECK(odd.keep_namespace.size() == 128 * kMiB);
-  CHECK(odd.dax_namespace.start % (32 * kMiB) == 0);
-  // A carve whose start is not 32 MiB aligned gets no namespace at all.
-  const Plan bad = PlanRamdax(Ramdax({Range::FromSize(0x1c0000000 + 2 * kMiB, kGiB)}, 128 * kMiB, 32 * kMiB), 0);
+  const RegionPlan k96 = PlanRamdax(m, 96 * kMiB).carves.at(0).regions.at(0);
+  CHECK(k96.dax_namespace.start == 0x1c0000000 + 96 * kMiB);
+  CHECK(k96.data.start == 0x1c0000000 + 128 * kMiB);
+  CHECK(k96.online.size() == 1920 * kMiB);
+  // A keep that is not a multiple of 2 MiB is rounded up, never cut.
+  const RegionPlan odd = PlanRamdax(m, 100 * kMiB + 1).carves.at(0).regions.at(0);
+  CHECK(odd.keep_namespace.size() == 102 * kMiB);
+  // A carve start only needs 2 MiB alignment.
+  const Plan moved = PlanRamdax(Ramdax({Range::FromSize(0x1c0000000 + 2 * kMiB, kGiB)}, 128 * kMiB, 32 * kMiB), 0);
+  CHECK(moved.carves.at(0).regions.at(0).action == RegionAction::kCreateDevdax);
+  const Plan bad = PlanRamdax(Ramdax({Range::FromSize(0x1c0000000 + kMiB, kGiB)}, 128 * kMiB, 32 * kMiB), 0);
   CHECK(bad.carves.at(0).regions.at(0).action == RegionAction::kLeave);
   CHECK_FALSE(bad.carves.at(0).regions.at(0).init_labels);
 }
@@ -184,9 +182,10 @@ TEST_CASE("property: ramdax plans are safe, consistent and minimal") {
     CHECK(c.kept.size() + c.onlined + c.lost == size);
     CHECK(c.onlined == r.online.size());
     if (!r.dax_namespace.empty()) {
-      // Never a devdax namespace that is not aligned to the dax alignment.
-      CHECK(r.dax_namespace.start % align == 0);
-      CHECK(r.dax_namespace.size() % align == 0);
+      // Namespaces on 2 MiB; the data on the dax alignment.
+      CHECK(r.dax_namespace.start % kSubsection == 0);
+      CHECK(r.dax_namespace.size() % kSubsection == 0);
+      CHECK(r.data.start % align == 0);
       CHECK_FALSE(r.dax_namespace.Overlaps(labels));
       CHECK_FALSE(r.dax_namespace.Overlaps(c.kept));
       CHECK(r.online.start % block == 0);

@@ -129,7 +129,11 @@ TEST_CASE("a devdax with our mark from the last boot is reused; another layout o
   // Our mark for another region (the carve moved): not ours either.
   ndctl.regions[0].dax_uuid = MarkUuid(MarkRole::kDevdax, Range::FromSize(k4G, kGiB));
   CHECK(PlanLegacy(ndctl, 0).carves[0].regions[0].action == RegionAction::kLeave);
-  m.regions[0].dax_data = Range{k4G + 34 * kMiB, k4G + 2 * kGiB};  // map=dev
+  // Ours: its data is where the kernel put it (16K pages start it on 32 MiB), and that is what is onlined.
+  m.regions[0].dax_data = Range{k4G + 32 * kMiB, k4G + 2 * kGiB};
+  CHECK(PlanLegacy(m, 0).carves[0].regions[0].action == RegionAction::kReuseDevdax);
+  CHECK(PlanLegacy(m, 0).carves[0].regions[0].online == Range{k4G + 128 * kMiB, k4G + 2 * kGiB});
+  m.regions[0].dax_data = Range{k4G + 32 * kMiB, k4G + 3 * kGiB};  // not inside the region: not ours
   CHECK(PlanLegacy(m, 0).carves[0].regions[0].action == RegionAction::kLeave);
   m.regions[0].state = RegionState::kOther;
   CHECK(PlanLegacy(m, 0).carves[0].regions[0].action == RegionAction::kLeave);
@@ -248,11 +252,13 @@ TEST_CASE("arm64 advice: numa-node-id, and mem= when the carve moves into today'
   m.regions.push_back(RawRegion("region0", Range::FromSize(0x1c0000000, 2 * kGiB)));
   const CarvePlan c = PlanLegacy(m, 0).carves.at(0);
   REQUIRE_FALSE(c.advice.empty());
-  CHECK(c.advice.front().start == 0x1c0000000 - 32 * kMiB);
-  CHECK(c.advice_mem == 0x1c0000000 - 32 * kMiB - 0x40000000);
+  // 2 MiB below a block boundary: the data starts on the next 32 MiB boundary, the block boundary.
+  CHECK(c.advice.front().start == 0x1c0000000 - 2 * kMiB);
+  CHECK(c.advice_mem == 0x1c0000000 - 2 * kMiB - 0x40000000);
+  CHECK(LegacyLoss(c.advice, 0, 128 * kMiB, 32 * kMiB) == 2 * kMiB);
   const std::string line = SummaryLine(Arch::kArm64, c);
   CHECK(line.find("numa-node-id = <0>") != std::string::npos);
-  CHECK(line.find("with mem=6112M") != std::string::npos);
+  CHECK(line.find("with mem=6142M") != std::string::npos);
   // Without a NUMA node the fix is in the device tree, not the carve.
   m.regions[0].target_node = -1;
   const CarvePlan n = PlanLegacy(m, 0).carves.at(0);

@@ -17,6 +17,11 @@ std::optional<u64> ReadBlockSize(SystemInterface& sys) {
   return v;
 }
 
+u64 PmdSize(u64 page_size) {
+  // A page table page holds page_size / 8 entries, each mapping a page.
+  return IsPowerOfTwo(page_size) && page_size >= 4096 ? page_size * (page_size / 8) : 2 * kMiB;
+}
+
 std::optional<u64> ParseMemTotal(const std::string& meminfo) {
   const size_t at = meminfo.find("MemTotal:");
   if (at == std::string::npos) return std::nullopt;
@@ -63,7 +68,8 @@ std::optional<Machine> ProbeGeometry(SystemInterface& sys, std::string* err) {
     return std::nullopt;
   }
   m.block_size = *block;
-  m.dax_align = std::max<u64>(sys.PageSize(), 4 * kKiB);
+  m.page_size = std::max<u64>(sys.PageSize(), 4 * kKiB);
+  m.dax_align = PmdSize(m.page_size);
   m.ram = ReadSystemRam(sys);
   return m;
 }

@@ -21,6 +21,10 @@ std::string MemoryBlockStatePath(u64 index);
 // /sys/devices/system/memory/block_size_bytes; nullopt if absent or odd.
 std::optional<u64> ReadBlockSize(SystemInterface& sys);
 
+// The PMD size of a kernel with this page size: 2 MiB for 4K pages, 32 MiB
+// for 16K, 512 MiB for 64K.  Where the kernel starts devdax data.
+u64 PmdSize(u64 page_size);
+
 // MemTotal of /proc/meminfo text, in bytes.
 std::optional<u64> ParseMemTotal(const std::string& meminfo);
 

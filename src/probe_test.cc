@@ -31,14 +31,19 @@ TEST_CASE("only regions whose bus sits on a carve's platform device are carves")
   CHECK(ForeignRegionsLine({regions[0], regions[1]}).empty());
 }
 
-TEST_CASE("the devdax alignment is the page size") {
+TEST_CASE("devdax devices get the page size; their data starts on the PMD size") {
+  CHECK(PmdSize(4096) == 2 * kMiB);
+  CHECK(PmdSize(16384) == 32 * kMiB);
+  CHECK(PmdSize(65536) == 512 * kMiB);
+  CHECK(PmdSize(0) == 2 * kMiB);
   FakeSystem sys;
   sys.files[kBlockSizePath] = "8000000\n";
   std::string err;
   sys.page_size = 16384;
-  CHECK(ProbeGeometry(sys, &err)->dax_align == 16 * kKiB);
+  CHECK(ProbeGeometry(sys, &err)->page_size == 16 * kKiB);
+  CHECK(ProbeGeometry(sys, &err)->dax_align == 32 * kMiB);
   sys.page_size = 65536;
-  CHECK(ProbeGeometry(sys, &err)->dax_align == 64 * kKiB);
+  CHECK(ProbeGeometry(sys, &err)->page_size == 64 * kKiB);
 }
 
 TEST_CASE("block size: read, never assumed") {
@@ -62,14 +67,16 @@ TEST_CASE("probe: arch, dax align from the page size, RAM from iomem") {
   auto m = ProbeMachine(sys, nv, Strategy::kLegacy, &err);
   REQUIRE(m);
   CHECK(m->arch == Arch::kX86_64);
-  CHECK(m->dax_align == 4 * kKiB);
+  CHECK(m->dax_align == 2 * kMiB);
+  CHECK(m->page_size == 4 * kKiB);
   CHECK(m->ram.size() == 2);
   sys.machine = "aarch64";
   sys.page_size = 16384;
   m = ProbeMachine(sys, nv, Strategy::kLegacy, &err);
   REQUIRE(m);
   CHECK(m->arch == Arch::kArm64);
-  CHECK(m->dax_align == 16 * kKiB);
+  CHECK(m->dax_align == 32 * kMiB);
+  CHECK(m->page_size == 16 * kKiB);
   sys.machine = "riscv64";
   CHECK_FALSE(ProbeMachine(sys, nv, Strategy::kLegacy, &err));
   CHECK(err.find("riscv64") != std::string::npos);

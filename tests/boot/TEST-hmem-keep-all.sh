@@ -90,7 +90,7 @@ for flavour in sid-amd64 bookworm-amd64; do
   keep=$((256 * MiB))
   tb_ramfile_create "$TB_WORK/ram"
   want=$(tb_write_pattern "$TB_WORK/ram" $base 32 $keep)
-  tb_boot "$log" "$carve pmemreclaim=hmem pmemreclaim.keep=256M test.run=hmem-state test.hmem_apply=--strategy=hmem,--keep=256M" \
+  tb_boot "$log" "$carve pmemreclaim=hmem pmemreclaim.keep=256M test.run=hmem-state test.hmem_apply=--strategy=hmem,--keep=256M test.hmem_release=1" \
     || { tb_fail "$flavour again: did not reach the end of the report"; continue; }
   show "$log"
   tb_assert_eq "$flavour again: kmem bytes after the boot (0 lost)" $((carve_bytes - 256 * MiB)) "$(tb_kmem_bytes "$log")"
@@ -105,6 +105,16 @@ for flavour in sid-amd64 bookworm-amd64; do
   tb_assert_eq "$flavour again: dax0.0 still enabled as device_dax after apply" "0x100000000 $keep device_dax" \
     "$(dev "$log" after dax0.0)"
   tb_assert_eq "$flavour again: no System RAM (kmem) in the kept range" 0 "$(kmem_in "$log" $base $((base + keep)))"
+  # release (before kexec) handles the hmem carve: its kmem device offlined and back to device_dax, the kept
+  # device untouched, and the kexec_load hazard named for the soft-reserved carve
+  tb_assert_eq "$flavour release: exit status" 0 "$(tb_report "$log" hmem_release_rc)"
+  tb_assert_eq "$flavour release: kmem bytes afterwards" 0 "$(tr -d '\r' < "$log" | sed -n 's/^@@hmem_kmem_bytes released //p')"
+  tb_assert_eq "$flavour release: dax0.0 (kept) still device_dax" "0x100000000 $keep device_dax" "$(dev "$log" released dax0.0)"
+  tb_assert_eq "$flavour release: dax0.1 back to device_dax" "0x110000000 $((carve_bytes - keep)) device_dax" \
+    "$(dev "$log" released dax0.1)"
+  tb_assert_true "$flavour release: warns of kexec -l for the soft-reserved carve" \
+    grep -qE '^@@hmem_release_log .*carve \[0x100000000-0x11fffffff\] is System RAM in /sys/firmware/memmap.*kexec -s' \
+    <(tr -d '\r' < "$log")
   tb_assert_eq "$flavour again: kept bytes in the RAM file after poweroff" "$want" "$(tb_read_sha256 "$TB_WORK/ram" $base $keep)"
 done
 tb_finish

@@ -108,6 +108,8 @@ tb_read_sha256() {
 }
 
 # ---- boot ----
+# tb_page_size: the guest kernel's page size in bytes (from the kernel flavour's name)
+tb_page_size() { case "$TB_KERNEL_FLAVOUR" in *-16k) echo 16384 ;; *-64k) echo 65536 ;; *) echo 4096 ;; esac; }
 # tb_default_smp: guest CPUs when TB_SMP is unset: 1 for Debian's x86 7.x kernels, which with two TCG vCPUs
 # sometimes die in early boot (an int3 Oops while patching kernel text, before any user space), else 2
 tb_default_smp() { case "$TB_ARCH:$TB_KERNEL_FLAVOUR" in x86_64:sid-*) echo 1 ;; *) echo 2 ;; esac; }

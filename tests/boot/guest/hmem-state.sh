@@ -4,6 +4,8 @@
 #   test.hmem_apply=ARGS   then run `/sbin/pmemreclaim apply ARGS` (commas for blanks, e.g.
 #                          --strategy=hmem,--keep=256M) and report again, tagged "after"; its output as
 #                          @@hmem_apply_log lines and its status as @@hmem_apply_rc
+#   test.hmem_release=1    then run `/sbin/pmemreclaim release` (before kexec): @@hmem_release_rc,
+#                          @@hmem_release_log lines, and the report again, tagged "released"
 #   test.hmem_fill=MIB     then fill free memory (tmpfs, movable: the highest zone first) up to MIB MiB,
 #                          leaving 256 MiB, so that onlined pages are written before the RAM file is checked
 hmem_report() {  # hmem_report TAG
@@ -28,6 +30,12 @@ if a=$(opt hmem_apply); then
   say "hmem_apply_rc $?"
   sed 's/^/@@hmem_apply_log /' /tmp/hmem-apply.log
   hmem_report after
+fi
+if [ "$(opt hmem_release)" = 1 ]; then
+  /sbin/pmemreclaim release > /tmp/hmem-release.log 2>&1
+  say "hmem_release_rc $?"
+  sed 's/^/@@hmem_release_log /' /tmp/hmem-release.log
+  hmem_report released
 fi
 if f=$(opt hmem_fill); then
   mkdir -p /fill && mount -t tmpfs -o size=100% fill /fill
