@@ -508,6 +508,13 @@ Outcome Reclaim(const Options& opts, SystemInterface& sys, const NvdimmOpener& o
         // Look before switching: what the carves hold decides, not only the geometry.
         std::vector<RegionInfo> held;
         if (!LookAtCarves(sys, open_nvdimm, machine, &held)) return outcome;
+        // The carves as the kernel's regions give them (arm64 device-tree
+        // carves have no /proc/iomem entry to read them from).
+        std::vector<Range> regions;
+        for (const RegionInfo& r : CarveRegions(held)) regions.push_back(r.range);
+        if (carves.empty() && geometry && !regions.empty()) {
+          strategy = ChooseStrategy(*geometry, regions, opts.keep, have_ramdax);
+        }
         std::string holdings;
         bool labels = false;
         for (const std::string& dev : PmemPlatformDevices(sys)) {

@@ -285,3 +285,39 @@ TEST_CASE("hmem: devices someone else made are left") {
   CHECK(w.nv.calls.empty());
   CHECK(o.kmem_bytes.at(0) == 0);
 }
+
+TEST_CASE("auto on arm64 considers ramdax: the carves come from the kernel's regions, not /proc/iomem") {
+  FakeSystem sys;
+  FakeNvdimm nv(&sys);
+  SetLogSink(Quiet);
+  sys.files.erase("/sys/bus/platform/devices/e820_pmem/modalias");  // no e820 on arm64
+  const std::string dev = "/sys/bus/platform/devices/1c0000000.pmem";
+  const Range carve = Range::FromSize(0x1c0000000, 2 * kGiB);
+  sys.machine = "aarch64";
+  sys.files["/sys/devices/system/memory/block_size_bytes"] = "8000000\n";
+  sys.files["/sys/devices/system/memory/auto_online_blocks"] = "online\n";
+  sys.files["/proc/iomem"] = "40000000-1bfffffff : System RAM\n";  // no "Persistent Memory (legacy)" on arm64
+  sys.available_modules = {"of_pmem", "ramdax", "nd_pmem", "dax_pmem", "device_dax", "kmem"};
+  sys.files[dev + "/modalias"] = "of:NpmemT(null)Cpmem-region\n";
+  sys.files[dev + "/driver_override"] = "(null)\n";
+  sys.files[dev + "/driver/unbind"] = "";
+  sys.files["/sys/bus/platform/drivers_probe"] = "";
+  sys.links[dev + "/driver"] = "../../../bus/platform/drivers/of_pmem";
+  RegionInfo legacy = RawRegion("region0", carve);
+  legacy.bus_device = "/sys/devices/platform/1c0000000.pmem";
+  nv.regions = {legacy};
+  sys.on_write = [&](const std::string& path, const std::string&) {
+    if (path != "/sys/bus/platform/drivers_probe") return;
+    sys.links[dev + "/driver"] = "../../../bus/platform/drivers/ramdax";
+    nv.regions.clear();
+    RegionInfo r = RamdaxRegionFor("region1", carve);
+    r.bus_device = "/sys/devices/platform/1c0000000.pmem";
+    nv.ramdax_regions = {r};
+  };
+  const Outcome o = Reclaim(ParseCommandLine("pmemreclaim=auto pmemreclaim.keep=126M"), sys,
+                            [&nv](std::string*) -> std::unique_ptr<NvdimmInterface> { return std::make_unique<NvdimmRef>(&nv); });
+  SetLogSink(nullptr);
+  REQUIRE(o.plan);
+  CHECK(o.plan->strategy == Strategy::kRamdax);  // legacy would online nothing: the keep is inside the one region
+  CHECK(o.kmem_bytes.at(0) == 1792 * kMiB);
+}

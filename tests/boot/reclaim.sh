@@ -119,7 +119,8 @@ tr_split_cycles() {
   tr -d '\r' < "$1" | awk -v dir="$2" '/^@@init_start/ {n++} n > 0 {print > (dir "/boot" (n - 1) ".log")} END {print n + 0}'
 }
 
-# tr_arm64_ramdax_scenario ALIGN_MIB KEEP_MIB [KERNEL_ALIGN_MIB]: pmemreclaim=ramdax on one device-tree
+# tr_arm64_ramdax_scenario ALIGN_MIB KEEP_MIB [KERNEL_ALIGN_MIB]: pmemreclaim=ramdax (TR_STRATEGY=auto:
+# pmemreclaim=auto, which must choose ramdax) on one device-tree
 # pmem-region carve of 2 GiB + 128 KiB at 0x1c0000000 (9 GiB guest, mem=6G: the carve and its label area,
 # the last 128 KiB, lie in QEMU RAM above the kernel's), with the first KEEP_MIB kept. ALIGN_MIB is
 # pmemreclaim's layout alignment (2: its devdax align is the page size, the info block 2 MiB);
@@ -155,8 +156,11 @@ tr_arm64_ramdax_scenario() {
   tb_ramfile_create "$ram"
   want=$(tb_write_pattern "$ram" $base 141 $keep)
 
-  tb_boot "$log" "pmemreclaim=ramdax pmemreclaim.keep=$2M test.kept=/dev/pmem0:$TB_GUEST_HASH" "$ram" \
-    || tb_die "boot with pmemreclaim=ramdax"
+  local strategy=${TR_STRATEGY:-ramdax}
+  tb_boot "$log" "pmemreclaim=$strategy pmemreclaim.keep=$2M test.kept=/dev/pmem0:$TB_GUEST_HASH" "$ram" \
+    || tb_die "boot with pmemreclaim=$strategy"
+  [ "$strategy" = auto ] && tb_assert_true "auto chose ramdax (legacy would online nothing with this keep)" \
+    tr_dmesg_has "$log" "pmemreclaim: auto: ramdax"
   TR_OURS_WALL=$TB_WALL
   tr -d '\r' < "$log" | grep -E '^@@nd_(region|namespace|dax_align)' | sed 's/^/    /' || true
   tb_section "$log" dmesg | grep -E 'pmemreclaim:|kmem|ramdax|Oops|BUG|misaligned' | sed 's/^/    /' || true
