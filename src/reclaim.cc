@@ -352,7 +352,8 @@ Outcome ReclaimHmem(const Options& opts, SystemInterface& sys, const NvdimmOpene
     LogError("strategy hmem is for x86 soft-reserved memory; every carve left untouched");
     return outcome;
   }
-  if (sys.Exists("/sys/module/dax_hmem")) {
+  const auto idle = sys.ReadFile("/sys/module/dax_hmem/parameters/region_idle");
+  if (sys.Exists("/sys/module/dax_hmem") && !(idle && idle->rfind("Y", 0) == 0)) {
     LogWarning("dax_hmem was loaded before pmemreclaim (without region_idle): its regions may already have a "
                "device over the whole carve" +
                std::string(sys.Exists("/sys/module/kmem") ? ", which kmem may have onlined" : ""));
