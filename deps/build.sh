@@ -19,7 +19,10 @@ case "$TARGET" in
 esac
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
-OUT="$ROOT/.cache/deps/$TARGET"
+# The cache's real path (CI links .cache to a folder that outlives the clone): the stamp below names the
+# prefix, so that every checkout sharing the cache shares one build of the dependencies.
+mkdir -p "$ROOT/.cache/deps"
+OUT="$(cd "$ROOT/.cache/deps" && pwd -P)/$TARGET"
 PREFIX="$OUT/prefix"
 B="$OUT/build"
 JOBS=${JOBS:-$(nproc)}
