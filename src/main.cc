@@ -77,6 +77,10 @@ int Main(int argc, char** argv) {
   if (argc < 2) return Usage(stderr, 2);
   const std::string command = argv[1];
   if (command == "--help" || command == "-h" || command == "help") return Usage(stdout, 0);
+  // `pmemreclaim COMMAND --help`: the usage on stdout, status 0.
+  for (int i = 2; i < argc; ++i) {
+    if (std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h") return Usage(stdout, 0);
+  }
 
   if (command == "boot") return BootHook();
   if (command == "plan") {
