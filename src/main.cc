@@ -30,7 +30,8 @@ constexpr char kUsage[] =
     "pmemreclaim.init= (default /init, else /sbin/init).\n"
     "\n"
     "commands:\n"
-    "  plan     show what apply would do; changes nothing.  Offline, for the\n"
+    "  plan     show what apply would do (its dry run: drivers may be loaded,\n"
+    "           nothing is bound, written or onlined).  Offline, for the\n"
     "           next boot: plan --carve=SIZE!START [--block=SIZE] [--keep=SIZE]\n"
     "           [--page=SIZE|--dax-align=SIZE] [--arch=x86_64|arm64]\n"
     "           [--ram=START-END]... [--json]: each strategy's onlined and lost\n"
@@ -161,7 +162,20 @@ int Main(int argc, char** argv) {
     }
     return Release(sys, *nvdimm) ? 0 : 1;
   }
-  if (command == "plan" || command == "status") {
+  if (command == "plan") {
+    // What apply would do, decided the way apply decides (auto, the look
+    // before ramdax, hmem): apply's own dry run.  Drivers may be loaded;
+    // nothing is bound, written or onlined.
+    opts.dry_run = true;
+    const Outcome o = Reclaim(opts, sys, [](std::string* e) { return OpenLibNvdimm(e); });
+    Plan plan;
+    plan.strategy = Strategy::kOff;  // nothing to do (the lines above say why)
+    if (o.plan) plan = *o.plan;
+    const Arch arch = sys.Machine() == "aarch64" ? Arch::kArm64 : Arch::kX86_64;
+    std::fputs((json ? PlanJson(arch, plan) + "\n" : PlanText(arch, plan)).c_str(), stdout);
+    return 0;
+  }
+  if (command == "status") {
     auto nvdimm = OpenLibNvdimm(&err);
     if (!nvdimm) {
       std::fprintf(stderr, "pmemreclaim: %s\n", err.c_str());
@@ -173,8 +187,7 @@ int Main(int argc, char** argv) {
       std::fprintf(stderr, "pmemreclaim: %s\n", err.c_str());
       return 1;
     }
-    const Plan plan = strategy == Strategy::kRamdax ? PlanRamdax(*machine, opts.keep) : PlanLegacy(*machine, opts.keep);
-    if (command == "status") {
+    {
       const auto policy = sys.ReadFile(kAutoOnlinePath);
       std::printf("arch %s, memory block %s, auto_online_blocks %s", ArchName(machine->arch),
                   HumanSize(machine->block_size).c_str(), policy ? policy->c_str() : "?\n");
@@ -192,8 +205,6 @@ int Main(int argc, char** argv) {
       for (const std::string& h : KexecHazards(sys, soft_reserved)) std::printf("warning: %s\n", h.c_str());
       return 0;
     }
-    std::fputs((json ? PlanJson(machine->arch, plan) + "\n" : PlanText(machine->arch, plan)).c_str(), stdout);
-    return 0;
   }
   std::fprintf(stderr, "pmemreclaim: unknown command %s\n", command.c_str());
   return Usage(stderr, 2);

@@ -481,6 +481,10 @@ Outcome Reclaim(const Options& opts, SystemInterface& sys, const NvdimmOpener& o
   Strategy strategy = opts.strategy;
   const std::string machine = sys.Machine();
   std::string err;
+  // The carves as the label-less drivers see them: looked at before any
+  // carve is moved to ramdax (and by auto when ramdax is in question).
+  std::vector<RegionInfo> held;
+  bool looked = false;
   switch (strategy) {
     case Strategy::kOff:
       LogInfo("pmemreclaim=off: nothing to do");
@@ -507,8 +511,8 @@ Outcome Reclaim(const Options& opts, SystemInterface& sys, const NvdimmOpener& o
       }
       if (have_ramdax) {
         // Look before switching: what the carves hold decides, not only the geometry.
-        std::vector<RegionInfo> held;
         if (!LookAtCarves(sys, open_nvdimm, machine, &held)) return outcome;
+        looked = true;
         // The carves as the kernel's regions give them (arm64 device-tree
         // carves have no /proc/iomem entry to read them from).
         std::vector<Range> regions;
@@ -544,12 +548,14 @@ Outcome Reclaim(const Options& opts, SystemInterface& sys, const NvdimmOpener& o
       return outcome;
     }
   }
-  if (strategy == Strategy::kRamdax && !opts.dry_run) {
-    // Binding ramdax takes the carves from nd_e820: check first, on the
-    // carves' geometry, that the kept range leaves the label areas alone.
+  if (strategy == Strategy::kRamdax) {
+    // Look before switching: a carve that holds an info block stays where it is.
+    if (!looked && !LookAtCarves(sys, open_nvdimm, machine, &held)) return outcome;
+    // Binding ramdax takes the carves from nd_e820/of_pmem: check first, on
+    // the carves' geometry, that the kept range leaves the label areas alone.
     Machine geometry;
-    for (const Range& c : ReadLegacyCarves(sys)) {
-      if (c.size() > kLabelAreaSize) geometry.regions.push_back(RamdaxRegionFor("carve", c));
+    for (const RegionInfo& r : CarveRegions(held)) {
+      if (r.range.size() > kLabelAreaSize) geometry.regions.push_back(RamdaxRegionFor(r.name, r.range));
     }
     for (const CarvePlan& c : PlanRamdax(geometry, opts.keep).carves) {
       const Range labels{c.range.end - kLabelAreaSize, c.range.end};
@@ -559,15 +565,13 @@ Outcome Reclaim(const Options& opts, SystemInterface& sys, const NvdimmOpener& o
         return outcome;
       }
     }
-    // Look before switching: a carve that holds an info block stays where it is.
-    std::vector<RegionInfo> held;
-    if (!LookAtCarves(sys, open_nvdimm, machine, &held)) return outcome;
     for (const std::string& dev : PmemPlatformDevices(sys)) {
       const std::string holdings = DeviceHoldings(held, dev);
       if (!holdings.empty()) {
         LogWarning(dev + ": " + holdings + "; not moved to ramdax, left as it is");
         continue;
       }
+      if (opts.dry_run) continue;
       const std::string was = BoundDriver(sys, dev);
       if (!BindRamdax(sys, dev, &err)) {
         LogError("cannot bind ramdax to " + dev + ": " + err + "; every carve left untouched");
@@ -586,11 +590,16 @@ Outcome Reclaim(const Options& opts, SystemInterface& sys, const NvdimmOpener& o
     LogError(err + "; every carve left untouched");
     return outcome;
   }
-  if (strategy == Strategy::kRamdax && opts.dry_run && machine_facts->regions.empty()) {
-    // Not bound in a dry run: plan the carves as ramdax would see them.
-    for (const Range& c : ReadLegacyCarves(sys)) {
-      if (c.size() <= kLabelAreaSize) continue;
-      machine_facts->regions.push_back(RamdaxRegionFor("carve", c));
+  if (strategy == Strategy::kRamdax && opts.dry_run) {
+    // Not bound in a dry run: the carves still on nd_e820/of_pmem as ramdax
+    // would see them, those that would not be moved left out.
+    for (const RegionInfo& r : CarveRegions(held)) {
+      const std::string dev = r.bus_device.substr(r.bus_device.rfind('/') + 1);
+      if (r.range.size() <= kLabelAreaSize || !DeviceHoldings(held, dev).empty()) continue;
+      RegionInfo ramdax = RamdaxRegionFor(r.name, r.range);
+      ramdax.bus_device = r.bus_device;
+      ramdax.target_node = r.target_node;
+      machine_facts->regions.push_back(ramdax);
     }
   }
   const std::string foreign = ForeignRegionsLine(machine_facts->regions);

@@ -34,11 +34,14 @@ struct RamdaxWorld {
     sys.files[kDev + "/driver/unbind"] = "";
     sys.files["/sys/bus/platform/drivers_probe"] = "";
     sys.links[kDev + "/driver"] = "../../../bus/platform/drivers/e820_pmem";
+    // nd_e820 has the carves: one label-less region each.
+    for (size_t i = 0; i < carves.size(); ++i) nv.regions.push_back(RawRegion("region" + std::to_string(i), carves[i]));
     // The kernel: probing with the override set binds ramdax, which
     // registers one region per carve (less its label area).
     sys.on_write = [this, carves](const std::string& path, const std::string&) {
       if (path != "/sys/bus/platform/drivers_probe") return;
       sys.links[kDev + "/driver"] = "../../../bus/platform/drivers/ramdax";
+      nv.regions.clear();
       for (size_t i = 0; i < carves.size(); ++i) {
         RegionInfo r;
         r.name = "region" + std::to_string(i);
