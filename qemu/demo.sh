@@ -1,5 +1,5 @@
 #!/bin/bash
-# The main job: builds everything (tests/build.sh), then boots an 8 GiB x86_64 QEMU guest (Debian
+# The main job: builds the static binary (tests/build.sh --static-only), then boots an 8 GiB x86_64 QEMU guest (Debian
 # bookworm's 6.1 kernel, TCG) with a 2 GiB carve twice, and shows the reclaim:
 #   1. memmap=126M!4G memmap=1922M!0x107E00000, no pmemreclaim= option: MemTotal before;
 #   2. the same carve with pmemreclaim=legacy pmemreclaim.keep=126M: MemTotal after, pmemreclaim's
@@ -9,7 +9,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export PMEMRECLAIM_BINARY
-PMEMRECLAIM_BINARY=$("$ROOT/tests/build.sh")
+PMEMRECLAIM_BINARY=$("$ROOT/tests/build.sh" --static-only)
 TB_NAME=demo
 . "$ROOT/tests/boot/lib.sh"
 tb_setup >/dev/null

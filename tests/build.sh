@@ -3,9 +3,13 @@
 #   Debian packages, the pinned zig toolchain, the static dependencies (deps/build.sh), the static
 #   pmemreclaim for TARGET (default x86_64-linux-musl) in build/TARGET/pmemreclaim, and the host
 #   build (unit tests, boot test registration) in build/host.
-#   usage: tests/build.sh [TARGET]          prints the static binary's path on stdout
+#   usage: tests/build.sh [--static-only] [TARGET]   prints the static binary's path on stdout
+#   --static-only: only the static binary for TARGET (what qemu/demo.sh needs): no aarch64 binary, no host,
+#   ASan or fuzz trees
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+STATIC_ONLY=0
+[ "${1:-}" = --static-only ] && { STATIC_ONLY=1; shift; }
 TARGET=${1:-x86_64-linux-musl}
 cd "$ROOT"
 log() { echo "build: $*" >&2; }
@@ -32,6 +36,8 @@ cmake -S . -B "build/$TARGET" -G Ninja -DCMAKE_TOOLCHAIN_FILE=deps/zig-toolchain
 ninja -C "build/$TARGET" >&2
 bin=$ROOT/build/$TARGET/pmemreclaim
 log "static $TARGET binary in $((SECONDS - t0)) s: $bin ($(stat -c %s "$bin") bytes, $(file -b "$bin" | cut -d, -f1-4))"
+
+if [ "$STATIC_ONLY" = 1 ]; then echo "$bin"; exit 0; fi
 
 # The same for aarch64 (the arm64 boot tests take build/aarch64-linux-musl/pmemreclaim).
 if [ "$TARGET" = x86_64-linux-musl ]; then
