@@ -121,6 +121,32 @@ std::string RealSystem::ReadLink(const std::string& path) {
   return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
 }
 
+namespace {
+
+// Inserts `mod` after its dependencies, depth first, with no modprobe.d
+// install command, softdep or option of theirs; 0 or -EEXIST when it is in.
+int InsertWithoutCommands(struct kmod_module* mod, const char* options, int depth) {
+  if (depth > 32) return -ELOOP;
+  const int state = kmod_module_get_initstate(mod);
+  if (state == KMOD_MODULE_LIVE || state == KMOD_MODULE_BUILTIN || state == KMOD_MODULE_COMING) return -EEXIST;
+  struct kmod_list* deps = kmod_module_get_dependencies(mod);
+  struct kmod_list* it;
+  int rc = 0;
+  kmod_list_foreach(it, deps) {
+    struct kmod_module* dep = kmod_module_get_module(it);
+    const int d = InsertWithoutCommands(dep, nullptr, depth + 1);
+    kmod_module_unref(dep);
+    if (d < 0 && d != -EEXIST) {
+      rc = d;
+      break;
+    }
+  }
+  kmod_module_unref_list(deps);
+  return rc < 0 ? rc : kmod_module_insert_module(mod, 0, options);
+}
+
+}  // namespace
+
 bool RealSystem::LoadModule(const std::string& spec, std::string* err) {
   // "name" or "name option=value ...".
   const size_t space = spec.find(' ');
@@ -142,8 +168,23 @@ bool RealSystem::LoadModule(const std::string& spec, std::string* err) {
   kmod_list_foreach(it, list) {
     struct kmod_module* mod = kmod_module_get_module(it);
     PhaseTimer timer(PhaseId::kModules);
-    rc = kmod_module_probe_insert_module(mod, 0, options.empty() ? nullptr : options.c_str(), nullptr, nullptr,
-                                         nullptr);
+    const char* opts = options.empty() ? nullptr : options.c_str();
+    rc = kmod_module_probe_insert_module(mod, 0, opts, nullptr, nullptr, nullptr);
+    if (rc < 0 && rc != -EEXIST) {
+      // An install command of the image's modprobe.d can fail where its tool
+      // is not in the image: Debian's ndctl package installs one for libnvdimm
+      // ("/usr/bin/ndctl load-keys ; modprobe --ignore-install libnvdimm"),
+      // and initramfs-tools copies modprobe.d without ndctl.  A RAM carve
+      // needs no nvdimm security keys: load the module without the commands.
+      // (KMOD_PROBE_IGNORE_COMMAND covers the module itself but not its
+      // dependencies: insert those one by one, depth first.)
+      const int plain = InsertWithoutCommands(mod, opts, 0);
+      if (plain >= 0 || plain == -EEXIST) {
+        LogWarning("loading " + std::string(kmod_module_get_name(mod)) + " through its modprobe.d install commands failed (" +
+                   (rc < 0 ? ErrnoText(-rc) : std::to_string(rc)) + "); loaded it without them");
+        rc = plain;
+      }
+    }
     if (rc < 0 && rc != -EEXIST) {
       ok = false;
       if (err != nullptr) *err = "loading " + std::string(kmod_module_get_name(mod)) + ": " + ErrnoText(-rc);

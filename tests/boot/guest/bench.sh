@@ -63,10 +63,19 @@ echo offline > /sys/devices/system/memory/auto_online_blocks 2>/dev/null
 ns=$(opt bench_ns || echo namespace0.0)
 region=$(basename "$(readlink -f /sys/bus/nd/devices/$ns/.. 2>/dev/null)" 2>/dev/null)
 
+# `pmemreclaim release` gives back only what pmemreclaim onlined (its marked devdax): the tools' devdax
+# goes back to devdax mode through daxctl
+cat > /tmp/undo-kmem.sh <<EOF
+/sbin/pmemreclaim release
+for d in \$(cd /sys/bus/dax/devices && ls -d dax*); do
+  [ -e /sys/bus/dax/devices/\$d/driver ] && [ "\$(basename \$(readlink /sys/bus/dax/devices/\$d/driver))" = kmem ] || continue
+  daxctl offline-memory \$d && daxctl reconfigure-device -m devdax -f \$d >/dev/null
+done
+EOF
 case "$bench_kind" in
 legacy)
   cat > /tmp/undo.sh <<EOF
-/sbin/pmemreclaim release
+. /tmp/undo-kmem.sh
 ndctl destroy-namespace -f $ns
 EOF
   # ndctl refuses a namespace whose size is not a multiple of the region's align (16 MiB): lowered by
@@ -83,7 +92,7 @@ EOF
   ;;
 ramdax)
   cat > /tmp/undo.sh <<EOF
-/sbin/pmemreclaim release
+. /tmp/undo-kmem.sh
 ndctl destroy-namespace -f all
 EOF
   region=$(cd /sys/bus/nd/devices && ls -d region* | head -1)
