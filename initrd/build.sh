@@ -86,9 +86,15 @@ STAGE=$(mktemp -d "${TMPDIR:-/tmp}/pmemreclaim-initrd.XXXXXX")
 trap 'rm -rf "$STAGE"' EXIT
 
 # ---- modules: wanted set + dependency closure from modules.dep ----
-WANT="nd_e820 libnvdimm nd_pmem nd_btt dax_pmem dax_pmem_core dax_pmem_compat device_dax kmem dax_hmem ramdax"
-# arm64: the carve is a device-tree pmem-region (of_pmem); there is no e820
-[ "$ARCH" = arm64 ] && WANT="of_pmem ${WANT#nd_e820 }"
+# The binary keeps the one list (`pmemreclaim modules --arch=A`); any pmemreclaim that runs on this host
+# can say it for either architecture (an arm64 binary can't run here: the host's build answers).
+WANT=
+for lister in ${BIN:+"$BIN"} ${PMEMRECLAIM_BINARY:+"$PMEMRECLAIM_BINARY"} "$ROOT/build/x86_64-linux-musl/pmemreclaim" \
+    "$ROOT/build/host/pmemreclaim"; do
+  [ -x "$lister" ] && WANT=$("$lister" modules --arch="$ARCH" 2>/dev/null | tr '\n' ' ') && [ -n "$WANT" ] && break
+  WANT=
+done
+[ -n "$WANT" ] || die "no pmemreclaim binary that runs on this host to list the kernel modules (build one: tests/build.sh)"
 # --without-module NAME (tests: a module missing from the image)
 for w in "${WITHOUT[@]}"; do WANT=$(echo " $WANT " | sed "s/ $w / /; s/^ //; s/ $//"); done
 # --with-module NAME (test images: other drivers the guest's devices need, e.g. nfit, virtio_pmem)

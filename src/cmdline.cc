@@ -5,19 +5,6 @@
 
 namespace pmemreclaim {
 
-const char* StrategyName(Strategy s) {
-  switch (s) {
-    case Strategy::kAuto: return "auto";
-    case Strategy::kLegacy: return "legacy";
-    case Strategy::kRamdax: return "ramdax";
-    case Strategy::kHmem: return "hmem";
-    case Strategy::kOff: return "off";
-  }
-  return "?";
-}
-
-const char* ZoneName(Zone z) { return z == Zone::kMovable ? "movable" : "normal"; }
-
 std::vector<std::string> SplitCommandLine(std::string_view cmdline) {
   // As lib/cmdline.c next_arg(): a double quote toggles whether blanks
   // split; a quote that opens the parameter or its value is dropped with
@@ -56,15 +43,6 @@ std::vector<std::string> SplitCommandLine(std::string_view cmdline) {
 namespace {
 
 constexpr std::string_view kPrefix = "pmemreclaim";
-
-std::optional<Strategy> ParseStrategy(std::string_view v) {
-  if (v == "auto") return Strategy::kAuto;
-  if (v == "legacy") return Strategy::kLegacy;
-  if (v == "ramdax") return Strategy::kRamdax;
-  if (v == "hmem") return Strategy::kHmem;
-  if (v == "off") return Strategy::kOff;
-  return std::nullopt;
-}
 
 std::optional<bool> ParseFlag(std::string_view v, bool has_value) {
   if (!has_value) return true;

@@ -8,15 +8,12 @@
 #include <string_view>
 #include <vector>
 
+#include "memory_block.h"
 #include "size.h"
+#include "strategy.h"
 
 namespace pmemreclaim {
 
-enum class Strategy { kAuto, kLegacy, kRamdax, kHmem, kOff };
-enum class Zone { kMovable, kNormal };
-
-const char* StrategyName(Strategy s);
-const char* ZoneName(Zone z);
 
 constexpr unsigned kDefaultTimeoutSeconds = 60;
 

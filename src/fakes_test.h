@@ -11,7 +11,11 @@
 #include <string>
 #include <vector>
 
+#include "log.h"
 #include "nvdimm.h"
+#include "outcome.h"
+#include "reclaim.h"
+#include "plan.h"
 #include "system.h"
 
 namespace pmemreclaim {
@@ -276,6 +280,62 @@ class NvdimmRef : public NvdimmInterface {
 
  private:
   NvdimmInterface* t_;
+};
+
+inline const std::string kE820Dev = "/sys/bus/platform/devices/e820_pmem";
+
+
+inline void Quiet(LogLevel, const std::string&) {}
+
+// x86 memmap= carves on nd_e820 in a kernel with ramdax: binding ramdax
+// through driver_override registers one labelled region per carve.  The
+// log is silenced.
+struct RamdaxWorld {
+  FakeSystem sys;
+  FakeNvdimm nv{&sys};
+  RamdaxWorld(std::vector<Range> carves) {
+    SetLogSink(Quiet);
+    sys.files["/sys/devices/system/memory/block_size_bytes"] = "8000000\n";
+    sys.files["/sys/devices/system/memory/auto_online_blocks"] = "online\n";
+    std::string iomem = "100000000-23fffffff : System RAM\n";
+    for (const Range& c : carves) {
+      iomem += Hex(c.start).substr(2) + "-" + Hex(c.end - 1).substr(2) + " : Persistent Memory (legacy)\n";
+    }
+    sys.files["/proc/iomem"] = iomem;
+    sys.available_modules = {"nd_e820", "ramdax", "nd_pmem", "dax_pmem", "device_dax", "kmem"};
+    sys.files[kE820Dev + "/modalias"] = "platform:e820_pmem\n";
+    sys.files[kE820Dev + "/driver_override"] = "(null)\n";
+    sys.files[kE820Dev + "/driver/unbind"] = "";
+    sys.files["/sys/bus/platform/drivers_probe"] = "";
+    sys.links[kE820Dev + "/driver"] = "../../../bus/platform/drivers/e820_pmem";
+    // nd_e820 has the carves: one label-less region each.
+    for (size_t i = 0; i < carves.size(); ++i) nv.regions.push_back(RawRegion("region" + std::to_string(i), carves[i]));
+    // The kernel: probing with the override set binds ramdax, which
+    // registers one region per carve (less its label area).
+    sys.on_write = [this, carves](const std::string& path, const std::string&) {
+      if (path != "/sys/bus/platform/drivers_probe") return;
+      sys.links[kE820Dev + "/driver"] = "../../../bus/platform/drivers/ramdax";
+      nv.regions.clear();
+      for (size_t i = 0; i < carves.size(); ++i) {
+        RegionInfo r;
+        r.name = "region" + std::to_string(i);
+        r.range = Range{carves[i].start, carves[i].end - kLabelAreaSize};
+        r.labelled = true;
+        nv.ramdax_regions.push_back(r);
+      }
+    };
+  }
+  ~RamdaxWorld() { SetLogSink(nullptr); }
+  Outcome Run(const std::string& cmdline) {
+    return Reclaim(ParseCommandLine(cmdline), sys,
+                   [this](std::string*) -> std::unique_ptr<NvdimmInterface> { return std::make_unique<NvdimmRef>(&nv); });
+  }
+  bool Wrote(const std::string& path, const std::string& value) const {
+    for (const auto& [p, v] : sys.writes) {
+      if (p == path && v == value) return true;
+    }
+    return false;
+  }
 };
 
 }  // namespace pmemreclaim

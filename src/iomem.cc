@@ -35,4 +35,25 @@ std::vector<Range> FindIomem(const std::vector<IomemEntry>& entries, std::string
   return out;
 }
 
+std::vector<Range> KmemRanges(const std::vector<IomemEntry>& entries) { return FindIomem(entries, "System RAM (kmem)"); }
+
+std::vector<Range> LegacyCarveRanges(const std::vector<IomemEntry>& entries) {
+  return FindIomem(entries, "Persistent Memory (legacy)");
+}
+
+std::vector<Range> SystemRamRanges(const std::vector<IomemEntry>& entries) {
+  std::vector<Range> out;
+  for (const IomemEntry& e : entries) {
+    if (e.depth == 0 && e.name == "System RAM") out.push_back(e.range);
+  }
+  return out;
+}
+
+std::vector<Range> KernelCodeRanges(const std::vector<IomemEntry>& entries) { return FindIomem(entries, "Kernel code"); }
+
+std::vector<IomemEntry> ReadIomem(SystemInterface& sys) {
+  const auto text = sys.ReadFile("/proc/iomem");
+  return text ? ParseIomem(*text) : std::vector<IomemEntry>{};
+}
+
 }  // namespace pmemreclaim

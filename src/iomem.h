@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "range.h"
+#include "system.h"
 
 namespace pmemreclaim {
 
@@ -23,6 +24,20 @@ std::vector<IomemEntry> ParseIomem(std::string_view text);
 
 // Every entry named exactly `name`, at any depth.
 std::vector<Range> FindIomem(const std::vector<IomemEntry>& entries, std::string_view name);
+
+// The entries pmemreclaim looks up, by what they are:
+// memory kmem added ("System RAM (kmem)"),
+std::vector<Range> KmemRanges(const std::vector<IomemEntry>& entries);
+// x86 memmap=nn!ss carves ("Persistent Memory (legacy)"; arm64 device-tree
+// carves have no entry),
+std::vector<Range> LegacyCarveRanges(const std::vector<IomemEntry>& entries);
+// boot memory ("System RAM" at the top level),
+std::vector<Range> SystemRamRanges(const std::vector<IomemEntry>& entries);
+// and the kernel's own code ("Kernel code").
+std::vector<Range> KernelCodeRanges(const std::vector<IomemEntry>& entries);
+
+// /proc/iomem of this system, parsed (empty when it can't be read).
+std::vector<IomemEntry> ReadIomem(SystemInterface& sys);
 
 }  // namespace pmemreclaim
 

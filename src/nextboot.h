@@ -32,11 +32,6 @@ struct Estimate {
   std::string carves_text;  // the advice (or the given carves) as kernel/device-tree syntax
 };
 
-// Soft-reserved carves (dax_hmem): no info block.  A kept device at the
-// carve start (rounded up to 2 MiB, and up to the next block when that
-// costs nothing), the rest one device onlined by kmem.
-Plan PlanHmem(const Machine& machine, u64 keep);
-
 // legacy, ramdax and hmem on the same input, in that order.
 std::vector<Estimate> EstimateStrategies(const NextBootInput& in);
 

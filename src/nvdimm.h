@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "cmdline.h"
-#include "plan.h"
+#include "memory_block.h"
+#include "region.h"
 
 namespace pmemreclaim {
 

@@ -18,24 +18,10 @@ const char* RegionActionName(RegionAction a) {
   return "?";
 }
 
-std::vector<RegionInfo> SortedRegions(std::vector<RegionInfo> regions) {
-  std::sort(regions.begin(), regions.end(),
-            [](const RegionInfo& a, const RegionInfo& b) { return a.range.start < b.range.start; });
-  return regions;
-}
-
 Range KeptRange(const std::vector<RegionInfo>& sorted, u64 keep) {
   if (sorted.empty()) return {};
   const u64 first = sorted.front().range.start;
   return Range{first, keep > ~u64{0} - first ? ~u64{0} : first + keep};
-}
-
-std::vector<RegionInfo> CarveRegions(const std::vector<RegionInfo>& regions) {
-  std::vector<RegionInfo> out;
-  for (const RegionInfo& r : regions) {
-    if (r.carve) out.push_back(r);
-  }
-  return SortedRegions(std::move(out));
 }
 
 std::vector<std::vector<RegionInfo>> GroupCarves(std::vector<RegionInfo> regions) {
@@ -462,6 +448,96 @@ std::string SummaryLine(Arch arch, const CarvePlan& c) {
                                  : "; the carve has no NUMA node: kmem needs one";
   }
   return line;
+}
+
+namespace {
+
+// What a soft-reserved region's dax devices say about it, against the
+// split this plan wants (kept device, rest device): "" when pmemreclaim may
+// go on (nothing split yet, or its own split), else why it must not.
+std::string HmemDevicesState(const RegionInfo& r, const Range& keep_dev, const Range& rest_dev, bool* split_done) {
+  *split_done = false;
+  const std::vector<DaxDeviceInfo>& d = r.devices;
+  if (d.empty()) return "";  // idle (dax_hmem region_idle): no device yet
+  for (const DaxDeviceInfo& dev : d) {
+    if (dev.driver == "kmem" && dev.range.Overlaps(keep_dev)) {
+      return "kmem holds " + dev.devname + " " + Describe(dev.range) +
+             " over the kept range (was kmem loaded before dax_hmem?); nothing can be kept there now";
+    }
+  }
+  std::vector<Range> want;
+  if (!keep_dev.empty()) want.push_back(keep_dev);
+  if (!rest_dev.empty()) want.push_back(rest_dev);
+  bool same = d.size() == want.size();
+  for (size_t i = 0; same && i < d.size(); ++i) same = d[i].range == want[i];
+  if (same) {
+    *split_done = true;
+    return "";
+  }
+  // One device over the whole region, as dax_hmem makes it without region_idle.
+  if (d.size() == 1 && d[0].range == r.range && d[0].driver != "kmem") return "";
+  return "its dax devices (" + d.front().devname + " " + Describe(d.front().range) +
+         (d.size() > 1 ? ", ..." : "") + ") are not as pmemreclaim splits it; left as they are";
+}
+
+}  // namespace
+
+Plan PlanHmem(const Machine& machine, u64 keep) {
+  Plan plan;
+  plan.strategy = Strategy::kHmem;
+  plan.block_size = machine.block_size;
+  const std::vector<RegionInfo> regions = CarveRegions(machine.regions);
+  const Range kept = KeptRange(regions, keep);
+  const u64 b = machine.block_size;
+  for (const RegionInfo& r : regions) {
+    CarvePlan c;
+    c.range = r.range;
+    c.kept = kept.Intersect(r.range);
+    RegionPlan p;
+    p.region = r;
+    p.dax_align = kSubsection;  // dax_hmem devices are multiples of 2 MiB
+    p.device_align = kSubsection;
+    const Range usable{r.range.start, r.range.start + AlignDown(r.range.size(), kSubsection)};
+    u64 kept_end = c.kept.empty() ? r.range.start : AlignUp(c.kept.end, kSubsection);
+    if (!IsAligned(r.range.start, kSubsection)) {
+      p.action = RegionAction::kLeave;
+      p.why = "the carve start is not 2 MiB aligned";
+    } else {
+      // Rounding the kept device up to the next block costs nothing: kmem
+      // would not online those bytes anyway.  The kept device always
+      // exists when something is kept, bound to device_dax, so that kmem
+      // (loaded later, e.g. by udev) can never take the kept bytes.
+      if (!c.kept.empty()) kept_end = std::min(std::max(kept_end, AlignUp(kept_end, b)), usable.end);
+      p.keep_namespace = Range{r.range.start, kept_end};
+      p.dax_namespace = Range{kept_end, usable.end};
+      p.data = p.dax_namespace;
+      p.online = AlignInward(p.data, b);
+      if (p.online.empty()) p.dax_namespace = p.data = Range{};
+      if (c.kept.empty() && p.online.empty()) {
+        p.action = RegionAction::kLeave;
+        p.why = "too small: nothing to online after alignment to " + HumanSize(b) + " memory blocks";
+        p.keep_namespace = Range{};
+      } else {
+        bool split_done = false;
+        p.why = HmemDevicesState(r, p.keep_namespace, p.dax_namespace, &split_done);
+        if (!p.why.empty()) {
+          p.action = RegionAction::kLeave;
+          p.keep_namespace = p.dax_namespace = p.data = p.online = Range{};
+        } else if (p.online.empty()) {
+          p.action = RegionAction::kKeep;
+          p.why = c.kept.end >= usable.end ? "the kept range covers the whole carve"
+                                           : "too little is left after the kept range for a memory block";
+        } else {
+          p.action = split_done ? RegionAction::kReuseDevdax : RegionAction::kCreateDevdax;
+        }
+      }
+    }
+    c.onlined = p.online.size();
+    c.lost = c.range.size() - c.kept.size() - c.onlined;
+    c.regions.push_back(p);
+    plan.carves.push_back(std::move(c));
+  }
+  return plan;
 }
 
 }  // namespace pmemreclaim

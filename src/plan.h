@@ -8,9 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "cmdline.h"
 #include "range.h"
+#include "region.h"
 #include "size.h"
+#include "strategy.h"
 
 namespace pmemreclaim {
 
@@ -23,82 +24,6 @@ const char* ArchName(Arch a);
 // memremap_compat_align() (2 MiB, the subsection size) boundary.
 constexpr u64 kInfoBlockReserve = 8 * kKiB;
 constexpr u64 kSubsection = 2 * kMiB;
-
-// What a legacy (label-less) region already holds.
-enum class RegionState {
-  kRaw,     // its namespace is plain pmem (or not enabled)
-  kDevdax,  // its namespace carries an enabled device-dax (info block)
-  kOther,   // btt, fsdax pfn, or something unknown
-};
-
-// The label area ramdax keeps at the end of each carve.
-constexpr u64 kLabelAreaSize = 128 * kKiB;
-// Names (labels) that mark the namespaces pmemreclaim makes with ramdax.
-constexpr char kKeepNamespaceName[] = "pmemreclaim-keep";
-constexpr char kDaxNamespaceName[] = "pmemreclaim-dax";
-
-// A labelled namespace (ramdax).
-struct NamespaceInfo {
-  std::string devname;   // "namespace0.0"
-  std::string alt_name;  // the label's name
-  std::string uuid;      // the label's uuid
-  Range range;
-  bool devdax = false;   // claimed by an enabled device-dax
-  Range dax_data;
-  std::string dax_uuid;  // devdax: its info block's uuid
-};
-
-// A dax device of a soft-reserved (hmem) region.
-struct DaxDeviceInfo {
-  std::string devname;  // "dax0.1"
-  Range range;
-  std::string driver;   // "device_dax", "kmem" or "" (none bound)
-};
-
-struct RegionInfo {
-  std::string name;  // "region0"
-  Range range;       // the region (for ramdax: the carve less its label area)
-  // The kernel says this region is RAM carved out as pmem: its nd bus sits
-  // on an e820_pmem or pmem-region platform device (or it is soft-reserved
-  // memory of dax_hmem).  Nothing else (NFIT NVDIMMs, virtio-pmem, CXL) is
-  // ever planned: the planners skip regions without it.
-  bool carve = false;
-  std::string bus_device;  // the device the region's bus sits on (sysfs path)
-  std::string provider;    // the bus provider ("e820", "ACPI.NFIT", ...)
-  RegionState state = RegionState::kRaw;
-  Range dax_data;    // kDevdax: the dax device's range
-  u64 dax_align = 0;  // kDevdax: its alignment
-  std::string dax_uuid;  // kDevdax: its info block's uuid (pmemreclaim's mark?)
-  // kRaw label-less region whose last 128 KiB hold a namespace label index:
-  // a labelled (ramdax) layout seen through nd_e820/of_pmem.
-  bool labels_at_end = false;
-  int target_node = 0;  // NUMA node kmem would use; < 0: none
-  // ramdax only:
-  bool labelled = false;      // a region of ramdax (label area at the end)
-  bool labels_valid = false;  // the label area holds a valid index
-  std::vector<NamespaceInfo> namespaces;  // with a non-zero size
-  // hmem only: its dax devices with a size, in address order.
-  std::vector<DaxDeviceInfo> devices;
-};
-
-// A label-less carve region with nothing on it.
-inline RegionInfo RawRegion(const std::string& name, const Range& range) {
-  RegionInfo r;
-  r.name = name;
-  r.range = range;
-  r.carve = true;
-  return r;
-}
-
-// The regions that are carves (RegionInfo::carve), in address order.
-std::vector<RegionInfo> CarveRegions(const std::vector<RegionInfo>& regions);
-
-// A ramdax region for a carve: the carve less its label area.
-inline RegionInfo RamdaxRegionFor(const std::string& name, const Range& carve) {
-  RegionInfo r = RawRegion(name, Range{carve.start, carve.end - kLabelAreaSize});
-  r.labelled = true;
-  return r;
-}
 
 struct Machine {
   Arch arch = Arch::kX86_64;
@@ -162,9 +87,6 @@ struct Plan {
   std::vector<CarvePlan> carves;
 };
 
-// The regions sorted by address.
-std::vector<RegionInfo> SortedRegions(std::vector<RegionInfo> regions);
-
 // The kept range: `keep` bytes from the lowest region's start (empty
 // regions: an empty range), saturating at the top of the address space.
 Range KeptRange(const std::vector<RegionInfo>& sorted, u64 keep);
@@ -204,6 +126,11 @@ u64 RamdaxLoss(const Range& carve, u64 keep, u64 block_size, u64 align);
 
 // Bytes the given carves would lose under the legacy strategy.
 u64 LegacyLoss(const std::vector<Range>& carves, u64 keep, u64 block_size, u64 align);
+
+// Soft-reserved carves (dax_hmem): no info block.  A kept device at the
+// carve start (rounded up to 2 MiB, and up to the next block when that
+// costs nothing), the rest one device onlined by kmem.
+Plan PlanHmem(const Machine& machine, u64 keep);
 
 // "memmap=126M!4G memmap=0x78200000!0x107e00000" (x86) or device-tree
 // pmem-region nodes (arm64, with numa-node-id) for a set of carves.

@@ -5,18 +5,6 @@
 
 namespace pmemreclaim {
 
-std::string MemoryBlockStatePath(u64 index) {
-  return "/sys/devices/system/memory/memory" + std::to_string(index) + "/state";
-}
-
-std::optional<u64> ReadBlockSize(SystemInterface& sys) {
-  const auto text = sys.ReadFile(kBlockSizePath);
-  if (!text) return std::nullopt;
-  const auto v = ParseHex(*text);
-  if (!v || !IsPowerOfTwo(*v) || *v < kSubsection) return std::nullopt;
-  return v;
-}
-
 u64 PmdSize(u64 page_size) {
   // A page table page holds page_size / 8 entries, each mapping a page.
   return IsPowerOfTwo(page_size) && page_size >= 4096 ? page_size * (page_size / 8) : 2 * kMiB;
@@ -32,22 +20,6 @@ std::optional<u64> ParseMemTotal(const std::string& meminfo) {
   const auto kb = ParseNumber(meminfo.substr(i, j - i));
   if (!kb || meminfo.compare(j, 3, " kB") != 0 || *kb > (~u64{0} >> 10)) return std::nullopt;
   return *kb << 10;
-}
-
-std::vector<Range> ReadSystemRam(SystemInterface& sys) {
-  std::vector<Range> ram;
-  const auto text = sys.ReadFile("/proc/iomem");
-  if (!text) return ram;
-  for (const IomemEntry& e : ParseIomem(*text)) {
-    if (e.depth == 0 && e.name == "System RAM") ram.push_back(e.range);
-  }
-  return ram;
-}
-
-std::vector<Range> ReadLegacyCarves(SystemInterface& sys) {
-  const auto text = sys.ReadFile("/proc/iomem");
-  if (!text) return {};
-  return FindIomem(ParseIomem(*text), "Persistent Memory (legacy)");
 }
 
 std::optional<Machine> ProbeGeometry(SystemInterface& sys, std::string* err) {
@@ -70,8 +42,19 @@ std::optional<Machine> ProbeGeometry(SystemInterface& sys, std::string* err) {
   m.block_size = *block;
   m.page_size = std::max<u64>(sys.PageSize(), 4 * kKiB);
   m.dax_align = PmdSize(m.page_size);
-  m.ram = ReadSystemRam(sys);
+  m.ram = SystemRamRanges(ReadIomem(sys));
   return m;
+}
+
+bool ProbeFor(const ReclaimStrategy& strategy, SystemInterface& sys, const NvdimmOpener& open, Machine* machine,
+              std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err) {
+  *nvdimm = open(err);
+  if (!*nvdimm) return false;
+  auto m = ProbeGeometry(sys, err);
+  if (!m) return false;
+  *machine = *m;
+  machine->regions = strategy.Regions(sys, **nvdimm);
+  return true;
 }
 
 void MarkCarves(SystemInterface& sys, std::vector<RegionInfo>* regions) {
@@ -86,15 +69,6 @@ std::string ForeignRegionsLine(const std::vector<RegionInfo>& regions) {
             (r.provider.empty() ? "provider unknown" : r.provider) + ")";
   }
   return line.empty() ? "" : "not a RAM carve, never touched: " + line;
-}
-
-std::optional<Machine> ProbeMachine(SystemInterface& sys, NvdimmInterface& nvdimm, Strategy strategy,
-                                    std::string* err) {
-  auto m = ProbeGeometry(sys, err);
-  if (!m) return std::nullopt;
-  m->regions = strategy == Strategy::kRamdax ? nvdimm.RamdaxRegions() : nvdimm.LegacyRegions();
-  MarkCarves(sys, &m->regions);
-  return m;
 }
 
 }  // namespace pmemreclaim

@@ -64,7 +64,7 @@ TEST_CASE("probe: arch, dax align from the page size, RAM from iomem") {
   sys.files["/proc/iomem"] =
       "00001000-0009fbff : System RAM\n100000000-13fffffff : System RAM\n  101000000-102000000 : Kernel code\n";
   std::string err;
-  auto m = ProbeMachine(sys, nv, Strategy::kLegacy, &err);
+  auto m = ProbeGeometry(sys, &err);
   REQUIRE(m);
   CHECK(m->arch == Arch::kX86_64);
   CHECK(m->dax_align == 2 * kMiB);
@@ -72,13 +72,13 @@ TEST_CASE("probe: arch, dax align from the page size, RAM from iomem") {
   CHECK(m->ram.size() == 2);
   sys.machine = "aarch64";
   sys.page_size = 16384;
-  m = ProbeMachine(sys, nv, Strategy::kLegacy, &err);
+  m = ProbeGeometry(sys, &err);
   REQUIRE(m);
   CHECK(m->arch == Arch::kArm64);
   CHECK(m->dax_align == 32 * kMiB);
   CHECK(m->page_size == 16 * kKiB);
   sys.machine = "riscv64";
-  CHECK_FALSE(ProbeMachine(sys, nv, Strategy::kLegacy, &err));
+  CHECK_FALSE(ProbeGeometry(sys, &err));
   CHECK(err.find("riscv64") != std::string::npos);
 }
 

@@ -345,8 +345,20 @@ TEST_CASE("OnlineBlocks: a block kmem did not add is reported, not written") {
   CHECK(sys.writes.size() == 2);
 }
 
-TEST_CASE("modules per strategy and architecture") {
-  CHECK(ModulesFor(Strategy::kLegacy, "aarch64").front() == "of_pmem");
-  CHECK(ModulesFor(Strategy::kLegacy, "x86_64").front() == "nd_e820");
-  CHECK(ModulesFor(Strategy::kOff, "x86_64").empty());
+TEST_CASE("modules per strategy and architecture, and the one list for images") {
+  CHECK(MakeStrategy(Strategy::kLegacy)->Modules("aarch64").front() == "of_pmem");
+  CHECK(MakeStrategy(Strategy::kLegacy)->Modules("x86_64").front() == "nd_e820");
+  CHECK(MakeStrategy(Strategy::kOff) == nullptr);
+  CHECK(MakeStrategy(Strategy::kAuto) == nullptr);
+  const std::vector<std::string> x86 = AllModules("x86_64");
+  const std::vector<std::string> arm = AllModules("aarch64");
+  CHECK(x86 == std::vector<std::string>{"nd_e820", "nd_pmem", "dax_pmem", "device_dax", "kmem", "ramdax", "dax_hmem",
+                                         "libnvdimm", "nd_btt", "dax_pmem_core", "dax_pmem_compat"});
+  CHECK(arm.front() == "of_pmem");
+  // Every module any strategy loads is in the list, without its parameters.
+  for (const auto& s : AllStrategies()) {
+    for (const std::string& m : s->Modules("x86_64")) {
+      CHECK(std::find(x86.begin(), x86.end(), m.substr(0, m.find(' '))) != x86.end());
+    }
+  }
 }

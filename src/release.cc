@@ -2,43 +2,17 @@
 
 #include "iomem.h"
 #include "log.h"
-#include "mark.h"
+#include "memory_block.h"
+#include "reclaim.h"
 #include "platform.h"
 #include "probe.h"
 
 namespace pmemreclaim {
 
-std::vector<BlockResult> OfflineBlocks(SystemInterface& sys, const Range& range, u64 block_size) {
-  std::vector<BlockResult> out;
-  if (!IsPowerOfTwo(block_size)) return out;
-  const Range blocks = AlignInward(range, block_size);
-  for (u64 at = blocks.start; at < blocks.end; at += block_size) {
-    BlockResult r;
-    r.index = at / block_size;
-    const std::string state = MemoryBlockStatePath(r.index);
-    const auto now = sys.ReadFile(state);
-    if (!now) {
-      r.error = "no " + state;
-    } else if (now->rfind("offline", 0) == 0) {
-      r.offline = true;
-    } else {
-      std::string err;
-      r.offline = sys.WriteFile(state, "offline", &err);
-      if (!r.offline) r.error = err + (err.find("busy") != std::string::npos || err.find("Busy") != std::string::npos
-                                           ? " (pages in it could not be migrated: unmovable allocations)"
-                                           : "");
-    }
-    out.push_back(r);
-  }
-  return out;
-}
-
 std::vector<std::string> KexecHazards(SystemInterface& sys, const std::vector<Range>& soft_reserved) {
   std::vector<std::string> out;
   std::vector<Range> carves = soft_reserved;
-  if (const auto iomem = sys.ReadFile("/proc/iomem")) {
-    for (const Range& c : FindIomem(ParseIomem(*iomem), "Persistent Memory (legacy)")) carves.push_back(c);
-  }
+  for (const Range& c : LegacyCarveRanges(ReadIomem(sys))) carves.push_back(c);
   if (carves.empty()) return out;
   const std::string dir = "/sys/firmware/memmap";
   for (const std::string& entry : sys.ListDir(dir)) {
@@ -62,7 +36,10 @@ std::vector<std::string> KexecHazards(SystemInterface& sys, const std::vector<Ra
 }
 
 bool OnlinedByUs(SystemInterface& sys, const KmemDevice& d) {
-  return d.hmem || (IsCarveDevice(sys, d.bus_device) && HasMark(d.uuid, MarkRole::kDevdax, d.namespace_range));
+  for (const auto& s : AllStrategies()) {
+    if (s->Onlined(sys, d)) return true;
+  }
+  return false;
 }
 
 bool Release(SystemInterface& sys, NvdimmInterface& nvdimm) {
@@ -84,8 +61,8 @@ bool Release(SystemInterface& sys, NvdimmInterface& nvdimm) {
   if (devices.empty()) LogInfo("no dax device pmemreclaim onlined is in system-ram mode: nothing to release");
   for (const KmemDevice& d : devices) {
     int offline = 0, online = 0;
-    for (const BlockResult& b : OfflineBlocks(sys, d.range, *block)) {
-      if (b.offline) {
+    for (const BlockState& b : OfflineBlocks(sys, d.range, *block)) {
+      if (!b.online && b.error.empty()) {
         ++offline;
       } else {
         ++online;

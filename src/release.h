@@ -14,16 +14,6 @@
 
 namespace pmemreclaim {
 
-struct BlockResult {
-  u64 index = 0;        // memoryN
-  bool offline = false;  // offline afterwards
-  std::string error;     // why not
-};
-
-// Offlines every memory block inside `range` (block_size each) through
-// /sys/devices/system/memory/memoryN/state; one result per block.
-std::vector<BlockResult> OfflineBlocks(SystemInterface& sys, const Range& range, u64 block_size);
-
 // kexec_load (`kexec -l`) takes its ranges from /sys/firmware/memmap, which
 // lists a memmap=! or memmap=% carve as System RAM, and can put the new
 // kernel inside the carve.  The carves: "Persistent Memory (legacy)" of
@@ -31,8 +21,9 @@ std::vector<BlockResult> OfflineBlocks(SystemInterface& sys, const Range& range,
 // risk; empty when none.
 std::vector<std::string> KexecHazards(SystemInterface& sys, const std::vector<Range>& soft_reserved = {});
 
-// Did pmemreclaim online this kmem device?  A soft-reserved (hmem) one, or
-// a devdax of a carve that carries pmemreclaim's mark.
+// Did pmemreclaim online this kmem device?  Asks each strategy: a
+// soft-reserved (hmem) one, or a devdax of a carve that carries
+// pmemreclaim's mark (legacy, ramdax).
 bool OnlinedByUs(SystemInterface& sys, const KmemDevice& d);
 
 // The whole release: every kmem dax device pmemreclaim onlined (OnlinedByUs)

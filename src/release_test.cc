@@ -15,10 +15,11 @@ TEST_CASE("offline blocks: each block of the range, errors reported per block") 
   const auto r = OfflineBlocks(sys, Range{33 * b, 38 * b}, b);
   REQUIRE(r.size() == 5);
   CHECK(r[0].index == 33);
-  CHECK(r[0].offline);
+  CHECK_FALSE(r[0].online);
+  CHECK(r[0].error.empty());
   CHECK(sys.files["/sys/devices/system/memory/memory33/state"] == "offline\n");
-  CHECK(r[3].offline);  // already offline: nothing written
-  CHECK_FALSE(r[4].offline);  // memory37 does not exist
+  CHECK((!r[3].online && r[3].error.empty()));  // already offline: nothing written
+  CHECK_FALSE(r[4].added);  // memory37 does not exist
   CHECK(r[4].error.find("memory37") != std::string::npos);
   CHECK(sys.writes.size() == 3);
   // Only whole blocks inside the range.

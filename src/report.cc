@@ -47,6 +47,27 @@ std::string PlanJson(Arch arch, const Plan& plan) {
   return out + "]}";
 }
 
+std::string OutcomeJson(const Outcome& o) {
+  std::string out = "{\"strategy\":" + JsonString(StrategyName(o.strategy)) + ",\"ok\":" + (o.ok() ? "true" : "false") +
+                    ",\"error\":" + JsonString(o.error) + ",\"touched\":" + (o.touched ? "true" : "false") +
+                    ",\"regions\":[";
+  for (size_t i = 0; i < o.regions.size(); ++i) {
+    const RegionOutcome& r = o.regions[i];
+    out += std::string(i ? "," : "") + "{\"name\":" + JsonString(r.region) + ",\"action\":" +
+           JsonString(RegionActionName(r.action)) + ",\"ok\":" + (r.ok ? "true" : "false") +
+           ",\"blocks_onlined\":" + std::to_string(r.blocks_onlined) + ",\"message\":" + JsonString(r.message) + "}";
+  }
+  out += "],\"carves\":[";
+  const size_t n = o.plan ? o.plan->carves.size() : 0;
+  for (size_t i = 0; i < n; ++i) {
+    const CarvePlan& c = o.plan->carves[i];
+    out += std::string(i ? "," : "") + "{\"range\":" + JsonRange(c.range) + ",\"kept\":" + std::to_string(c.kept.size()) +
+           ",\"planned_onlined\":" + std::to_string(c.onlined) + ",\"kmem_online\":" +
+           (i < o.kmem_bytes.size() ? std::to_string(o.kmem_bytes[i]) : "null") + "}";
+  }
+  return out + "]}";
+}
+
 std::string PlanText(Arch arch, const Plan& plan) {
   std::string out = std::string("strategy ") + StrategyName(plan.strategy) + ", memory block " +
                     HumanSize(plan.block_size) + "\n";

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "memory_block.h"
+#include "outcome.h"
 #include "plan.h"
 
 namespace pmemreclaim {
@@ -13,14 +15,6 @@ namespace pmemreclaim {
 std::string JsonString(const std::string& s);
 std::string PlanJson(Arch arch, const Plan& plan);
 std::string PlanText(Arch arch, const Plan& plan);
-
-// A memory block that was to be onlined, as the kernel reports it afterwards.
-struct BlockState {
-  u64 index = 0;  // memoryN
-  bool added = false;  // kmem added it: memoryN exists
-  bool online = false;
-  std::string error;  // why it is not online
-};
 
 // "onlined 14 of 15 memory blocks; memory40 [0x140000000-0x147ffffff] stays
 // offline (online_movable: No space left on device)": the blocks that are

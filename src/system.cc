@@ -203,4 +203,15 @@ std::string RealSystem::Machine() {
 
 unsigned long RealSystem::PageSize() { return static_cast<unsigned long>(sysconf(_SC_PAGESIZE)); }
 
+bool LoadModules(SystemInterface& sys, const std::vector<std::string>& modules, std::string* err) {
+  for (const std::string& mod : modules) {
+    std::string why;
+    if (!sys.LoadModule(mod, &why)) {
+      *err = "cannot load kernel module " + mod + ": " + why;
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace pmemreclaim

@@ -46,6 +46,10 @@ std::string ModuleDirectory(const std::string& release);
 std::string ErrnoText(int errnum);
 
 // The real thing: files, uname, libkmod.
+// Loads `modules` in order (each may carry parameters); false with *err
+// naming the one that failed.
+bool LoadModules(SystemInterface& sys, const std::vector<std::string>& modules, std::string* err);
+
 class RealSystem : public SystemInterface {
  public:
   RealSystem();

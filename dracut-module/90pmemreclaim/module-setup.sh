@@ -39,9 +39,17 @@ depends() {
 
 # called by dracut: the modules pmemreclaim loads through libkmod (and their dependencies), whatever
 # the host has loaded (hostonly=''); those this kernel lacks or has built in are skipped (instmods -o).
+# The list is the binary's own (`pmemreclaim modules`).
 installkernel() {
-    hostonly='' instmods nd_e820 ramdax libnvdimm nd_pmem nd_btt dax_pmem dax_pmem_core dax_pmem_compat \
-        device_dax kmem dax_hmem of_pmem
+    local _bin=${PMEMRECLAIM_BINARY:-}
+    [[ -n $_bin ]] || _bin=$(find_binary pmemreclaim)
+    local _mods
+    _mods=$("$_bin" modules) && [[ -n $_mods ]] || {
+        dfatal "pmemreclaim: '$_bin modules' did not list the kernel modules"
+        return 1
+    }
+    # shellcheck disable=SC2086
+    hostonly='' instmods $_mods
 }
 
 # called by dracut

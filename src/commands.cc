@@ -1,0 +1,309 @@
+#include "commands.h"
+
+#include <cstdio>
+
+#include "log.h"
+#include "memory_block.h"
+#include "nextboot.h"
+#include "nvdimm.h"
+#include "outcome.h"
+#include "probe.h"
+#include "reclaim.h"
+#include "release.h"
+#include "report.h"
+#include "timing.h"
+
+#ifndef PMEMRECLAIM_VERSION
+#define PMEMRECLAIM_VERSION "unknown"
+#endif
+
+namespace pmemreclaim {
+
+const char* Version() { return PMEMRECLAIM_VERSION; }
+
+namespace {
+
+constexpr char kOptionsHelp[] =
+    "options (default: the pmemreclaim options of /proc/cmdline, else auto):\n"
+    "  --strategy=auto|legacy|ramdax|hmem|off\n"
+    "  --keep=SIZE        bytes at the start of the carve that are preserved\n"
+    "  --zone=movable|normal\n";
+
+std::string Usage() {
+  std::string out =
+      "usage: pmemreclaim COMMAND [options]\n"
+      "       pmemreclaim COMMAND --help | --help | --version\n"
+      "\n"
+      "As the first process of an initramfs (rdinit=/sbin/pmemreclaim) it reads its\n"
+      "options from the kernel command line, reclaims the pmem carve, and execs\n"
+      "pmemreclaim.init= (default /init, else /sbin/init).\n"
+      "\n"
+      "commands:\n";
+  for (const Command& c : Commands()) {
+    char line[160];
+    std::snprintf(line, sizeof line, "  %-8s %s\n", c.name, c.summary);
+    out += line;
+  }
+  return out + "\n" + kOptionsHelp +
+         "kernel command line: pmemreclaim=STRATEGY pmemreclaim.keep=SIZE\n"
+         "  pmemreclaim.zone=ZONE pmemreclaim.dry_run pmemreclaim.init=PATH\n"
+         "  pmemreclaim.timeout=SECONDS\n";
+}
+
+std::string CommandUsage(const Command& c) {
+  return std::string("usage: pmemreclaim ") + c.name + (*c.args ? " " : "") + c.args + "\n\n" + c.summary + ".\n" +
+         c.help;
+}
+
+// A command's options, or the status to exit with (2) and the lines why.
+bool OptionsOrUsage(const std::vector<std::string>& args, CommandEnv& env, Options* opts, bool* json) {
+  std::string err;
+  const std::string cmdline = env.sys.ReadFile("/proc/cmdline").value_or("");
+  if (CommandOptions(args, cmdline, opts, json, &err)) return true;
+  env.err += err;
+  return false;
+}
+
+int RunPlan(const std::vector<std::string>& args, CommandEnv& env) {
+  bool offline = false;
+  for (const std::string& a : args) offline = offline || a.rfind("--carve=", 0) == 0;
+  bool json = false;
+  if (offline) {
+    // For the next boot: the carve is given, nothing is read from this machine.
+    NextBootInput in;
+    std::string err;
+    if (!ParseNextBootArgs(args, &in, &json, &err)) {
+      env.err += "pmemreclaim: " + err + "\n";
+      return 2;
+    }
+    const auto estimates = EstimateStrategies(in);
+    env.out += json ? EstimatesJson(in, estimates) + "\n" : EstimatesText(in, estimates);
+    return 0;
+  }
+  // What apply would do, decided the way apply decides: apply's own dry
+  // run.  Drivers may be loaded; nothing is bound, written or onlined.
+  Options opts;
+  if (!OptionsOrUsage(args, env, &opts, &json)) return 2;
+  opts.dry_run = true;
+  const Outcome o = Reclaim(opts, env.sys, env.open_nvdimm);
+  Plan plan;
+  plan.strategy = Strategy::kOff;  // nothing to do (the log says why)
+  if (o.plan) plan = *o.plan;
+  const Arch arch = env.sys.Machine() == "aarch64" ? Arch::kArm64 : Arch::kX86_64;
+  env.out += json ? PlanJson(arch, plan) + "\n" : PlanText(arch, plan);
+  return o.error.empty() ? 0 : 1;
+}
+
+int RunApply(const std::vector<std::string>& args, CommandEnv& env) {
+  Options opts;
+  bool json = false;
+  if (!OptionsOrUsage(args, env, &opts, &json)) return 2;
+  const Stamp begin = Now();
+  const Outcome o = Reclaim(opts, env.sys, env.open_nvdimm);
+  LogInfo(FormatTimings(begin, Now(), PhaseTotals()));
+  if (json) env.out += OutcomeJson(o) + "\n";
+  return o.ok() ? 0 : 1;
+}
+
+std::unique_ptr<NvdimmInterface> OpenOrSay(CommandEnv& env) {
+  std::string err;
+  auto nvdimm = env.open_nvdimm(&err);
+  if (!nvdimm) env.err += "pmemreclaim: " + err + "\n";
+  return nvdimm;
+}
+
+const char* StateName(const RegionInfo& r) {
+  if (!r.devices.empty()) return "soft-reserved";
+  if (r.labelled) return "labelled";
+  return r.state == RegionState::kRaw ? "raw" : r.state == RegionState::kDevdax ? "devdax" : "other";
+}
+
+int RunStatus(const std::vector<std::string>& args, CommandEnv& env) {
+  if (!args.empty()) {
+    env.err += "pmemreclaim: unknown argument " + args.front() + "\n";
+    return 2;
+  }
+  auto nvdimm = OpenOrSay(env);
+  if (!nvdimm) return 1;
+  std::string err;
+  const auto geometry = ProbeGeometry(env.sys, &err);
+  if (!geometry) {
+    env.err += "pmemreclaim: " + err + "\n";
+    return 1;
+  }
+  const std::string policy = env.sys.ReadFile(kAutoOnlinePath).value_or("?\n");
+  env.out += std::string("arch ") + ArchName(geometry->arch) + ", memory block " + HumanSize(geometry->block_size) +
+             ", auto_online_blocks " + policy.substr(0, policy.find('\n')) + "\n";
+  std::vector<RegionInfo> foreign;
+  bool any = false;
+  for (const auto& s : AllStrategies()) {
+    for (const RegionInfo& r : s->Regions(env.sys, *nvdimm)) {
+      if (!r.carve) {
+        foreign.push_back(r);
+        continue;
+      }
+      any = true;
+      env.out += r.name + " " + Describe(r.range) + " " + HumanSize(r.range.size()) + " " + StrategyName(s->id()) +
+                 " " + StateName(r) + ", kmem online " +
+                 HumanSize(OnlineKmemBytesIn(env.sys, r.range, geometry->block_size)) + "\n";
+    }
+  }
+  if (!any) env.out += "no pmem carve\n";
+  const std::string line = ForeignRegionsLine(foreign);
+  if (!line.empty()) env.out += line + "\n";
+  std::vector<Range> soft_reserved;
+  for (const RegionInfo& r : nvdimm->HmemRegions()) soft_reserved.push_back(r.range);
+  for (const std::string& h : KexecHazards(env.sys, soft_reserved)) env.out += "warning: " + h + "\n";
+  return 0;
+}
+
+int RunRelease(const std::vector<std::string>& args, CommandEnv& env) {
+  if (!args.empty()) {
+    env.err += "pmemreclaim: unknown argument " + args.front() + "\n";
+    return 2;
+  }
+  auto nvdimm = OpenOrSay(env);
+  if (!nvdimm) return 1;
+  return Release(env.sys, *nvdimm) ? 0 : 1;
+}
+
+// The PID 1 job without the exec, for initramfs hooks: always 0.
+int RunBoot(const std::vector<std::string>& /*args*/, CommandEnv& env) {
+  env.log_to_kmsg();
+  std::string err;
+  const auto cmdline = env.sys.ReadFile("/proc/cmdline", &err);
+  if (!cmdline) {
+    LogError("cannot read /proc/cmdline (" + err + "): nothing changed");
+    return 0;
+  }
+  const Options opts = ParseCommandLine(*cmdline);
+  if (!opts.requested && opts.errors.empty()) return 0;
+  env.boot_job(opts);
+  return 0;
+}
+
+int RunModules(const std::vector<std::string>& args, CommandEnv& env) {
+  std::string machine = env.sys.Machine();
+  for (const std::string& a : args) {
+    if (a == "--arch=x86_64") {
+      machine = "x86_64";
+    } else if (a == "--arch=arm64" || a == "--arch=aarch64") {
+      machine = "aarch64";
+    } else {
+      env.err += "pmemreclaim: unknown argument " + a + "\n";
+      return 2;
+    }
+  }
+  for (const std::string& m : AllModules(machine)) env.out += m + "\n";
+  return 0;
+}
+
+int RunVersion(const std::vector<std::string>& /*args*/, CommandEnv& env) {
+  env.out += std::string("pmemreclaim ") + Version() + "\n";
+  return 0;
+}
+
+}  // namespace
+
+const std::vector<Command>& Commands() {
+  static const std::vector<Command> commands = {
+      {"plan", "[options] [--json] | --carve=SIZE!START... [--json]",
+       "show what apply would do, or the carve to use on the next boot",
+       "On the running system: apply's dry run (drivers may be loaded; nothing is\n"
+       "bound, written or onlined), the same strategy and bytes apply then gets.\n"
+       "Offline, for the next boot: --carve=SIZE!START (repeatable) [--block=SIZE]\n"
+       "[--keep=SIZE] [--page=SIZE|--dax-align=SIZE] [--arch=x86_64|arm64]\n"
+       "[--ram=START-END]...: each strategy's onlined and lost bytes, and the carve\n"
+       "that loses the least.\n"
+       "  --json             machine-readable output\n",
+       RunPlan},
+      {"apply", "[options] [--dry-run] [--json]", "do it on the running system",
+       "Exit status 1 when a region did not end as planned or nothing could be done.\n"
+       "  --dry-run          plan and log, change nothing\n"
+       "  --json             print the outcome (strategy, regions, kmem bytes)\n",
+       RunApply},
+      {"status", "", "regions of each strategy, memory block size, onlined kmem memory, kexec hazards", "",
+       RunStatus},
+      {"release", "", "before kexec or shutdown: offline what pmemreclaim onlined",
+       "Offlines and removes the memory onlined from pmem carves (dax devices back\n"
+       "to devdax mode) and says what stays; anything pmemreclaim did not online is\n"
+       "left as it is.\n",
+       RunRelease},
+      {"boot", "", "what PID 1 does, for an initramfs hook (dracut, initramfs-tools)",
+       "Reads the kernel command line only (no pmemreclaim= option: nothing), logs to\n"
+       "/dev/kmsg, is bounded by pmemreclaim.timeout, and always exits 0.\n",
+       RunBoot},
+      {"modules", "[--arch=x86_64|arm64]", "the kernel modules an initramfs needs, one per line",
+       "Every module any strategy may load on this (or the given) architecture,\n"
+       "for image builders (the dracut module, initrd/build.sh).\n",
+       RunModules},
+      {"version", "", "print the version", "", RunVersion},
+  };
+  return commands;
+}
+
+bool CommandOptions(const std::vector<std::string>& args, const std::string& cmdline, Options* opts, bool* json,
+                    std::string* err) {
+  std::vector<std::string> flags;
+  for (const std::string& a : args) {
+    if (a == "--json") {
+      *json = true;
+    } else if (a == "--dry-run") {
+      flags.push_back("pmemreclaim.dry_run");
+    } else if (a.rfind("--strategy=", 0) == 0) {
+      flags.push_back("pmemreclaim=" + a.substr(11));
+    } else if (a.rfind("--keep=", 0) == 0) {
+      flags.push_back("pmemreclaim.keep=" + a.substr(7));
+    } else if (a.rfind("--zone=", 0) == 0) {
+      flags.push_back("pmemreclaim.zone=" + a.substr(7));
+    } else {
+      *err = "pmemreclaim: unknown argument " + a + "\n";
+      return false;
+    }
+  }
+  // One parser for both: the kernel's options, each replaced by a flag for the same key.
+  auto key_of = [](const std::string& p) { return p.substr(0, p.find('=')); };
+  std::string line;
+  bool strategy_given = false;
+  for (const std::string& p : SplitCommandLine(cmdline)) {
+    bool overridden = false;
+    for (const std::string& f : flags) overridden = overridden || key_of(f) == key_of(p);
+    if (!overridden && p.rfind("pmemreclaim", 0) == 0) line += " \"" + p + "\"";
+  }
+  for (const std::string& f : flags) {
+    line += " " + f;
+    strategy_given = strategy_given || key_of(f) == "pmemreclaim";
+  }
+  *opts = ParseCommandLine(line);
+  if (!opts->requested && !strategy_given) *opts = ParseCommandLine(line + " pmemreclaim=auto");
+  for (const std::string& e : opts->errors) *err += "pmemreclaim: " + e + "\n";
+  return opts->errors.empty();
+}
+
+int RunCommand(const std::vector<std::string>& argv, CommandEnv& env) {
+  if (argv.empty()) {
+    env.err += Usage();
+    return 2;
+  }
+  const std::string& name = argv.front();
+  if (name == "--help" || name == "-h" || name == "help") {
+    env.out += Usage();
+    return 0;
+  }
+  if (name == "--version") return RunVersion({}, env);
+  for (const Command& c : Commands()) {
+    if (name != c.name) continue;
+    const std::vector<std::string> args(argv.begin() + 1, argv.end());
+    for (const std::string& a : args) {
+      if (a == "--help" || a == "-h") {
+        env.out += CommandUsage(c);
+        return 0;
+      }
+    }
+    return c.run(args, env);
+  }
+  env.err += "pmemreclaim: unknown command " + name + "\n" + Usage();
+  return 2;
+}
+
+}  // namespace pmemreclaim

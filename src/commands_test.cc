@@ -1,0 +1,210 @@
+// The command line through RunCommand, as main() runs it, on fake systems.
+#include "commands.h"
+
+#include <regex>
+
+#include <catch2/catch.hpp>
+
+#include "fakes_test.h"
+
+using namespace pmemreclaim;
+
+namespace {
+
+constexpr u64 k4G = 4 * kGiB;
+
+struct Run {
+  int rc;
+  std::string out, err;
+};
+
+std::function<void(const Options&)> g_boot_job = [](const Options&) {};
+
+Run Invoke(SystemInterface& sys, FakeNvdimm* nv, std::vector<std::string> argv) {
+  CommandEnv env{sys,
+                 [nv](std::string* err) -> std::unique_ptr<NvdimmInterface> {
+                   if (nv == nullptr) {
+                     *err = "no libndctl here";
+                     return nullptr;
+                   }
+                   return std::make_unique<NvdimmRef>(nv);
+                 },
+                 [] {}, g_boot_job, "", ""};
+  const int rc = RunCommand(argv, env);
+  return Run{rc, env.out, env.err};
+}
+
+// Every number after "KEY": in a JSON text, summed.
+u64 SumOf(const std::string& json, const std::string& key) {
+  u64 sum = 0;
+  const std::regex re("\"" + key + "\":([0-9]+)");
+  for (auto it = std::sregex_iterator(json.begin(), json.end(), re); it != std::sregex_iterator(); ++it) {
+    sum += std::stoull((*it)[1]);
+  }
+  return sum;
+}
+
+std::string StrategyIn(const std::string& json) {
+  std::smatch m;
+  return std::regex_search(json, m, std::regex("\"strategy\":\"([a-z]+)\"")) ? m[1].str() : "";
+}
+
+}  // namespace
+
+TEST_CASE("--help and COMMAND --help: usage on stdout, status 0; every command listed") {
+  FakeSystem sys;
+  for (const char* help : {"--help", "-h", "help"}) {
+    const Run r = Invoke(sys, nullptr, {help});
+    CHECK(r.rc == 0);
+    CHECK(r.out.rfind("usage: pmemreclaim COMMAND", 0) == 0);
+    CHECK(r.err.empty());
+    for (const Command& c : Commands()) CHECK(r.out.find(std::string("\n  ") + c.name + " ") != std::string::npos);
+  }
+  for (const Command& c : Commands()) {
+    const Run r = Invoke(sys, nullptr, {c.name, "--keep=1G", "--help"});
+    CHECK(r.rc == 0);
+    CHECK(r.out.rfind(std::string("usage: pmemreclaim ") + c.name, 0) == 0);
+    CHECK(sys.loaded.empty());  // --help runs nothing
+  }
+}
+
+TEST_CASE("--version and version print the project version") {
+  FakeSystem sys;
+  for (const char* v : {"--version", "version"}) {
+    const Run r = Invoke(sys, nullptr, {v});
+    CHECK(r.rc == 0);
+    CHECK(r.out == std::string("pmemreclaim ") + Version() + "\n");
+    CHECK(std::regex_match(std::string(Version()), std::regex("[0-9]+\\.[0-9]+\\.[0-9]+")));
+  }
+}
+
+TEST_CASE("no command, an unknown command or argument: status 2, the reason and usage on stderr") {
+  FakeSystem sys;
+  Run r = Invoke(sys, nullptr, {});
+  CHECK(r.rc == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err.rfind("usage: pmemreclaim", 0) == 0);
+  r = Invoke(sys, nullptr, {"reclaim"});
+  CHECK(r.rc == 2);
+  CHECK(r.err.rfind("pmemreclaim: unknown command reclaim\nusage:", 0) == 0);
+  for (const char* cmd : {"apply", "plan", "status", "release", "modules"}) {
+    r = Invoke(sys, nullptr, {cmd, "--frobnicate"});
+    CHECK(r.rc == 2);
+    CHECK(r.err.find("unknown argument --frobnicate") != std::string::npos);
+  }
+  r = Invoke(sys, nullptr, {"apply", "--keep=lots"});
+  CHECK(r.rc == 2);
+  CHECK(r.err.find("keep") != std::string::npos);
+  CHECK(sys.loaded.empty());
+}
+
+TEST_CASE("command options: flags replace the kernel's keys, auto when nothing names a strategy") {
+  Options o;
+  bool json = false;
+  std::string err;
+  REQUIRE(CommandOptions({"--keep=64M"}, "quiet pmemreclaim=ramdax pmemreclaim.keep=1G pmemreclaim.zone=normal", &o,
+                         &json, &err));
+  CHECK(o.strategy == Strategy::kRamdax);
+  CHECK(o.keep == 64 * kMiB);
+  CHECK(o.zone == Zone::kNormal);
+  CHECK_FALSE(json);
+  REQUIRE(CommandOptions({"--json", "--dry-run"}, "root=/dev/vda", &o, &json, &err));
+  CHECK(o.strategy == Strategy::kAuto);
+  CHECK(o.dry_run);
+  CHECK(json);
+  REQUIRE(CommandOptions({"--strategy=off"}, "pmemreclaim=legacy", &o, &json, &err));
+  CHECK(o.strategy == Strategy::kOff);
+  CHECK_FALSE(CommandOptions({"--zone=fast"}, "", &o, &json, &err));
+  CHECK(err.find("zone") != std::string::npos);
+}
+
+TEST_CASE("modules: the one list, per architecture") {
+  FakeSystem sys;
+  Run r = Invoke(sys, nullptr, {"modules"});
+  CHECK(r.rc == 0);
+  CHECK(r.out.rfind("nd_e820\nnd_pmem\ndax_pmem\ndevice_dax\nkmem\nramdax\ndax_hmem\n", 0) == 0);
+  r = Invoke(sys, nullptr, {"modules", "--arch=arm64"});
+  CHECK(r.out.rfind("of_pmem\n", 0) == 0);
+  CHECK(r.out.find("nd_e820") == std::string::npos);
+  CHECK(sys.loaded.empty());
+}
+
+TEST_CASE("plan on a running system says what apply then does: same strategy, same bytes") {
+  struct Case {
+    const char* keep;
+    const char* strategy;
+    u64 onlined;
+  };
+  // keep 0: legacy 1920 MiB beats ramdax; keep 126M: legacy onlines nothing, ramdax 1792 MiB.
+  for (const Case& c : {Case{"--keep=0", "legacy", 1920 * kMiB}, Case{"--keep=126M", "ramdax", 1792 * kMiB}}) {
+    RamdaxWorld w({Range::FromSize(k4G, 2 * kGiB)});
+    const Run plan = Invoke(w.sys, &w.nv, {"plan", "--json", c.keep});
+    CHECK(plan.rc == 0);
+    CHECK(StrategyIn(plan.out) == c.strategy);
+    CHECK(SumOf(plan.out, "onlined") == c.onlined);
+    CHECK_FALSE(w.Wrote(kE820Dev + "/driver_override", "ramdax"));  // plan binds nothing
+    const Run apply = Invoke(w.sys, &w.nv, {"apply", "--json", c.keep});
+    CHECK(apply.rc == 0);
+    CHECK(StrategyIn(apply.out) == c.strategy);
+    CHECK(SumOf(apply.out, "kmem_online") == c.onlined);
+    CHECK(apply.out.find("\"ok\":true") != std::string::npos);
+  }
+}
+
+TEST_CASE("plan and apply on soft-reserved memory: hmem both times") {
+  FakeSystem sys;
+  FakeNvdimm nv(&sys);
+  SetLogSink(Quiet);
+  sys.files["/sys/devices/system/memory/block_size_bytes"] = "8000000\n";
+  sys.files["/sys/devices/system/memory/auto_online_blocks"] = "online\n";
+  sys.files["/proc/iomem"] = "00100000-bffdefff : System RAM\n";
+  sys.files["/sys/bus/platform/devices/hmem.0"] = "";
+  sys.available_modules = {"dax_hmem", "device_dax", "kmem", "ramdax"};
+  nv.hmem_regions.push_back(RawRegion("dax0", Range::FromSize(k4G, 2 * kGiB)));
+  const Run plan = Invoke(sys, &nv, {"plan", "--json", "--keep=256M"});
+  CHECK(StrategyIn(plan.out) == "hmem");
+  CHECK(SumOf(plan.out, "onlined") == 1792 * kMiB);
+  CHECK(nv.calls.empty());
+  const Run apply = Invoke(sys, &nv, {"apply", "--json", "--keep=256M"});
+  CHECK(apply.rc == 0);
+  CHECK(StrategyIn(apply.out) == "hmem");
+  CHECK(SumOf(apply.out, "kmem_online") == 1792 * kMiB);
+  SetLogSink(nullptr);
+}
+
+TEST_CASE("apply's exit status: 1 when a region fails or nothing could be done, 0 when there is nothing to do") {
+  {
+    RamdaxWorld w({Range::FromSize(k4G, 2 * kGiB)});
+    w.sys.available_modules.erase("ramdax");
+    const Run r = Invoke(w.sys, &w.nv, {"apply", "--json", "--strategy=ramdax"});
+    CHECK(r.rc == 1);
+    CHECK(r.out.find("\"error\":\"this kernel has no ramdax driver") != std::string::npos);
+  }
+  {
+    RamdaxWorld w({Range::FromSize(k4G, 2 * kGiB)});
+    w.nv.fail_create = {"region0"};
+    const Run r = Invoke(w.sys, &w.nv, {"apply", "--strategy=legacy"});
+    CHECK(r.rc == 1);
+  }
+  {
+    RamdaxWorld w({});
+    const Run r = Invoke(w.sys, &w.nv, {"apply", "--json", "--strategy=legacy"});
+    CHECK(r.rc == 0);
+    CHECK(r.out.find("\"touched\":false") != std::string::npos);
+  }
+}
+
+TEST_CASE("boot: no pmemreclaim= option runs no job; with one, the job gets the kernel's options") {
+  FakeSystem sys;
+  std::vector<Options> jobs;
+  g_boot_job = [&jobs](const Options& o) { jobs.push_back(o); };
+  sys.files["/proc/cmdline"] = "root=/dev/vda quiet\n";
+  CHECK(Invoke(sys, nullptr, {"boot"}).rc == 0);
+  CHECK(jobs.empty());
+  sys.files["/proc/cmdline"] = "root=/dev/vda pmemreclaim=legacy pmemreclaim.keep=1G\n";
+  CHECK(Invoke(sys, nullptr, {"boot"}).rc == 0);
+  REQUIRE(jobs.size() == 1);
+  CHECK(jobs[0].strategy == Strategy::kLegacy);
+  CHECK(jobs[0].keep == kGiB);
+  g_boot_job = [](const Options&) {};
+}

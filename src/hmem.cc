@@ -1,0 +1,107 @@
+#include "hmem.h"
+
+#include "iomem.h"
+#include "kmem.h"
+#include "legacy.h"
+#include "log.h"
+#include "nvdimm.h"
+#include "outcome.h"
+#include "probe.h"
+
+namespace pmemreclaim {
+
+bool HasSoftReserved(SystemInterface& sys) {
+  return sys.Exists("/sys/bus/platform/devices/hmem.0") || sys.Exists("/sys/bus/platform/devices/hmem_platform.0");
+}
+
+std::vector<std::string> HmemStrategy::Modules(const std::string& /*machine*/) const {
+  // kmem last: loaded only once the kept device is bound to device_dax.
+  return {"dax_hmem region_idle=1", "device_dax", "kmem"};
+}
+
+bool HmemStrategy::Prepare(SystemInterface& sys, const NvdimmOpener& open, u64 /*keep*/, bool /*dry_run*/,
+                           Machine* machine, std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err) const {
+  if (sys.Machine() != "x86_64") {
+    *err = "strategy hmem is for x86 soft-reserved memory";
+    return false;
+  }
+  const auto idle = sys.ReadFile("/sys/module/dax_hmem/parameters/region_idle");
+  if (sys.Exists("/sys/module/dax_hmem") && !(idle && idle->rfind("Y", 0) == 0)) {
+    LogWarning("dax_hmem was loaded before pmemreclaim (without region_idle): its regions may already have a "
+               "device over the whole carve" +
+               std::string(sys.Exists("/sys/module/kmem") ? ", which kmem may have onlined" : ""));
+  }
+  std::vector<std::string> modules = Modules(sys.Machine());
+  modules.pop_back();  // kmem: see Apply
+  if (!LoadModules(sys, modules, err)) return false;
+  if (!ProbeFor(*this, sys, open, machine, nvdimm, err)) return false;
+  for (const Range& code : KernelCodeRanges(ReadIomem(sys))) {
+    for (const RegionInfo& r : machine->regions) {
+      if (code.Overlaps(r.range)) {
+        LogWarning("the kernel's code " + Describe(code) + " lies in the soft-reserved carve " + Describe(r.range) +
+                   " (physical KASLR does not know memmap=%): boot with nokaslr");
+      }
+    }
+  }
+  return true;
+}
+
+Plan HmemStrategy::MakePlan(const Machine& machine, u64 keep) const { return PlanHmem(machine, keep); }
+
+std::vector<RegionOutcome> HmemStrategy::Apply(const Plan& plan, Zone zone, SystemInterface& sys,
+                                               NvdimmInterface& nvdimm) const {
+  std::vector<RegionOutcome> out;
+  AutoOnlineHold policy(sys);
+  policy.Hold();
+  struct Rest {
+    const RegionPlan* region;
+    Range kept;
+    std::string dev;  // the device for kmem
+    size_t outcome;   // its index in out
+  };
+  std::vector<Rest> rests;
+  std::string err;
+  for (const CarvePlan& c : plan.carves) {
+    for (const RegionPlan& r : c.regions) {
+      RegionOutcome o = StartOutcome(r);
+      std::string rest;
+      const std::string head = r.region.name + " " + Describe(r.region.range) + ": ";
+      if (r.action == RegionAction::kLeave) {
+        // nothing
+      } else if (!nvdimm.ShapeHmem(r.region.name, r.keep_namespace, r.dax_namespace, &rest, &err)) {
+        o.ok = false;
+        o.message = head + "could not split (" + err + "); nothing onlined";
+      } else if (r.action == RegionAction::kKeep) {
+        o.message = head + "kept device " + Describe(r.keep_namespace) + " (device_dax), nothing to online: " + r.why;
+      } else {
+        rests.push_back(Rest{&r, c.kept, rest, out.size()});
+        o.message = head + (r.keep_namespace.empty() ? "" : "kept device " + Describe(r.keep_namespace) + ", ") +
+                    "the rest is " + rest + (r.action == RegionAction::kReuseDevdax ? " (split earlier)" : "");
+        LogInfo(o.message);
+      }
+      out.push_back(o);
+    }
+  }
+  if (!rests.empty() && !sys.LoadModule("kmem", &err)) {
+    LogError("cannot load kernel module kmem: " + err + "; split but nothing onlined");
+    for (const Rest& rest : rests) {
+      out[rest.outcome].ok = false;
+      out[rest.outcome].message += "; cannot load kernel module kmem (" + err + "): split but nothing onlined";
+    }
+    rests.clear();
+  }
+  for (const Rest& rest : rests) {
+    int blocks = 0;
+    if (nvdimm.OnlineDaxDevice(rest.dev, zone, &blocks, &err)) err.clear();
+    FinishOnlining(*rest.region, rest.dev, rest.kept, plan.block_size, zone, err, sys, &out[rest.outcome]);
+  }
+  return out;
+}
+
+std::vector<RegionInfo> HmemStrategy::Regions(SystemInterface& /*sys*/, NvdimmInterface& nvdimm) const {
+  return nvdimm.HmemRegions();
+}
+
+bool HmemStrategy::Onlined(SystemInterface& /*sys*/, const KmemDevice& device) const { return device.hmem; }
+
+}  // namespace pmemreclaim

@@ -1,0 +1,38 @@
+// Soft-reserved carves (x86 memmap=SIZE%START-1+0xefffffff, EFI_MEMORY_SP)
+// through dax_hmem: no info block, no labels.  dax_hmem is loaded with
+// region_idle=1, so its regions come up with no dax device and are not
+// handed to kmem by default (Linux >= 6.3 would): nothing can online the
+// kept range - not kmem loaded later by udev, nor a run stopped midway.
+// The kept device is made first and bound to device_dax, the rest is one
+// device for kmem (loaded only then).
+#ifndef PMEMRECLAIM_HMEM_H_
+#define PMEMRECLAIM_HMEM_H_
+
+#include <string>
+#include <vector>
+
+#include "strategy.h"
+
+namespace pmemreclaim {
+
+class HmemStrategy : public ReclaimStrategy {
+ public:
+  Strategy id() const override { return Strategy::kHmem; }
+  std::vector<std::string> Modules(const std::string& machine) const override;
+  bool Prepare(SystemInterface& sys, const NvdimmOpener& open, u64 keep, bool dry_run, Machine* machine,
+               std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err) const override;
+  Plan MakePlan(const Machine& machine, u64 keep) const override;
+  std::vector<RegionOutcome> Apply(const Plan& plan, Zone zone, SystemInterface& sys,
+                                   NvdimmInterface& nvdimm) const override;
+  std::vector<RegionInfo> Regions(SystemInterface& sys, NvdimmInterface& nvdimm) const override;
+  bool Onlined(SystemInterface& sys, const KmemDevice& device) const override;
+  const char* CarveHint() const override { return "memmap=SIZE%START-1+0xefffffff or EFI_MEMORY_SP"; }
+};
+
+// Does this machine show soft-reserved memory to dax_hmem (an hmem
+// platform device)?
+bool HasSoftReserved(SystemInterface& sys);
+
+}  // namespace pmemreclaim
+
+#endif  // PMEMRECLAIM_HMEM_H_

@@ -1,0 +1,64 @@
+#include "kmem.h"
+
+#include "log.h"
+#include "mark.h"
+#include "report.h"
+
+namespace pmemreclaim {
+
+void FinishOnlining(const RegionPlan& r, const std::string& what, const Range& kept, u64 block_size, Zone zone,
+                    const std::string& daxctl_err, SystemInterface& sys, RegionOutcome* o) {
+  const std::vector<BlockState> blocks = OnlineBlocks(sys, r.online, block_size, zone);
+  size_t added = 0, online = 0;
+  for (const BlockState& b : blocks) {
+    added += b.added ? 1 : 0;
+    online += b.online ? 1 : 0;
+  }
+  const std::string head = r.region.name + " " + Describe(r.region.range) + ": " + what;
+  o->blocks_onlined = static_cast<int>(online);
+  o->ok = online == blocks.size();
+  if (!daxctl_err.empty() && added == 0) {
+    o->ok = false;
+    o->message = head + ", but onlining failed (" + daxctl_err + ")";
+  } else if (o->ok) {
+    o->message = head + ", onlined " + std::to_string(online) + " blocks (" + ZoneName(zone) + ")" +
+                 (daxctl_err.empty() ? "" : "; libdaxctl said: " + daxctl_err);
+  } else {
+    o->message = head + ", " + BlocksLine(blocks, block_size) +
+                 (kept.empty() ? "" : "; kept range " + Describe(kept) + " not touched");
+  }
+}
+
+void OnlineDevdaxRegion(const RegionPlan& r, const std::string& ns, const Range& claimed, const Range& kept,
+                        u64 block_size, Zone zone, AutoOnlineHold& policy, SystemInterface& sys,
+                        NvdimmInterface& nvdimm, RegionOutcome* o) {
+  std::string err;
+  if (r.action == RegionAction::kCreateDevdax) {
+    Range data;
+    if (!nvdimm.CreateDevdax(r.region.name, ns, r.device_align, MarkUuid(MarkRole::kDevdax, claimed), &data, &err)) {
+      o->ok = false;
+      o->message = r.region.name + ": could not create devdax (" + err + "); region left as it was";
+      return;
+    }
+    if (data != r.data) {
+      LogWarning(r.region.name + ": devdax data at " + Describe(data) + ", planned " + Describe(r.data));
+    }
+  }
+  policy.Hold();
+  int blocks = 0;
+  if (nvdimm.OnlineDevdax(r.region.name, ns, zone, &blocks, &err)) err.clear();
+  FinishOnlining(r, r.action == RegionAction::kReuseDevdax ? "reused devdax" : "created devdax", kept, block_size,
+                 zone, err, sys, o);
+}
+
+RegionOutcome StartOutcome(const RegionPlan& r) {
+  RegionOutcome o;
+  o.region = r.region.name;
+  o.action = r.action;
+  const std::string head = r.region.name + " " + Describe(r.region.range) + ": ";
+  if (r.action == RegionAction::kKeep) o.message = head + "kept, untouched";
+  if (r.action == RegionAction::kLeave) o.message = head + "left untouched: " + r.why;
+  return o;
+}
+
+}  // namespace pmemreclaim

@@ -1,0 +1,91 @@
+#include "legacy.h"
+
+#include "kmem.h"
+#include "log.h"
+#include "mark.h"
+#include "nvdimm.h"
+#include "outcome.h"
+#include "platform.h"
+#include "probe.h"
+
+namespace pmemreclaim {
+
+std::vector<std::string> LegacyStrategy::Modules(const std::string& machine) const {
+  return {machine == "aarch64" ? "of_pmem" : "nd_e820", "nd_pmem", "dax_pmem", "device_dax", "kmem"};
+}
+
+bool LegacyStrategy::Prepare(SystemInterface& sys, const NvdimmOpener& open, u64 /*keep*/, bool /*dry_run*/,
+                             Machine* machine,
+                             std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err) const {
+  if (!LoadModules(sys, Modules(sys.Machine()), err)) return false;
+  return ProbeFor(*this, sys, open, machine, nvdimm, err);
+}
+
+Plan LegacyStrategy::MakePlan(const Machine& machine, u64 keep) const { return PlanLegacy(machine, keep); }
+
+std::vector<RegionOutcome> LegacyStrategy::Apply(const Plan& plan, Zone zone, SystemInterface& sys,
+                                                 NvdimmInterface& nvdimm) const {
+  std::vector<RegionOutcome> out;
+  AutoOnlineHold policy(sys);
+  for (const CarvePlan& carve : plan.carves) {
+    for (const RegionPlan& r : carve.regions) {
+      RegionOutcome o = StartOutcome(r);
+      if (r.action == RegionAction::kCreateDevdax || r.action == RegionAction::kReuseDevdax) {
+        // The devdax claims the region's whole (only) namespace.
+        OnlineDevdaxRegion(r, "", r.region.range, carve.kept, plan.block_size, zone, policy, sys, nvdimm, &o);
+      }
+      out.push_back(o);
+    }
+  }
+  return out;
+}
+
+std::vector<RegionInfo> LegacyStrategy::Regions(SystemInterface& sys, NvdimmInterface& nvdimm) const {
+  std::vector<RegionInfo> regions = nvdimm.LegacyRegions();
+  MarkCarves(sys, &regions);
+  return regions;
+}
+
+bool MarkedCarveDevdax(SystemInterface& sys, const KmemDevice& d) {
+  return !d.hmem && IsCarveDevice(sys, d.bus_device) && HasMark(d.uuid, MarkRole::kDevdax, d.namespace_range);
+}
+
+bool LegacyStrategy::Onlined(SystemInterface& sys, const KmemDevice& device) const {
+  return MarkedCarveDevdax(sys, device);
+}
+
+bool ReadLabelLessCarves(SystemInterface& sys, const NvdimmOpener& open, std::vector<RegionInfo>* regions,
+                         std::string* err) {
+  const LegacyStrategy legacy;
+  for (const std::string& mod : legacy.Modules(sys.Machine())) {
+    std::string why;
+    if (!sys.LoadModule(mod, &why)) {
+      *err = "cannot load kernel module " + mod + " to look at the carves: " + why;
+      return false;
+    }
+  }
+  auto nvdimm = open(err);
+  if (!nvdimm) return false;
+  *regions = legacy.Regions(sys, *nvdimm);
+  const std::string foreign = ForeignRegionsLine(*regions);
+  if (!foreign.empty()) LogNotice(foreign);
+  return true;
+}
+
+std::string DeviceHoldings(const std::vector<RegionInfo>& regions, const std::string& device) {
+  std::string out;
+  for (const RegionInfo& r : regions) {
+    if (!r.carve || r.bus_device != std::string(kPlatformDevicesRoot) + device) continue;
+    std::string what;
+    if (r.state == RegionState::kDevdax) {
+      what = HasMark(r.dax_uuid, MarkRole::kDevdax, r.range) ? "a devdax of pmemreclaim's legacy layout"
+                                                             : "a devdax pmemreclaim did not make";
+    } else if (r.state == RegionState::kOther) {
+      what = "an fsdax, btt or other info block";
+    }
+    if (!what.empty()) out += (out.empty() ? "" : ", ") + r.name + " " + Describe(r.range) + " holds " + what;
+  }
+  return out;
+}
+
+}  // namespace pmemreclaim

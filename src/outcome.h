@@ -1,0 +1,45 @@
+// What a run did, as the kernel reports it afterwards: structured, so that
+// tests and `apply --json` read fields rather than log sentences.
+#ifndef PMEMRECLAIM_OUTCOME_H_
+#define PMEMRECLAIM_OUTCOME_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "plan.h"
+
+namespace pmemreclaim {
+
+// What happened to one region.
+struct RegionOutcome {
+  std::string region;
+  RegionAction action = RegionAction::kLeave;
+  bool ok = true;
+  int blocks_onlined = 0;
+  std::string message;
+};
+
+struct Outcome {
+  Strategy strategy = Strategy::kOff;  // the one that ran (auto resolved); kOff: none
+  std::string error;                   // why nothing was done, when that is an error
+  bool touched = false;                // anything was written
+  std::optional<Plan> plan;
+  std::vector<RegionOutcome> regions;
+  std::vector<u64> kmem_bytes;  // per carve, online kmem bytes from the kernel afterwards
+  // Did every planned region end as planned (and nothing fail before)?
+  bool ok() const {
+    if (!error.empty()) return false;
+    for (const RegionOutcome& r : regions) {
+      if (!r.ok) return false;
+    }
+    return true;
+  }
+};
+
+// {"strategy":..,"ok":..,"error":..,"touched":..,"regions":[..],"carves":[..]}
+std::string OutcomeJson(const Outcome& outcome);
+
+}  // namespace pmemreclaim
+
+#endif  // PMEMRECLAIM_OUTCOME_H_

@@ -1,0 +1,190 @@
+#include "ramdax.h"
+
+#include "kmem.h"
+#include "legacy.h"
+#include "log.h"
+#include "mark.h"
+#include "nvdimm.h"
+#include "outcome.h"
+#include "platform.h"
+#include "probe.h"
+
+namespace pmemreclaim {
+
+bool RamdaxAvailable(SystemInterface& sys) {
+  std::string err;
+  return sys.LoadModule("ramdax", &err);
+}
+
+std::vector<std::string> RamdaxStrategy::Modules(const std::string& /*machine*/) const {
+  return {"ramdax", "nd_pmem", "dax_pmem", "device_dax", "kmem"};
+}
+
+namespace {
+
+// The platform device a region's bus sits on ("e820_pmem").
+std::string PlatformDeviceOf(const RegionInfo& r) { return r.bus_device.substr(r.bus_device.rfind('/') + 1); }
+
+// Binds ramdax to each carve's platform device whose carves hold nothing.
+bool BindCarves(SystemInterface& sys, const std::vector<RegionInfo>& held, std::string* err) {
+  for (const std::string& dev : PmemPlatformDevices(sys)) {
+    const std::string holdings = DeviceHoldings(held, dev);
+    if (!holdings.empty()) {
+      LogWarning(dev + ": " + holdings + "; not moved to ramdax, left as it is");
+      continue;
+    }
+    const std::string was = BoundDriver(sys, dev);
+    std::string why;
+    if (!BindRamdax(sys, dev, &why)) {
+      *err = "cannot bind ramdax to " + dev + ": " + why;
+      return false;
+    }
+    if (was != "ramdax") LogInfo(dev + ": bound to ramdax" + (was.empty() ? "" : " (was " + was + ")"));
+  }
+  return true;
+}
+
+}  // namespace
+
+bool RamdaxStrategy::Prepare(SystemInterface& sys, const NvdimmOpener& open, u64 keep, bool dry_run,
+                             Machine* machine, std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err) const {
+  if (!RamdaxAvailable(sys)) {
+    *err = "this kernel has no ramdax driver (Linux >= 6.19, CONFIG_RAMDAX): pmemreclaim=ramdax can't be done";
+    return false;
+  }
+  if (!LoadModules(sys, Modules(sys.Machine()), err)) return false;
+  // Look before switching: a carve that holds an info block stays where it is.
+  std::vector<RegionInfo> held;
+  if (!ReadLabelLessCarves(sys, open, &held, err)) return false;
+  // Binding takes the carves from nd_e820/of_pmem: check first, on the
+  // carves' geometry, that the kept range leaves the label areas alone.
+  Machine geometry;
+  for (const RegionInfo& r : CarveRegions(held)) {
+    if (r.range.size() > kLabelAreaSize) geometry.regions.push_back(RamdaxRegionFor(r.name, r.range));
+  }
+  for (const CarvePlan& c : PlanRamdax(geometry, keep).carves) {
+    if (c.kept.Overlaps(Range{c.range.end - kLabelAreaSize, c.range.end})) {
+      *err = "the kept range reaches into the label area of carve " + Describe(c.range) +
+             " (its last 128 KiB): ramdax can't be used";
+      return false;
+    }
+  }
+  if (!dry_run && !BindCarves(sys, held, err)) return false;
+  if (!ProbeFor(*this, sys, open, machine, nvdimm, err)) return false;
+  if (dry_run) {
+    // Nothing bound: the carves still on nd_e820/of_pmem as ramdax would
+    // show them, those that would not be moved left out.
+    for (const RegionInfo& r : CarveRegions(held)) {
+      if (r.range.size() <= kLabelAreaSize || !DeviceHoldings(held, PlatformDeviceOf(r)).empty()) continue;
+      RegionInfo ramdax = RamdaxRegionFor(r.name, r.range);
+      ramdax.bus_device = r.bus_device;
+      ramdax.target_node = r.target_node;
+      machine->regions.push_back(ramdax);
+    }
+  }
+  return true;
+}
+
+Plan RamdaxStrategy::MakePlan(const Machine& machine, u64 keep) const { return PlanRamdax(machine, keep); }
+
+namespace {
+
+// Labels, then the namespace over the kept range, if not there yet.
+bool PrepareLabels(const RegionPlan& r, NvdimmInterface& nvdimm, std::string* err) {
+  if (r.init_labels && !nvdimm.InitLabels(r.region.name, err)) {
+    *err = "could not initialise the label area (" + *err + "); nothing else written";
+    return false;
+  }
+  if (r.keep_namespace.empty()) return true;
+  for (const NamespaceInfo& n : r.region.namespaces) {
+    if (n.alt_name == kKeepNamespaceName) return true;  // from an earlier boot
+  }
+  std::string devname;
+  Range placed;
+  if (!nvdimm.CreateNamespace(r.region.name, kKeepNamespaceName, MarkUuid(MarkRole::kKeepNamespace, r.keep_namespace),
+                              r.keep_namespace.size(), r.dax_align, /*enable=*/true, &devname, &placed, err)) {
+    *err = "could not create the kept namespace (" + *err + "); kept bytes untouched";
+    return false;
+  }
+  if (placed != r.keep_namespace) {
+    std::string undo;
+    nvdimm.DeleteNamespace(r.region.name, devname, &undo);
+    *err = "the kernel placed the kept namespace at " + Describe(placed) + ", not " + Describe(r.keep_namespace) +
+           "; given back, nothing else written";
+    return false;
+  }
+  LogInfo(r.region.name + ": kept range " + Describe(r.keep_namespace) + " is " + devname);
+  return true;
+}
+
+// The devdax namespace: the one of an earlier run (even without its info
+// block, from a run stopped midway), else made now.  "" with *err.
+std::string DaxNamespace(const RegionPlan& r, NvdimmInterface& nvdimm, std::string* err) {
+  for (const NamespaceInfo& n : r.region.namespaces) {
+    if (n.alt_name == kDaxNamespaceName) return n.devname;
+  }
+  if (r.action == RegionAction::kReuseDevdax) {
+    *err = "its devdax namespace is not there any more";
+    return "";
+  }
+  std::string ns;
+  Range placed;
+  if (!nvdimm.CreateNamespace(r.region.name, kDaxNamespaceName, MarkUuid(MarkRole::kDaxNamespace, r.dax_namespace),
+                              r.dax_namespace.size(), r.dax_align, /*enable=*/false, &ns, &placed, err)) {
+    *err = "could not create the devdax namespace (" + *err + ")";
+    return "";
+  }
+  if (placed != r.dax_namespace) {
+    std::string undo;
+    nvdimm.DeleteNamespace(r.region.name, ns, &undo);
+    *err = "the kernel placed the devdax namespace at " + Describe(placed) + ", not " + Describe(r.dax_namespace) +
+           "; given back, nothing else written";
+    return "";
+  }
+  return ns;
+}
+
+}  // namespace
+
+std::vector<RegionOutcome> RamdaxStrategy::Apply(const Plan& plan, Zone zone, SystemInterface& sys,
+                                                 NvdimmInterface& nvdimm) const {
+  std::vector<RegionOutcome> out;
+  AutoOnlineHold policy(sys);
+  for (const CarvePlan& carve : plan.carves) {
+    for (const RegionPlan& r : carve.regions) {
+      RegionOutcome o = StartOutcome(r);
+      std::string err;
+      if (r.action == RegionAction::kLeave) {
+        // nothing
+      } else if (r.action != RegionAction::kReuseDevdax && !PrepareLabels(r, nvdimm, &err)) {
+        o.ok = false;
+        o.message = r.region.name + ": " + err;
+      } else if (r.action == RegionAction::kKeep) {
+        o.message = r.region.name + " " + Describe(r.region.range) + ": kept range is namespace " +
+                    Describe(r.keep_namespace) + ", untouched";
+      } else {
+        const std::string ns = DaxNamespace(r, nvdimm, &err);
+        if (ns.empty()) {
+          o.ok = false;
+          o.message = r.region.name + ": " + err;
+        } else {
+          OnlineDevdaxRegion(r, ns, r.dax_namespace, carve.kept, plan.block_size, zone, policy, sys, nvdimm, &o);
+        }
+      }
+      out.push_back(o);
+    }
+  }
+  return out;
+}
+
+std::vector<RegionInfo> RamdaxStrategy::Regions(SystemInterface& sys, NvdimmInterface& nvdimm) const {
+  std::vector<RegionInfo> regions = nvdimm.RamdaxRegions();
+  MarkCarves(sys, &regions);
+  return regions;
+}
+
+bool RamdaxStrategy::Onlined(SystemInterface& sys, const KmemDevice& device) const {
+  return MarkedCarveDevdax(sys, device);
+}
+
+}  // namespace pmemreclaim

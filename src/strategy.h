@@ -1,0 +1,76 @@
+// The three ways pmemreclaim lays out a carve, and the interface each one
+// implements in its own file (legacy.h, ramdax.h, hmem.h).  One driver
+// (reclaim.h) runs any of them for apply, boot and plan, and resolves auto.
+#ifndef PMEMRECLAIM_STRATEGY_H_
+#define PMEMRECLAIM_STRATEGY_H_
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "size.h"
+
+namespace pmemreclaim {
+
+enum class Strategy { kAuto, kLegacy, kRamdax, kHmem, kOff };
+const char* StrategyName(Strategy s);
+std::optional<Strategy> ParseStrategy(std::string_view name);
+
+struct KmemDevice;
+struct Machine;
+struct Plan;
+struct RegionInfo;
+struct RegionOutcome;
+class NvdimmInterface;
+class SystemInterface;
+enum class Zone;
+
+// Opens the device layer (libndctl + libdaxctl; a fake in tests).  A fresh
+// one sees buses that appeared since the last (after binding ramdax).
+using NvdimmOpener = std::function<std::unique_ptr<NvdimmInterface>(std::string* err)>;
+
+// One strategy, from the kernel modules it needs to what `status` and
+// `release` show of it.
+class ReclaimStrategy {
+ public:
+  virtual ~ReclaimStrategy() = default;
+  virtual Strategy id() const = 0;
+
+  // The kernel modules it loads on `machine` ("x86_64", "aarch64"), in
+  // load order (a module string may carry parameters).
+  virtual std::vector<std::string> Modules(const std::string& machine) const = 0;
+
+  // Loads its modules and readies the carves for it (ramdax binds their
+  // platform devices, except in a dry run; `keep` is the kept bytes, which
+  // may rule a layout out), then reads what it plans on:
+  // the geometry and its regions, each marked carve or not, into *machine,
+  // and the device layer to apply with into *nvdimm.  False with *err when
+  // it can't; every carve is then as it was.
+  virtual bool Prepare(SystemInterface& sys, const NvdimmOpener& open, u64 keep, bool dry_run, Machine* machine,
+                       std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err) const = 0;
+
+  // Its planner (pure).
+  virtual Plan MakePlan(const Machine& machine, u64 keep) const = 0;
+
+  // Carries the plan out, one outcome per planned region.  The auto-online
+  // policy is held at "offline" while devices go to kmem.
+  virtual std::vector<RegionOutcome> Apply(const Plan& plan, Zone zone, SystemInterface& sys,
+                                           NvdimmInterface& nvdimm) const = 0;
+
+  // What it has on the running system, for `status`: its regions as the
+  // kernel shows them now (nothing loaded, bound or written).
+  virtual std::vector<RegionInfo> Regions(SystemInterface& sys, NvdimmInterface& nvdimm) const = 0;
+
+  // For `release`: was this kmem device onlined by this strategy?
+  virtual bool Onlined(SystemInterface& sys, const KmemDevice& device) const = 0;
+
+  // What a carve for it looks like, for "nothing to do" lines.
+  virtual const char* CarveHint() const = 0;
+};
+
+}  // namespace pmemreclaim
+
+#endif  // PMEMRECLAIM_STRATEGY_H_
