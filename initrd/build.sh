@@ -89,7 +89,8 @@ trap 'rm -rf "$STAGE"' EXIT
 # The binary keeps the one list (`pmemreclaim modules --arch=A`); any pmemreclaim that runs on this host
 # can say it for either architecture (an arm64 binary can't run here: the host's build answers).
 WANT=
-for lister in ${BIN:+"$BIN"} ${PMEMRECLAIM_BINARY:+"$PMEMRECLAIM_BINARY"} "$ROOT/build/x86_64-linux-musl/pmemreclaim" \
+for lister in ${BIN:+"$BIN"} ${PMEMRECLAIM_HOST_BINARY:+"$PMEMRECLAIM_HOST_BINARY"} \
+    ${PMEMRECLAIM_BINARY:+"$PMEMRECLAIM_BINARY"} "$ROOT/build/x86_64-linux-musl/pmemreclaim" \
     "$ROOT/build/host/pmemreclaim"; do
   [ -x "$lister" ] && WANT=$("$lister" modules --arch="$ARCH" 2>/dev/null | tr '\n' ' ') && [ -n "$WANT" ] && break
   WANT=

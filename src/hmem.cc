@@ -68,14 +68,14 @@ std::vector<RegionOutcome> HmemStrategy::Apply(const Plan& plan, Zone zone, Syst
       const std::string head = r.region.name + " " + Describe(r.region.range) + ": ";
       if (r.action == RegionAction::kLeave) {
         // nothing
-      } else if (!nvdimm.ShapeHmem(r.region.name, r.keep_namespace, r.dax_namespace, &rest, &err)) {
+      } else if (!nvdimm.ShapeHmem(r.region.name, r.keep_extent, r.dax_extent, &rest, &err)) {
         o.ok = false;
         o.message = head + "could not split (" + err + "); nothing onlined";
       } else if (r.action == RegionAction::kKeep) {
-        o.message = head + "kept device " + Describe(r.keep_namespace) + " (device_dax), nothing to online: " + r.why;
+        o.message = head + "kept device " + Describe(r.keep_extent) + " (device_dax), nothing to online: " + r.why;
       } else {
         rests.push_back(Rest{&r, c.kept, rest, out.size()});
-        o.message = head + (r.keep_namespace.empty() ? "" : "kept device " + Describe(r.keep_namespace) + ", ") +
+        o.message = head + (r.keep_extent.empty() ? "" : "kept device " + Describe(r.keep_extent) + ", ") +
                     "the rest is " + rest + (r.action == RegionAction::kReuseDevdax ? " (split earlier)" : "");
         LogInfo(o.message);
       }

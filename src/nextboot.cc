@@ -111,9 +111,9 @@ std::vector<Estimate> EstimateStrategies(const NextBootInput& in) {
         Range later;
         if (s == Strategy::kLegacy && r.action == RegionAction::kKeep) {
           later = AlignInward(DevdaxData(r.region.range, std::max(in.dax_align, kSubsection)), in.block_size);
-        } else if (!r.keep_namespace.empty()) {
-          later = s == Strategy::kHmem ? AlignInward(r.keep_namespace, in.block_size)
-                                       : AlignInward(DevdaxData(r.keep_namespace, r.dax_align), in.block_size);
+        } else if (!r.keep_extent.empty()) {
+          later = s == Strategy::kHmem ? AlignInward(r.keep_extent, in.block_size)
+                                       : AlignInward(DevdaxData(r.keep_extent, r.dax_align), in.block_size);
         }
         e.later_onlined += later.size();
       }

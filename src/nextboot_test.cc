@@ -96,7 +96,7 @@ TEST_CASE("hmem plan: kept device rounded to the block it costs nothing to fill"
   m.regions.push_back(RawRegion("hmem0", Range::FromSize(k4G, 2 * kGiB)));
   const Plan p = PlanHmem(m, 100 * kMiB);
   const RegionPlan& r = p.carves.at(0).regions.at(0);
-  CHECK(r.keep_namespace == Range::FromSize(k4G, 128 * kMiB));
+  CHECK(r.keep_extent == Range::FromSize(k4G, 128 * kMiB));
   CHECK(r.online == Range{k4G + 128 * kMiB, k4G + 2 * kGiB});
   CHECK(p.carves[0].lost == 28 * kMiB);
 }

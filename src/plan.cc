@@ -253,8 +253,8 @@ RegionPlan PlanRamdaxRegion(const RegionInfo& region, const Range& kept, u64 blo
       online = AlignInward(data, block_size);
     }
   }
-  p.keep_namespace = keep_ns;
-  p.dax_namespace = dax_ns;
+  p.keep_extent = keep_ns;
+  p.dax_extent = dax_ns;
   p.data = data;
   p.online = online;
   p.init_labels = !region.labels_valid;
@@ -263,7 +263,7 @@ RegionPlan PlanRamdaxRegion(const RegionInfo& region, const Range& kept, u64 blo
       p.why = region.target_node < 0 ? "it has no NUMA node: kmem would reject its dax device"
                                      : "too small: after the info block and alignment to " +
                                            HumanSize(block_size) + " memory blocks nothing is left to online";
-      p.keep_namespace = p.dax_namespace = Range{};
+      p.keep_extent = p.dax_extent = Range{};
       p.init_labels = false;
       return p;
     }
@@ -508,21 +508,21 @@ Plan PlanHmem(const Machine& machine, u64 keep) {
       // exists when something is kept, bound to device_dax, so that kmem
       // (loaded later, e.g. by udev) can never take the kept bytes.
       if (!c.kept.empty()) kept_end = std::min(std::max(kept_end, AlignUp(kept_end, b)), usable.end);
-      p.keep_namespace = Range{r.range.start, kept_end};
-      p.dax_namespace = Range{kept_end, usable.end};
-      p.data = p.dax_namespace;
+      p.keep_extent = Range{r.range.start, kept_end};
+      p.dax_extent = Range{kept_end, usable.end};
+      p.data = p.dax_extent;
       p.online = AlignInward(p.data, b);
-      if (p.online.empty()) p.dax_namespace = p.data = Range{};
+      if (p.online.empty()) p.dax_extent = p.data = Range{};
       if (c.kept.empty() && p.online.empty()) {
         p.action = RegionAction::kLeave;
         p.why = "too small: nothing to online after alignment to " + HumanSize(b) + " memory blocks";
-        p.keep_namespace = Range{};
+        p.keep_extent = Range{};
       } else {
         bool split_done = false;
-        p.why = HmemDevicesState(r, p.keep_namespace, p.dax_namespace, &split_done);
+        p.why = HmemDevicesState(r, p.keep_extent, p.dax_extent, &split_done);
         if (!p.why.empty()) {
           p.action = RegionAction::kLeave;
-          p.keep_namespace = p.dax_namespace = p.data = p.online = Range{};
+          p.keep_extent = p.dax_extent = p.data = p.online = Range{};
         } else if (p.online.empty()) {
           p.action = RegionAction::kKeep;
           p.why = c.kept.end >= usable.end ? "the kept range covers the whole carve"

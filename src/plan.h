@@ -59,10 +59,14 @@ struct RegionPlan {
   Range data;         // devdax data range
   Range online;       // block-aligned range kmem will add (may be empty)
   std::string why;
-  // ramdax only: labels to initialise, and the namespaces to make or reuse.
+  // ramdax: labels to initialise.
   bool init_labels = false;
-  Range keep_namespace;  // raw, exactly over the kept bytes (rounded up to the dax alignment)
-  Range dax_namespace;   // devdax
+  // What holds the kept bytes and what holds the devdax data: ramdax: two
+  // namespaces (the kept one raw, exactly over the kept bytes rounded up to
+  // the dax alignment); hmem: two dax devices (the kept one bound to
+  // device_dax, the other one for kmem).
+  Range keep_extent;
+  Range dax_extent;
 };
 
 // A carve: one maximal run of adjacent pmem regions (adjacent memmap=

@@ -47,7 +47,7 @@ void Check(const pmemreclaim::Plan& plan, u64 keep_start, u64 keep, u64 block) {
           plan.strategy != pmemreclaim::Strategy::kHmem &&
           r.region.range.Overlaps(kept))
         Broken("no info block in the kept range");
-      if (!r.dax_namespace.empty() && (r.dax_namespace.Overlaps(kept) || r.dax_namespace.start % r.dax_align != 0))
+      if (!r.dax_extent.empty() && (r.dax_extent.Overlaps(kept) || r.dax_extent.start % r.dax_align != 0))
         Broken("devdax namespace aligned and outside the kept range");
     }
   }

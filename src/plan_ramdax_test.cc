@@ -33,8 +33,8 @@ TEST_CASE("ramdax: 2 GiB + 2 MiB + 128 KiB, 2 MiB below a block boundary: 2 GiB 
   const RegionPlan& r = c.regions.at(0);
   CHECK(r.action == RegionAction::kCreateDevdax);
   CHECK(r.init_labels);
-  CHECK(r.keep_namespace.empty());
-  CHECK(r.dax_namespace == Range::FromSize(carve.start, 2 * kGiB + 2 * kMiB));
+  CHECK(r.keep_extent.empty());
+  CHECK(r.dax_extent == Range::FromSize(carve.start, 2 * kGiB + 2 * kMiB));
   CHECK(r.online == Range::FromSize(k4G + 128 * kMiB, 2 * kGiB));
 }
 
@@ -44,8 +44,8 @@ TEST_CASE("ramdax: 2G!4G keep=126M: 14 blocks, 130 MiB lost, advice 2 GiB + 128 
   const Plan p = PlanRamdax(m, 126 * kMiB);
   const CarvePlan& c = p.carves.at(0);
   const RegionPlan& r = c.regions.at(0);
-  CHECK(r.keep_namespace == Range::FromSize(k4G, 126 * kMiB));
-  CHECK(r.dax_namespace == Range::FromSize(k4G + 126 * kMiB, 1920 * kMiB));
+  CHECK(r.keep_extent == Range::FromSize(k4G, 126 * kMiB));
+  CHECK(r.dax_extent == Range::FromSize(k4G + 126 * kMiB, 1920 * kMiB));
   CHECK(r.data.start == k4G + 128 * kMiB);
   CHECK(c.onlined == 1879048192);  // KERNEL-FACTS: 14 blocks
   CHECK(c.lost == 130 * kMiB);
@@ -66,7 +66,7 @@ TEST_CASE("ramdax: keep reaching into the label area is refused") {
   const RegionPlan& r = p.carves.at(0).regions.at(0);
   CHECK(r.action == RegionAction::kLeave);
   CHECK_FALSE(r.init_labels);
-  CHECK(r.keep_namespace.empty());
+  CHECK(r.keep_extent.empty());
   CHECK(r.why.find("label area") != std::string::npos);
 }
 
@@ -113,7 +113,7 @@ TEST_CASE("ramdax: our namespaces from the last boot are reused; another layout 
   half.regions[0].namespaces.pop_back();
   const RegionPlan h = PlanRamdax(half, 126 * kMiB).carves.at(0).regions.at(0);
   CHECK(h.action == RegionAction::kCreateDevdax);
-  CHECK(h.dax_namespace == dax_ns);
+  CHECK(h.dax_extent == dax_ns);
   CHECK(h.online.size() == 1879048192);
   // Stopped after the devdax namespace but before its info block: claimed as it is.
   half = m;
@@ -131,17 +131,17 @@ TEST_CASE("ramdax: arm64 16K pages: namespaces at 2 MiB, devdax of 16 KiB, data 
   const RegionPlan r = PlanRamdax(m, 126 * kMiB).carves.at(0).regions.at(0);  // a copy: the plan is a temporary
   CHECK(r.device_align == 16 * kKiB);
   CHECK(r.dax_align == 2 * kMiB);
-  CHECK(r.keep_namespace == Range::FromSize(0x1c0000000, 126 * kMiB));
-  CHECK(r.dax_namespace.start == 0x1c0000000 + 126 * kMiB);
+  CHECK(r.keep_extent == Range::FromSize(0x1c0000000, 126 * kMiB));
+  CHECK(r.dax_extent.start == 0x1c0000000 + 126 * kMiB);
   CHECK(r.data.start == 0x1c0000000 + 128 * kMiB);
   CHECK(r.online.size() == 1920 * kMiB);
   const RegionPlan k96 = PlanRamdax(m, 96 * kMiB).carves.at(0).regions.at(0);
-  CHECK(k96.dax_namespace.start == 0x1c0000000 + 96 * kMiB);
+  CHECK(k96.dax_extent.start == 0x1c0000000 + 96 * kMiB);
   CHECK(k96.data.start == 0x1c0000000 + 128 * kMiB);
   CHECK(k96.online.size() == 1920 * kMiB);
   // A keep that is not a multiple of 2 MiB is rounded up, never cut.
   const RegionPlan odd = PlanRamdax(m, 100 * kMiB + 1).carves.at(0).regions.at(0);
-  CHECK(odd.keep_namespace.size() == 102 * kMiB);
+  CHECK(odd.keep_extent.size() == 102 * kMiB);
   // A carve start only needs 2 MiB alignment.
   const Plan moved = PlanRamdax(Ramdax({Range::FromSize(0x1c0000000 + 2 * kMiB, kGiB)}, 128 * kMiB, 32 * kMiB), 0);
   CHECK(moved.carves.at(0).regions.at(0).action == RegionAction::kCreateDevdax);
@@ -181,36 +181,36 @@ TEST_CASE("property: ramdax plans are safe, consistent and minimal") {
     const Range labels{carve.end - kLabelAreaSize, carve.end};
     CHECK(c.kept.size() + c.onlined + c.lost == size);
     CHECK(c.onlined == r.online.size());
-    if (!r.dax_namespace.empty()) {
+    if (!r.dax_extent.empty()) {
       // Namespaces on 2 MiB; the data on the dax alignment.
-      CHECK(r.dax_namespace.start % kSubsection == 0);
-      CHECK(r.dax_namespace.size() % kSubsection == 0);
+      CHECK(r.dax_extent.start % kSubsection == 0);
+      CHECK(r.dax_extent.size() % kSubsection == 0);
       CHECK(r.data.start % align == 0);
-      CHECK_FALSE(r.dax_namespace.Overlaps(labels));
-      CHECK_FALSE(r.dax_namespace.Overlaps(c.kept));
+      CHECK_FALSE(r.dax_extent.Overlaps(labels));
+      CHECK_FALSE(r.dax_extent.Overlaps(c.kept));
       CHECK(r.online.start % block == 0);
       CHECK(r.online.end % block == 0);
-      CHECK(r.online.start >= r.dax_namespace.start + kInfoBlockReserve);
-      CHECK(r.dax_namespace.Contains(r.online));
+      CHECK(r.online.start >= r.dax_extent.start + kInfoBlockReserve);
+      CHECK(r.dax_extent.Contains(r.online));
       // Minimal for this layout: every whole block after the info block fits.
       u64 oracle = 0;
-      for (u64 b = AlignUp(r.dax_namespace.start + kInfoBlockReserve, block); b + block <= r.dax_namespace.end;
+      for (u64 b = AlignUp(r.dax_extent.start + kInfoBlockReserve, block); b + block <= r.dax_extent.end;
            b += block)
         oracle += block;
       CHECK(r.online.size() == oracle);
     }
-    if (!r.keep_namespace.empty()) {
-      CHECK(r.keep_namespace.Contains(c.kept));
-      CHECK(r.keep_namespace.start == start);
-      CHECK_FALSE(r.keep_namespace.Overlaps(labels));
-      CHECK(r.keep_namespace.size() - c.kept.size() < align);
-      if (!r.dax_namespace.empty()) CHECK(r.keep_namespace.end == r.dax_namespace.start);
+    if (!r.keep_extent.empty()) {
+      CHECK(r.keep_extent.Contains(c.kept));
+      CHECK(r.keep_extent.start == start);
+      CHECK_FALSE(r.keep_extent.Overlaps(labels));
+      CHECK(r.keep_extent.size() - c.kept.size() < align);
+      if (!r.dax_extent.empty()) CHECK(r.keep_extent.end == r.dax_extent.start);
     }
     if (keep > 0 && c.kept.Overlaps(labels)) CHECK(r.action == RegionAction::kLeave);
-    if (!c.kept.empty() && r.action != RegionAction::kLeave) CHECK(r.keep_namespace.Contains(c.kept));
+    if (!c.kept.empty() && r.action != RegionAction::kLeave) CHECK(r.keep_extent.Contains(c.kept));
     if (r.action == RegionAction::kLeave) {
-      CHECK(r.keep_namespace.empty());
-      CHECK(r.dax_namespace.empty());
+      CHECK(r.keep_extent.empty());
+      CHECK(r.dax_extent.empty());
       CHECK_FALSE(r.init_labels);
     }
     if (!c.advice.empty()) {

@@ -95,25 +95,25 @@ bool PrepareLabels(const RegionPlan& r, NvdimmInterface& nvdimm, std::string* er
     *err = "could not initialise the label area (" + *err + "); nothing else written";
     return false;
   }
-  if (r.keep_namespace.empty()) return true;
+  if (r.keep_extent.empty()) return true;
   for (const NamespaceInfo& n : r.region.namespaces) {
     if (n.alt_name == kKeepNamespaceName) return true;  // from an earlier boot
   }
   std::string devname;
   Range placed;
-  if (!nvdimm.CreateNamespace(r.region.name, kKeepNamespaceName, MarkUuid(MarkRole::kKeepNamespace, r.keep_namespace),
-                              r.keep_namespace.size(), r.dax_align, /*enable=*/true, &devname, &placed, err)) {
+  if (!nvdimm.CreateNamespace(r.region.name, kKeepNamespaceName, MarkUuid(MarkRole::kKeepNamespace, r.keep_extent),
+                              r.keep_extent.size(), r.dax_align, /*enable=*/true, &devname, &placed, err)) {
     *err = "could not create the kept namespace (" + *err + "); kept bytes untouched";
     return false;
   }
-  if (placed != r.keep_namespace) {
+  if (placed != r.keep_extent) {
     std::string undo;
     nvdimm.DeleteNamespace(r.region.name, devname, &undo);
-    *err = "the kernel placed the kept namespace at " + Describe(placed) + ", not " + Describe(r.keep_namespace) +
+    *err = "the kernel placed the kept namespace at " + Describe(placed) + ", not " + Describe(r.keep_extent) +
            "; given back, nothing else written";
     return false;
   }
-  LogInfo(r.region.name + ": kept range " + Describe(r.keep_namespace) + " is " + devname);
+  LogInfo(r.region.name + ": kept range " + Describe(r.keep_extent) + " is " + devname);
   return true;
 }
 
@@ -129,15 +129,15 @@ std::string DaxNamespace(const RegionPlan& r, NvdimmInterface& nvdimm, std::stri
   }
   std::string ns;
   Range placed;
-  if (!nvdimm.CreateNamespace(r.region.name, kDaxNamespaceName, MarkUuid(MarkRole::kDaxNamespace, r.dax_namespace),
-                              r.dax_namespace.size(), r.dax_align, /*enable=*/false, &ns, &placed, err)) {
+  if (!nvdimm.CreateNamespace(r.region.name, kDaxNamespaceName, MarkUuid(MarkRole::kDaxNamespace, r.dax_extent),
+                              r.dax_extent.size(), r.dax_align, /*enable=*/false, &ns, &placed, err)) {
     *err = "could not create the devdax namespace (" + *err + ")";
     return "";
   }
-  if (placed != r.dax_namespace) {
+  if (placed != r.dax_extent) {
     std::string undo;
     nvdimm.DeleteNamespace(r.region.name, ns, &undo);
-    *err = "the kernel placed the devdax namespace at " + Describe(placed) + ", not " + Describe(r.dax_namespace) +
+    *err = "the kernel placed the devdax namespace at " + Describe(placed) + ", not " + Describe(r.dax_extent) +
            "; given back, nothing else written";
     return "";
   }
@@ -161,14 +161,14 @@ std::vector<RegionOutcome> RamdaxStrategy::Apply(const Plan& plan, Zone zone, Sy
         o.message = r.region.name + ": " + err;
       } else if (r.action == RegionAction::kKeep) {
         o.message = r.region.name + " " + Describe(r.region.range) + ": kept range is namespace " +
-                    Describe(r.keep_namespace) + ", untouched";
+                    Describe(r.keep_extent) + ", untouched";
       } else {
         const std::string ns = DaxNamespace(r, nvdimm, &err);
         if (ns.empty()) {
           o.ok = false;
           o.message = r.region.name + ": " + err;
         } else {
-          OnlineDevdaxRegion(r, ns, r.dax_namespace, carve.kept, plan.block_size, zone, policy, sys, nvdimm, &o);
+          OnlineDevdaxRegion(r, ns, r.dax_extent, carve.kept, plan.block_size, zone, policy, sys, nvdimm, &o);
         }
       }
       out.push_back(o);

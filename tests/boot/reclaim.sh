@@ -215,8 +215,10 @@ test.kept=/dev/pmem0:$TB_GUEST_HASH" "$nram" || true
 }
 
 # tr_use_arm64_binary: the static aarch64 pmemreclaim: PMEMRECLAIM_ARM64_BINARY, else the one
-# tests/build.sh makes; a missing binary fails the test (it must not pass by skipping)
+# tests/build.sh makes; a missing binary fails the test (it must not pass by skipping). The x86 one stays
+# reachable as PMEMRECLAIM_HOST_BINARY: initrd/build.sh asks a binary that runs here for the module list.
 tr_use_arm64_binary() {
+  export PMEMRECLAIM_HOST_BINARY=${PMEMRECLAIM_HOST_BINARY:-${PMEMRECLAIM_BINARY:-}}
   PMEMRECLAIM_BINARY=${PMEMRECLAIM_ARM64_BINARY:-$TB_ROOT/build/aarch64-linux-musl/pmemreclaim}
   export PMEMRECLAIM_BINARY
   [ -f "$PMEMRECLAIM_BINARY" ] || tb_die "no static aarch64 pmemreclaim (tests/build.sh makes build/aarch64-linux-musl/pmemreclaim)"
