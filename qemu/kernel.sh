@@ -12,6 +12,8 @@
 #   bookworm-amd64   Debian 12 Linux 6.1 (the host's own apt configuration when the host is bookworm/amd64)
 #   sid-amd64        Debian sid (Linux 7.x), through a private apt configuration
 #   sid-arm64, sid-arm64-16k, bookworm-arm64, trixie-backports-amd64, ...  same mechanism
+#   sid-arm64-64k    Debian ships no 64K-page arm64 kernel: built from the suite's linux-source package
+#                    by qemu/kernel-build.sh (same private apt configuration, same result layout)
 #
 # Result layout: DIR/kver, DIR/vmlinuz, DIR/lib/modules/<kver>/... (with modules.dep from depmod -b),
 #                DIR/package (the Debian packages used).
@@ -27,12 +29,12 @@ HOST_SOURCES=${HOST_SOURCES:-/etc/apt/sources.list.d/debian.sources}
 PATH=$PATH:/usr/sbin:/sbin
 
 usage() {
-  sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 die() { echo "kernel.sh: $*" >&2; exit 1; }
 
-KNOWN_FLAVOURS="bookworm-amd64 sid-amd64 sid-arm64 sid-arm64-16k trixie-backports-amd64 bookworm-arm64"
+KNOWN_FLAVOURS="bookworm-amd64 sid-amd64 sid-arm64 sid-arm64-16k sid-arm64-64k trixie-backports-amd64 bookworm-arm64"
 
 # parse FLAVOUR -> SUITE ARCH VARIANT META
 parse_flavour() {
@@ -40,6 +42,7 @@ parse_flavour() {
   case "$f" in
     *-amd64) SUITE=${f%-amd64}; ARCH=amd64; VARIANT= ;;
     *-arm64-16k) SUITE=${f%-arm64-16k}; ARCH=arm64; VARIANT=16k ;;
+    *-arm64-64k) SUITE=${f%-arm64-64k}; ARCH=arm64; VARIANT=64k ;;   # built: qemu/kernel-build.sh
     *-arm64) SUITE=${f%-arm64}; ARCH=arm64; VARIANT= ;;
     *) die "unknown flavour '$f' (expected SUITE-amd64, SUITE-arm64 or SUITE-arm64-16k)" ;;
   esac
@@ -90,6 +93,8 @@ resolve_packages() {
 
 fetch() {
   parse_flavour "$1"
+  # no Debian binary package: built from Debian's kernel source (same layout, same apt configuration)
+  if [ "$VARIANT" = 64k ]; then "$ROOT/qemu/kernel-build.sh" "$1"; return; fi
   local dir=$CACHE/kernels/$1
   if [ -s "$dir/kver" ] && [ -s "$dir/vmlinuz" ] && [ -s "$dir/lib/modules/$(cat "$dir/kver")/modules.dep" ]; then
     echo "$dir"; return 0
@@ -167,6 +172,8 @@ userland() {
   echo "$dir/root"
 }
 
+# sourced (qemu/kernel-build.sh uses parse_flavour and setup_apt): functions only
+[ "${BASH_SOURCE[0]}" = "$0" ] || return 0
 [ $# -ge 1 ] || usage
 case "$1" in
   fetch) [ $# -eq 2 ] || usage; fetch "$2" ;;
