@@ -11,6 +11,7 @@
 
 #include <exception>
 
+#include "handoff.h"
 #include "log.h"
 #include "nvdimm.h"
 #include "probe.h"
@@ -93,7 +94,8 @@ void RunReclaimJob(const Options& opts) {
       [&opts]() {
         const Stamp begin = Now();
         RealSystem sys;
-        Reclaim(opts, sys, [](std::string* e) { return OpenLibNvdimm(e); });
+        const Outcome outcome = Reclaim(opts, sys, [](std::string* e) { return OpenLibNvdimm(e); });
+        WriteHandoffRecord(sys, StateJson(outcome));
         if (opts.requested && opts.errors.empty()) LogInfo(FormatTimings(begin, Now(), PhaseTotals()));
         return 0;
       },
@@ -101,8 +103,14 @@ void RunReclaimJob(const Options& opts) {
   LogRenewBudget();  // the worker wrote on the same /dev/kmsg file
   if (how.empty()) return;
   LogError(how);
+  WriteHandoffRecord(sys, FailedStateJson(how));
   const std::string restore = RestoreAfterWorker(sys, policy);
   if (!restore.empty()) LogWarning(restore);
+}
+
+void WriteHandoffRecord(SystemInterface& sys, const std::string& json) {
+  std::string err;
+  if (!sys.CreateFile(kStatePath, json + "\n", &err)) LogWarning("cannot write the handoff record: " + err);
 }
 
 std::string RestoreAfterWorker(SystemInterface& sys, const std::optional<std::string>& policy_before) {
@@ -138,6 +146,12 @@ bool Exists(const char* path) {
   return stat(path, &st) == 0;
 }
 
+// A directory on another file system than its parent's.
+bool IsMountPoint(const char* path) {
+  struct stat st, parent;
+  return stat(path, &st) == 0 && stat((std::string(path) + "/..").c_str(), &parent) == 0 && st.st_dev != parent.st_dev;
+}
+
 }  // namespace
 
 namespace {
@@ -154,6 +168,14 @@ std::vector<std::string> PrepareAndReclaim() {
       mounted.push_back(m.target);
     } else {
       mount_errors.push_back(std::string("mount ") + m.target + ": " + strerror(errno));
+    }
+  }
+  // /run: a tmpfs the next init keeps (systemd and dracut take a mounted
+  // /run as it is), so that the handoff record reaches the real system.
+  if (!IsMountPoint("/run")) {
+    mkdir("/run", 0755);
+    if (mount("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") != 0) {
+      mount_errors.push_back(std::string("mount /run: ") + strerror(errno));
     }
   }
   LogToKmsg();

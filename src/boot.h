@@ -33,9 +33,14 @@ std::string RestoreAfterWorker(SystemInterface& sys, const std::optional<std::st
 // that timed out is killed and reaped.
 std::string RunBounded(const std::function<int()>& work, unsigned timeout_seconds);
 
+// Writes the handoff record (handoff.h) to /run/pmemreclaim/state.json;
+// a line when it can't.
+void WriteHandoffRecord(SystemInterface& sys, const std::string& json);
+
 // The reclaim of `opts` on this system in a worker bounded by
 // pmemreclaim.timeout, ending with a "timing: ..." line; logs how it ended
-// when that was not normal.  Never throws out of the worker.
+// when that was not normal.  Leaves the handoff record (also when the worker
+// died).  Never throws out of the worker.
 void RunReclaimJob(const Options& opts);
 
 // The whole PID 1 path; returns only if no init could be executed.

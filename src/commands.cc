@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "handoff.h"
+
 #include "log.h"
 #include "memory_block.h"
 #include "nextboot.h"
@@ -119,9 +121,13 @@ const char* StateName(const RegionInfo& r) {
 }
 
 int RunStatus(const std::vector<std::string>& args, CommandEnv& env) {
-  if (!args.empty()) {
-    env.err += "pmemreclaim: unknown argument " + args.front() + "\n";
-    return 2;
+  bool json = false;
+  for (const std::string& a : args) {
+    if (a != "--json") {
+      env.err += "pmemreclaim: unknown argument " + a + "\n";
+      return 2;
+    }
+    json = true;
   }
   auto nvdimm = OpenOrSay(env);
   if (!nvdimm) return 1;
@@ -132,28 +138,46 @@ int RunStatus(const std::vector<std::string>& args, CommandEnv& env) {
     return 1;
   }
   const std::string policy = env.sys.ReadFile(kAutoOnlinePath).value_or("?\n");
-  env.out += std::string("arch ") + ArchName(geometry->arch) + ", memory block " + HumanSize(geometry->block_size) +
-             ", auto_online_blocks " + policy.substr(0, policy.find('\n')) + "\n";
+  std::string text = std::string("arch ") + ArchName(geometry->arch) + ", memory block " +
+                     HumanSize(geometry->block_size) + ", auto_online_blocks " + policy.substr(0, policy.find('\n')) +
+                     "\n";
+  std::string regions;
   std::vector<RegionInfo> foreign;
-  bool any = false;
   for (const auto& s : AllStrategies()) {
     for (const RegionInfo& r : s->Regions(env.sys, *nvdimm)) {
       if (!r.carve) {
         foreign.push_back(r);
         continue;
       }
-      any = true;
-      env.out += r.name + " " + Describe(r.range) + " " + HumanSize(r.range.size()) + " " + StrategyName(s->id()) +
-                 " " + StateName(r) + ", kmem online " +
-                 HumanSize(OnlineKmemBytesIn(env.sys, r.range, geometry->block_size)) + "\n";
+      const u64 online = OnlineKmemBytesIn(env.sys, r.range, geometry->block_size);
+      text += r.name + " " + Describe(r.range) + " " + HumanSize(r.range.size()) + " " + StrategyName(s->id()) + " " +
+              StateName(r) + ", kmem online " + HumanSize(online) + "\n";
+      regions += std::string(regions.empty() ? "" : ",") + "{\"name\":" + JsonString(r.name) + ",\"range\":" +
+                 JsonRange(r.range) + ",\"strategy\":" + JsonString(StrategyName(s->id())) + ",\"state\":" +
+                 JsonString(StateName(r)) + ",\"kmem_online\":" + std::to_string(online) + "}";
     }
   }
-  if (!any) env.out += "no pmem carve\n";
+  if (regions.empty()) text += "no pmem carve\n";
   const std::string line = ForeignRegionsLine(foreign);
-  if (!line.empty()) env.out += line + "\n";
+  if (!line.empty()) text += line + "\n";
   std::vector<Range> soft_reserved;
   for (const RegionInfo& r : nvdimm->HmemRegions()) soft_reserved.push_back(r.range);
-  for (const std::string& h : KexecHazards(env.sys, soft_reserved)) env.out += "warning: " + h + "\n";
+  std::string hazards;
+  for (const std::string& h : KexecHazards(env.sys, soft_reserved)) {
+    text += "warning: " + h + "\n";
+    hazards += std::string(hazards.empty() ? "" : ",") + JsonString(h);
+  }
+  // The handoff record of this boot, as pmemreclaim left it under /run.
+  auto record = env.sys.ReadFile(kStatePath);
+  while (record && !record->empty() && record->back() == '\n') record->pop_back();
+  if (!json) {
+    env.out += text + (record ? std::string("handoff record ") + kStatePath + ": " + *record + "\n" : "");
+    return 0;
+  }
+  env.out += "{\"version\":" + std::to_string(kStateVersion) + ",\"record\":" +
+             (record && !record->empty() ? *record : "null") + ",\"block_size\":" +
+             std::to_string(geometry->block_size) + ",\"regions\":[" + regions + "],\"kexec_hazards\":[" + hazards +
+             "]}\n";
   return 0;
 }
 
@@ -222,7 +246,11 @@ const std::vector<Command>& Commands() {
        "  --dry-run          plan and log, change nothing\n"
        "  --json             print the outcome (strategy, regions, kmem bytes)\n",
        RunApply},
-      {"status", "", "regions of each strategy, memory block size, onlined kmem memory, kexec hazards", "",
+      {"status", "[--json]", "regions of each strategy, memory block size, onlined kmem memory, kexec hazards",
+       "Also the handoff record this boot left (/run/pmemreclaim/state.json).\n"
+       "  --json             {\"version\", \"record\" (the record, or null), \"block_size\",\n"
+       "                     \"regions\": [{\"name\", \"range\", \"strategy\", \"state\", \"kmem_online\"}],\n"
+       "                     \"kexec_hazards\": [..]}\n",
        RunStatus},
       {"release", "", "before kexec or shutdown: offline what pmemreclaim onlined",
        "Offlines and removes the memory onlined from pmem carves (dax devices back\n"

@@ -208,3 +208,17 @@ TEST_CASE("boot: no pmemreclaim= option runs no job; with one, the job gets the 
   CHECK(jobs[0].keep == kGiB);
   g_boot_job = [](const Options&) {};
 }
+
+TEST_CASE("status --json: each strategy's carve regions with their kmem, and this boot's handoff record") {
+  RamdaxWorld w({Range::FromSize(k4G, 2 * kGiB)});
+  REQUIRE(Invoke(w.sys, &w.nv, {"apply", "--strategy=legacy"}).rc == 0);
+  w.sys.files["/run/pmemreclaim/state.json"] = "{\"version\":1,\"carves\":[]}\n";
+  const Run r = Invoke(w.sys, &w.nv, {"status", "--json"});
+  CHECK(r.rc == 0);
+  CHECK(r.out.rfind("{\"version\":1,\"record\":{\"version\":1,\"carves\":[]},\"block_size\":134217728,\"regions\":[", 0) == 0);
+  CHECK(r.out.find("\"strategy\":\"legacy\",\"state\":\"devdax\",\"kmem_online\":2013265920") != std::string::npos);
+  w.sys.files.erase("/run/pmemreclaim/state.json");
+  const Run text = Invoke(w.sys, &w.nv, {"status"});
+  CHECK(text.out.find("legacy devdax, kmem online 1920 MiB") != std::string::npos);
+  CHECK(Invoke(w.sys, &w.nv, {"status", "--json"}).out.find("\"record\":null") != std::string::npos);
+}

@@ -58,6 +58,14 @@ class FakeSystem : public SystemInterface {
     return true;
   }
   std::map<std::string, std::string> links;
+  bool CreateFile(const std::string& path, const std::string& contents, std::string* err) override {
+    if (write_errors.count(path)) {
+      *err = path + ": " + write_errors[path];
+      return false;
+    }
+    files[path] = contents;
+    return true;
+  }
   bool Exists(const std::string& path) override { return files.count(path) != 0 || links.count(path) != 0; }
   std::vector<std::string> ListDir(const std::string& path) override {
     std::set<std::string> names;
@@ -117,8 +125,8 @@ class FakeNvdimm : public NvdimmInterface {
     return out;
   }
   std::map<std::string, Range> hmem_devices;
-  bool ShapeHmem(const std::string& region, const Range& keep, const Range& rest, std::string* rest_dev,
-                 std::string*) override {
+  bool ShapeHmem(const std::string& region, const Range& keep, const Range& rest, std::string* keep_dev,
+                 std::string* rest_dev, std::string*) override {
     calls.push_back("shape " + region + " keep " + Describe(keep) + " rest " + Describe(rest));
     for (RegionInfo& r : hmem_regions) {
       if (r.name != region) continue;
@@ -127,6 +135,7 @@ class FakeNvdimm : public NvdimmInterface {
       if (!rest.empty()) r.devices.push_back(DaxDeviceInfo{keep.empty() ? "dax0.0" : "dax0.1", rest, ""});
       for (const DaxDeviceInfo& d : r.devices) hmem_devices[d.devname] = d.range;
       if (!rest.empty()) *rest_dev = r.devices.back().devname;
+      if (!keep.empty()) *keep_dev = r.devices.front().devname;
     }
     return true;
   }
@@ -255,8 +264,9 @@ class NvdimmRef : public NvdimmInterface {
   std::vector<RegionInfo> RamdaxRegions() override { return t_->RamdaxRegions(); }
   std::vector<KmemDevice> KmemDevices() override { return t_->KmemDevices(); }
   std::vector<RegionInfo> HmemRegions() override { return t_->HmemRegions(); }
-  bool ShapeHmem(const std::string& r, const Range& k, const Range& rest, std::string* d, std::string* e) override {
-    return t_->ShapeHmem(r, k, rest, d, e);
+  bool ShapeHmem(const std::string& r, const Range& k, const Range& rest, std::string* kd, std::string* d,
+                 std::string* e) override {
+    return t_->ShapeHmem(r, k, rest, kd, d, e);
   }
   bool OnlineDaxDevice(const std::string& d, Zone z, int* n, std::string* e) override {
     return t_->OnlineDaxDevice(d, z, n, e);

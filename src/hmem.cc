@@ -64,16 +64,18 @@ std::vector<RegionOutcome> HmemStrategy::Apply(const Plan& plan, Zone zone, Syst
   for (const CarvePlan& c : plan.carves) {
     for (const RegionPlan& r : c.regions) {
       RegionOutcome o = StartOutcome(r);
-      std::string rest;
+      std::string keep, rest;
       const std::string head = r.region.name + " " + Describe(r.region.range) + ": ";
       if (r.action == RegionAction::kLeave) {
         // nothing
-      } else if (!nvdimm.ShapeHmem(r.region.name, r.keep_extent, r.dax_extent, &rest, &err)) {
+      } else if (!nvdimm.ShapeHmem(r.region.name, r.keep_extent, r.dax_extent, &keep, &rest, &err)) {
         o.ok = false;
         o.message = head + "could not split (" + err + "); nothing onlined";
       } else if (r.action == RegionAction::kKeep) {
+        o.kept_device = keep;
         o.message = head + "kept device " + Describe(r.keep_extent) + " (device_dax), nothing to online: " + r.why;
       } else {
+        o.kept_device = keep;
         rests.push_back(Rest{&r, c.kept, rest, out.size()});
         o.message = head + (r.keep_extent.empty() ? "" : "kept device " + Describe(r.keep_extent) + ", ") +
                     "the rest is " + rest + (r.action == RegionAction::kReuseDevdax ? " (split earlier)" : "");

@@ -30,6 +30,9 @@ std::vector<RegionOutcome> LegacyStrategy::Apply(const Plan& plan, Zone zone, Sy
   for (const CarvePlan& carve : plan.carves) {
     for (const RegionPlan& r : carve.regions) {
       RegionOutcome o = StartOutcome(r);
+      if (r.action == RegionAction::kKeep) {
+        o.kept_device = r.region.namespace_name.empty() ? r.region.name : r.region.namespace_name;
+      }
       if (r.action == RegionAction::kCreateDevdax || r.action == RegionAction::kReuseDevdax) {
         // The devdax claims the region's whole (only) namespace.
         OnlineDevdaxRegion(r, "", r.region.range, carve.kept, plan.block_size, zone, policy, sys, nvdimm, &o);

@@ -161,6 +161,7 @@ class LibNvdimm : public NvdimmInterface {
         info.bus_device = BusDevice(bus);
         struct ndctl_namespace* ns = Namespace(region, "");
         if (ns != nullptr) {
+          info.namespace_name = ndctl_namespace_get_devname(ns);
           if (struct ndctl_dax* dax = ndctl_namespace_get_dax(ns); dax != nullptr && ndctl_dax_is_enabled(dax)) {
             info.state = RegionState::kDevdax;
             info.dax_data = Range::FromSize(ndctl_dax_get_resource(dax), ndctl_dax_get_size(dax));
@@ -394,8 +395,8 @@ class LibNvdimm : public NvdimmInterface {
     return out;
   }
 
-  bool ShapeHmem(const std::string& name, const Range& keep, const Range& rest, std::string* rest_dev,
-                 std::string* err) override {
+  bool ShapeHmem(const std::string& name, const Range& keep, const Range& rest, std::string* keep_dev,
+                 std::string* rest_dev, std::string* err) override {
     struct daxctl_region* region = HmemRegion(name);
     if (region == nullptr) {
       *err = name + ": no such soft-reserved dax region";
@@ -423,6 +424,7 @@ class LibNvdimm : public NvdimmInterface {
           return false;
         }
       }
+      if (!keep.empty()) *keep_dev = daxctl_dev_get_devname(sized[0]);
       if (!rest.empty()) *rest_dev = daxctl_dev_get_devname(sized.back());
       return true;
     }
@@ -434,6 +436,7 @@ class LibNvdimm : public NvdimmInterface {
       return false;
     }
     const std::string first_name = daxctl_dev_get_devname(first);
+    if (!keep.empty()) *keep_dev = first_name;
     const char* step = "disable";
     int rc = daxctl_dev_is_enabled(first) ? daxctl_dev_disable(first) : 0;
     if (rc >= 0 && !idle) step = "size 0", rc = daxctl_dev_set_size(first, 0);

@@ -65,9 +65,9 @@ class NvdimmInterface {
   // it, left as it is or unbound.  Idempotent: devices already so are kept
   // (the kept one bound to device_dax if it was not).  Refuses any other
   // layout but the idle region and one device over the whole region.
-  // *rest_dev is the rest device's name.
-  virtual bool ShapeHmem(const std::string& region, const Range& keep, const Range& rest, std::string* rest_dev,
-                         std::string* err) = 0;
+  // *keep_dev and *rest_dev are the devices' names.
+  virtual bool ShapeHmem(const std::string& region, const Range& keep, const Range& rest, std::string* keep_dev,
+                         std::string* rest_dev, std::string* err) = 0;
   // Hands dax device `devname` to kmem and onlines its blocks in `zone`.
   virtual bool OnlineDaxDevice(const std::string& devname, Zone zone, int* onlined, std::string* err) = 0;
   // Dax devices of pmem and soft-reserved regions in system-ram mode.

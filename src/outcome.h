@@ -18,6 +18,10 @@ struct RegionOutcome {
   bool ok = true;
   int blocks_onlined = 0;
   std::string message;
+  // What holds kept bytes of this region afterwards: its namespace (legacy;
+  // the region's name when it has none), the kept namespace (ramdax,
+  // "namespace0.0") or the kept dax device (hmem, "dax0.0"); "" when none.
+  std::string kept_device;
 };
 
 struct Outcome {

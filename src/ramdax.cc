@@ -89,17 +89,21 @@ Plan RamdaxStrategy::MakePlan(const Machine& machine, u64 keep) const { return P
 
 namespace {
 
-// Labels, then the namespace over the kept range, if not there yet.
-bool PrepareLabels(const RegionPlan& r, NvdimmInterface& nvdimm, std::string* err) {
+// Labels, then the namespace over the kept range, if not there yet; its
+// name in *kept ("" when nothing is kept).
+bool PrepareLabels(const RegionPlan& r, NvdimmInterface& nvdimm, std::string* kept, std::string* err) {
   if (r.init_labels && !nvdimm.InitLabels(r.region.name, err)) {
     *err = "could not initialise the label area (" + *err + "); nothing else written";
     return false;
   }
   if (r.keep_extent.empty()) return true;
   for (const NamespaceInfo& n : r.region.namespaces) {
-    if (n.alt_name == kKeepNamespaceName) return true;  // from an earlier boot
+    if (n.alt_name == kKeepNamespaceName) {  // from an earlier boot
+      *kept = n.devname;
+      return true;
+    }
   }
-  std::string devname;
+  std::string& devname = *kept;
   Range placed;
   if (!nvdimm.CreateNamespace(r.region.name, kKeepNamespaceName, MarkUuid(MarkRole::kKeepNamespace, r.keep_extent),
                               r.keep_extent.size(), r.dax_align, /*enable=*/true, &devname, &placed, err)) {
@@ -109,6 +113,7 @@ bool PrepareLabels(const RegionPlan& r, NvdimmInterface& nvdimm, std::string* er
   if (placed != r.keep_extent) {
     std::string undo;
     nvdimm.DeleteNamespace(r.region.name, devname, &undo);
+    devname.clear();
     *err = "the kernel placed the kept namespace at " + Describe(placed) + ", not " + Describe(r.keep_extent) +
            "; given back, nothing else written";
     return false;
@@ -154,9 +159,12 @@ std::vector<RegionOutcome> RamdaxStrategy::Apply(const Plan& plan, Zone zone, Sy
     for (const RegionPlan& r : carve.regions) {
       RegionOutcome o = StartOutcome(r);
       std::string err;
+      for (const NamespaceInfo& n : r.region.namespaces) {
+        if (n.alt_name == kKeepNamespaceName && r.action != RegionAction::kLeave) o.kept_device = n.devname;
+      }
       if (r.action == RegionAction::kLeave) {
         // nothing
-      } else if (r.action != RegionAction::kReuseDevdax && !PrepareLabels(r, nvdimm, &err)) {
+      } else if (r.action != RegionAction::kReuseDevdax && !PrepareLabels(r, nvdimm, &o.kept_device, &err)) {
         o.ok = false;
         o.message = r.region.name + ": " + err;
       } else if (r.action == RegionAction::kKeep) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "handoff.h"
 #include "hmem.h"
 #include "iomem.h"
 #include "legacy.h"
@@ -202,6 +203,13 @@ Outcome Reclaim(const Options& opts, SystemInterface& sys, const NvdimmOpener& o
 
   // Report what the kernel says, not what we meant to do.
   ReportCarves(machine.arch, plan, sys, &outcome);
+  for (const CarvePlan& c : plan.carves) {
+    const std::optional<bool> preserved = Preserved(strategy, c);
+    if (c.kept.empty() || !preserved) continue;
+    LogNotice("kept range " + Describe(c.kept) +
+              (*preserved ? ": pmemreclaim's layout of an earlier boot found, the kept bytes are that boot's"
+                          : ": layout made now (first or cold boot): the kept bytes are not an earlier boot's"));
+  }
   if (memtotal_before != 0 && memtotal_after != 0) {
     LogNotice("MemTotal " + std::to_string(memtotal_before >> 10) + " kB before, " +
               std::to_string(memtotal_after >> 10) + " kB after");

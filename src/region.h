@@ -54,6 +54,7 @@ struct RegionInfo {
   std::string bus_device;  // the device the region's bus sits on (sysfs path)
   std::string provider;    // the bus provider ("e820", "ACPI.NFIT", ...)
   RegionState state = RegionState::kRaw;
+  std::string namespace_name;  // label-less: its one namespace ("namespace0.0"), if any
   Range dax_data;    // kDevdax: the dax device's range
   u64 dax_align = 0;  // kDevdax: its alignment
   std::string dax_uuid;  // kDevdax: its info block's uuid (pmemreclaim's mark?)

@@ -20,11 +20,9 @@ std::string JsonString(const std::string& s) {
   return out + "\"";
 }
 
-namespace {
 std::string JsonRange(const Range& r) {
   return "{\"start\":" + std::to_string(r.start) + ",\"size\":" + std::to_string(r.size()) + "}";
 }
-}  // namespace
 
 std::string PlanJson(Arch arch, const Plan& plan) {
   std::string out = "{\"arch\":" + JsonString(ArchName(arch)) + ",\"strategy\":" +

@@ -13,6 +13,8 @@
 namespace pmemreclaim {
 
 std::string JsonString(const std::string& s);
+// {"start":N,"size":N}
+std::string JsonRange(const Range& r);
 std::string PlanJson(Arch arch, const Plan& plan);
 std::string PlanText(Arch arch, const Plan& plan);
 

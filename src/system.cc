@@ -97,6 +97,38 @@ bool RealSystem::WriteFile(const std::string& path, const std::string& value, st
   return true;
 }
 
+bool RealSystem::CreateFile(const std::string& path, const std::string& contents, std::string* err) {
+  const std::string dir = path.substr(0, path.rfind('/'));
+  if (!dir.empty() && mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
+    *err = dir + ": " + ErrnoText(errno);
+    return false;
+  }
+  const std::string tmp = path + ".new";
+  const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    *err = tmp + ": " + ErrnoText(errno);
+    return false;
+  }
+  size_t done = 0;
+  while (done < contents.size()) {
+    const ssize_t n = write(fd, contents.data() + done, contents.size() - done);
+    if (n <= 0) {
+      *err = tmp + ": " + (n < 0 ? ErrnoText(errno) : "short write");
+      close(fd);
+      unlink(tmp.c_str());
+      return false;
+    }
+    done += static_cast<size_t>(n);
+  }
+  close(fd);
+  if (rename(tmp.c_str(), path.c_str()) != 0) {
+    *err = path + ": " + ErrnoText(errno);
+    unlink(tmp.c_str());
+    return false;
+  }
+  return true;
+}
+
 bool RealSystem::Exists(const std::string& path) {
   struct stat st;
   return stat(path.c_str(), &st) == 0;

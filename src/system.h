@@ -18,6 +18,9 @@ class SystemInterface {
   virtual std::optional<std::string> ReadFile(const std::string& path, std::string* err = nullptr) = 0;
   // Writes `value` in one write(2), as sysfs wants.
   virtual bool WriteFile(const std::string& path, const std::string& value, std::string* err) = 0;
+  // Makes `path` hold `contents` (a regular file, written whole and then
+  // renamed into place), creating its directory if missing.
+  virtual bool CreateFile(const std::string& path, const std::string& contents, std::string* err) = 0;
   virtual bool Exists(const std::string& path) = 0;
   // Names in a directory (no . and ..); empty if it can't be read.
   virtual std::vector<std::string> ListDir(const std::string& path) = 0;
@@ -45,11 +48,11 @@ std::string ModuleDirectory(const std::string& release);
 // page) is named, any other is "errno N".
 std::string ErrnoText(int errnum);
 
-// The real thing: files, uname, libkmod.
 // Loads `modules` in order (each may carry parameters); false with *err
 // naming the one that failed.
 bool LoadModules(SystemInterface& sys, const std::vector<std::string>& modules, std::string* err);
 
+// The real thing: files, uname, libkmod.
 class RealSystem : public SystemInterface {
  public:
   RealSystem();
@@ -58,6 +61,7 @@ class RealSystem : public SystemInterface {
   RealSystem& operator=(const RealSystem&) = delete;
   std::optional<std::string> ReadFile(const std::string& path, std::string* err = nullptr) override;
   bool WriteFile(const std::string& path, const std::string& value, std::string* err) override;
+  bool CreateFile(const std::string& path, const std::string& contents, std::string* err) override;
   bool Exists(const std::string& path) override;
   std::vector<std::string> ListDir(const std::string& path) override;
   std::string ReadLink(const std::string& path) override;

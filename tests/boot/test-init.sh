@@ -57,6 +57,9 @@ say "modprobe_path $(cat /proc/sys/kernel/modprobe 2>/dev/null) exists=$([ -e "$
 say "block_size 0x$(cat /sys/devices/system/memory/block_size_bytes)"
 say "auto_online_blocks $(cat /sys/devices/system/memory/auto_online_blocks 2>/dev/null)"
 say "memtotal_kb_at_init $(memtotal)"
+# the handoff record pmemreclaim left under /run (one line), and whether /run is its own mount
+say "state_json $(tr -d '\n' < /run/pmemreclaim/state.json 2>/dev/null)"
+say "run_mount $(awk '$2 == "/run" {print $3}' /proc/mounts)"
 # keep kernel messages off the console from here on (they would interleave with the report)
 echo "${CONSOLE_LOGLEVEL:-1}" > /proc/sys/kernel/printk
 

@@ -1,0 +1,56 @@
+#include "handoff.h"
+
+#include "mark.h"
+#include "report.h"
+
+namespace pmemreclaim {
+
+std::optional<bool> Preserved(Strategy strategy, const CarvePlan& carve) {
+  std::optional<bool> found;
+  for (const RegionPlan& r : carve.regions) {
+    if (strategy == Strategy::kLegacy) {
+      if (r.action == RegionAction::kReuseDevdax) return true;
+      if (r.action == RegionAction::kCreateDevdax) found = false;
+    } else if (strategy == Strategy::kRamdax && r.action != RegionAction::kLeave) {
+      for (const NamespaceInfo& n : r.region.namespaces) {
+        if (n.alt_name == kKeepNamespaceName && HasMark(n.uuid, MarkRole::kKeepNamespace, n.range)) return true;
+        if (n.alt_name == kDaxNamespaceName && HasMark(n.uuid, MarkRole::kDaxNamespace, n.range)) return true;
+      }
+      found = false;
+    }
+  }
+  return found;
+}
+
+std::string StateJson(const Outcome& o) {
+  std::string out = "{\"version\":" + std::to_string(kStateVersion) + ",\"strategy\":" +
+                    JsonString(StrategyName(o.strategy)) + ",\"ok\":" + (o.ok() ? "true" : "false") +
+                    ",\"error\":" + JsonString(o.error) + ",\"carves\":[";
+  const size_t n = o.plan ? o.plan->carves.size() : 0;
+  for (size_t i = 0; i < n; ++i) {
+    const CarvePlan& c = o.plan->carves[i];
+    std::string devices, errors;
+    for (const RegionPlan& r : c.regions) {
+      for (const RegionOutcome& ro : o.regions) {
+        if (ro.region != r.region.name) continue;
+        if (!ro.kept_device.empty()) devices += (devices.empty() ? "" : ",") + JsonString(ro.kept_device);
+        if (!ro.ok) errors += (errors.empty() ? "" : ",") + JsonString(ro.message);
+      }
+    }
+    const u64 onlined = i < o.kmem_bytes.size() ? o.kmem_bytes[i] : 0;
+    const std::optional<bool> preserved = Preserved(o.strategy, c);
+    out += std::string(i ? "," : "") + "{\"range\":" + JsonRange(c.range) + ",\"strategy\":" +
+           JsonString(StrategyName(o.strategy)) + ",\"kept\":" + JsonRange(c.kept) + ",\"kept_devices\":[" + devices +
+           "],\"onlined\":" + std::to_string(onlined) +
+           ",\"lost\":" + std::to_string(c.range.size() - c.kept.size() - onlined) + ",\"preserved\":" +
+           (preserved ? (*preserved ? "true" : "false") : "null") + ",\"errors\":[" + errors + "]}";
+  }
+  return out + "]}";
+}
+
+std::string FailedStateJson(const std::string& error) {
+  return "{\"version\":" + std::to_string(kStateVersion) + ",\"strategy\":\"off\",\"ok\":false,\"error\":" +
+         JsonString(error) + ",\"carves\":[]}";
+}
+
+}  // namespace pmemreclaim

@@ -1,0 +1,39 @@
+// The handoff record: what the boot did, for the real system to find under
+// /run after switch_root (/run/pmemreclaim/state.json), so that a program
+// learns where its kept bytes are and whether they are the previous boot's
+// without parsing log lines.  Versioned: a reader checks "version".
+#ifndef PMEMRECLAIM_HANDOFF_H_
+#define PMEMRECLAIM_HANDOFF_H_
+
+#include <optional>
+#include <string>
+
+#include "outcome.h"
+
+namespace pmemreclaim {
+
+constexpr char kStateDir[] = "/run/pmemreclaim";
+constexpr char kStatePath[] = "/run/pmemreclaim/state.json";
+constexpr int kStateVersion = 1;
+
+// Did the boot find the layout pmemreclaim made in an earlier boot on this
+// carve (true: the RAM survived, a warm reboot or kexec), or make it now
+// (false: a first or cold boot; the kept bytes are not the previous
+// boot's)?  nullopt where the strategy can't tell (hmem, or nothing laid
+// out).  Legacy: its marked devdax reused or made; ramdax: its kept or
+// devdax namespace found or made.
+std::optional<bool> Preserved(Strategy strategy, const CarvePlan& carve);
+
+// The record (schema in README "The handoff record"):
+// {"version":1,"strategy":..,"ok":..,"error":..,"carves":[{"range":{..},
+//  "strategy":..,"kept":{..},"kept_devices":[..],"onlined":..,"lost":..,
+//  "preserved":true|false|null,"errors":[..]}]}
+std::string StateJson(const Outcome& outcome);
+
+// A record for a run that ended before it could say anything (the worker
+// died or timed out): no carves, `error`.
+std::string FailedStateJson(const std::string& error);
+
+}  // namespace pmemreclaim
+
+#endif  // PMEMRECLAIM_HANDOFF_H_

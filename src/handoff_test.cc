@@ -1,0 +1,84 @@
+// The handoff record, from runs of the driver on fake kernels.
+#include "handoff.h"
+
+#include <catch2/catch.hpp>
+
+#include "boot.h"
+#include "fakes_test.h"
+
+using namespace pmemreclaim;
+
+namespace {
+
+constexpr u64 k4G = 4 * kGiB;
+
+bool Has(const std::string& json, const std::string& part) { return json.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("handoff record, legacy: layout made on the first boot, found on the second") {
+  RamdaxWorld w({Range::FromSize(k4G, 2 * kGiB)});
+  const std::string first = StateJson(w.Run("pmemreclaim=legacy"));
+  CHECK(first.rfind("{\"version\":1,\"strategy\":\"legacy\",\"ok\":true,\"error\":\"\",\"carves\":[", 0) == 0);
+  CHECK(Has(first, "\"range\":{\"start\":4294967296,\"size\":2147483648}"));
+  CHECK(Has(first, "\"onlined\":2013265920,\"lost\":134217728,\"preserved\":false"));
+  const std::string second = StateJson(w.Run("pmemreclaim=legacy"));
+  CHECK(Has(second, "\"preserved\":true"));
+}
+
+TEST_CASE("handoff record, ramdax: the kept namespace named; preserved false, then true, false again on a cold boot") {
+  RamdaxWorld w({Range::FromSize(k4G, 2 * kGiB)});
+  const std::string first = StateJson(w.Run("pmemreclaim=ramdax pmemreclaim.keep=126M"));
+  CHECK(Has(first, "\"strategy\":\"ramdax\",\"kept\":{\"start\":4294967296,\"size\":132120576}"));
+  CHECK(Has(first, "\"kept_devices\":[\"namespace0.0\"]"));
+  CHECK(Has(first, "\"onlined\":1879048192"));
+  CHECK(Has(first, "\"preserved\":false"));
+  const std::string second = StateJson(w.Run("pmemreclaim=ramdax pmemreclaim.keep=126M"));
+  CHECK(Has(second, "\"kept_devices\":[\"namespace0.0\"]"));
+  CHECK(Has(second, "\"preserved\":true"));
+  RamdaxWorld cold({Range::FromSize(k4G, 2 * kGiB)});  // the RAM lost: no labels
+  CHECK(Has(StateJson(cold.Run("pmemreclaim=ramdax pmemreclaim.keep=126M")), "\"preserved\":false"));
+}
+
+TEST_CASE("handoff record, hmem: the kept dax device named, preserved unknown") {
+  FakeSystem sys;
+  FakeNvdimm nv(&sys);
+  SetLogSink(Quiet);
+  sys.files["/sys/devices/system/memory/block_size_bytes"] = "8000000\n";
+  sys.files["/sys/devices/system/memory/auto_online_blocks"] = "offline\n";
+  sys.files["/proc/iomem"] = "00100000-bffdefff : System RAM\n";
+  sys.available_modules = {"dax_hmem", "device_dax", "kmem"};
+  nv.hmem_regions.push_back(RawRegion("dax0", Range::FromSize(k4G, 2 * kGiB)));
+  const Outcome o = Reclaim(ParseCommandLine("pmemreclaim=hmem pmemreclaim.keep=100M"), sys,
+                            [&nv](std::string*) -> std::unique_ptr<NvdimmInterface> { return std::make_unique<NvdimmRef>(&nv); });
+  const std::string json = StateJson(o);
+  CHECK(Has(json, "\"kept_devices\":[\"dax0.0\"]"));
+  CHECK(Has(json, "\"preserved\":null"));
+  SetLogSink(nullptr);
+}
+
+TEST_CASE("handoff record: errors, and a run that never planned") {
+  RamdaxWorld w({Range::FromSize(k4G, 2 * kGiB)});
+  w.nv.fail_create = {"region0"};
+  const std::string failed = StateJson(w.Run("pmemreclaim=legacy"));
+  CHECK(Has(failed, "\"ok\":false"));
+  CHECK(Has(failed, "\"errors\":[\"region0: could not create devdax"));
+  RamdaxWorld none({Range::FromSize(k4G, 2 * kGiB)});
+  none.sys.available_modules.erase("ramdax");
+  const std::string refused = StateJson(none.Run("pmemreclaim=ramdax"));
+  CHECK(Has(refused, "\"ok\":false,\"error\":\"this kernel has no ramdax driver"));
+  CHECK(Has(refused, "\"carves\":[]"));
+  CHECK(FailedStateJson("the worker was killed by signal 9") ==
+        "{\"version\":1,\"strategy\":\"off\",\"ok\":false,\"error\":\"the worker was killed by signal 9\",\"carves\":[]}");
+}
+
+TEST_CASE("the record is written to /run/pmemreclaim/state.json; a failed write is a warning") {
+  FakeSystem sys;
+  SetLogSink(Quiet);
+  WriteHandoffRecord(sys, "{\"version\":1}");
+  CHECK(sys.files[kStatePath] == "{\"version\":1}\n");
+  sys.write_errors[kStatePath] = "Read-only file system";
+  WriteHandoffRecord(sys, "{}");
+  CHECK(sys.files[kStatePath] == "{\"version\":1}\n");
+  SetLogSink(nullptr);
+}
