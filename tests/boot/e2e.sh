@@ -7,8 +7,10 @@
 # (initrd/build.sh --overlay) concatenated in front.
 #
 # Each scenario boots twice on the carve of TEST-legacy-keep with a 126 MiB pattern at 4 GiB:
-#   pmemreclaim=legacy pmemreclaim.keep=126M  -> real init reached, kmem 1920 MiB, kept bytes intact
-#   pmemreclaim=bogus                         -> real init reached, kmem 0, kept bytes intact
+#   pmemreclaim=legacy pmemreclaim.keep=126M  -> real init reached, kmem 1920 MiB, kept bytes intact,
+#                                                the handoff record under the real root's /run
+#   pmemreclaim=bogus                         -> real init reached, kmem 0, kept bytes intact, a record
+#                                                saying "bad options"
 
 E2E_MEMMAP='memmap=126M!4G memmap=1922M!0x107E00000'
 E2E_KEPT=$((126 * MiB))
@@ -92,6 +94,21 @@ e2e_assert_real_root() {
   tb_assert_eq "init pid" "pid=1" "$(tb_report "$log" init_start 2)"
 }
 
+# e2e_assert_record LOG KMEM: the handoff record pmemreclaim left in the initramfs, as the real root's init
+# finds it under /run: version 1, the kept 126 MiB at 4 GiB made this boot, onlined = the kernel's kmem bytes
+e2e_assert_record() {
+  local log=$1 kmem=$2 state
+  command -v jq >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq >/dev/null; }
+  state=$(tb_report "$log" state_json)
+  echo "    /run/pmemreclaim/state.json on the real root: $state"
+  tb_assert_eq "handoff record on the real root: version" 1 "$(jq -r .version <<<"$state")"
+  tb_assert_eq "handoff record: kept range" "$((4 * GiB)) $E2E_KEPT" \
+    "$(jq -r '"\(.carves[0].kept.start) \(.carves[0].kept.size)"' <<<"$state")"
+  tb_assert_eq "handoff record: onlined = the kernel's kmem bytes" "$kmem" "$(jq '[.carves[].onlined] | add' <<<"$state")"
+  tb_assert_eq "handoff record: preserved (a fresh RAM file: made this boot)" false \
+    "$(jq -r '.carves[0].preserved' <<<"$state")"
+}
+
 # e2e_scenario NAME [vm.sh options...]: the two boots described above, on TB_INITRD
 e2e_scenario() {
   local name=$1; shift
@@ -112,6 +129,7 @@ e2e_scenario() {
       grep -q 'pmemreclaim: carve .*onlined 1920 MiB' <(tb_section "$log" dmesg)
     after=$(tb_read_sha256 "$ram" $((4 * GiB)) $E2E_KEPT)
     tb_assert_eq "kept bytes in the RAM file after poweroff" "$want" "$after"
+    e2e_assert_record "$log" "$(tb_kmem_bytes "$log")"
     echo "[$TB_NAME] RESULT $name legacy: kmem=$(tb_kmem_bytes "$log") memtotal=$(tb_memtotal_bytes "$log")" \
          "memtotal_at_init=$(( $(tb_report "$log" memtotal_kb_at_init) * 1024 ))" \
          "rootfs='$(tb_report "$log" rootfs)' wall=${TB_WALL}s"
@@ -134,6 +152,9 @@ e2e_scenario() {
       grep -qi 'pmemreclaim.*bogus' <(tb_section "$log" dmesg)
     after=$(tb_read_sha256 "$ram" $((4 * GiB)) $E2E_KEPT)
     tb_assert_eq "kept bytes in the RAM file after poweroff (pmemreclaim=bogus)" "$want" "$after"
+    local state; state=$(tb_report "$log" state_json)
+    tb_assert_eq "handoff record on the real root (pmemreclaim=bogus): ok" false "$(jq -r .ok <<<"$state")"
+    tb_assert_eq "handoff record (pmemreclaim=bogus): error" "bad options" "$(jq -r .error <<<"$state")"
     echo "[$TB_NAME] RESULT $name bogus: kmem=$(tb_kmem_bytes "$log") memtotal=$(tb_memtotal_bytes "$log") wall=${TB_WALL}s"
     tb_section "$log" dmesg | grep 'pmemreclaim' | sed 's/^/    /' || true
   else
