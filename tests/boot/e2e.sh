@@ -98,7 +98,6 @@ e2e_assert_real_root() {
 # finds it under /run: version 1, the kept 126 MiB at 4 GiB made this boot, onlined = the kernel's kmem bytes
 e2e_assert_record() {
   local log=$1 kmem=$2 state
-  command -v jq >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq >/dev/null; }
   state=$(tb_report "$log" state_json)
   echo "    /run/pmemreclaim/state.json on the real root: $state"
   tb_assert_eq "handoff record on the real root: version" 1 "$(jq -r .version <<<"$state")"
@@ -114,6 +113,7 @@ e2e_scenario() {
   local name=$1; shift
   local ram=$TB_WORK/ram log want after
   local kept_opt="test.kept=/dev/pmem0:$TB_GUEST_HASH"
+  command -v jq >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq >/dev/null; }
 
   # 1. pmemreclaim=legacy, 126 MiB kept
   tb_ramfile_create "$ram"
