@@ -12,6 +12,7 @@
 #include <exception>
 
 #include "handoff.h"
+#include "keep_links.h"
 #include "log.h"
 #include "nvdimm.h"
 #include "probe.h"
@@ -95,7 +96,9 @@ void RunReclaimJob(const Options& opts) {
         const Stamp begin = Now();
         RealSystem sys;
         const Outcome outcome = Reclaim(opts, sys, [](std::string* e) { return OpenLibNvdimm(e); });
-        WriteHandoffRecord(sys, StateJson(outcome));
+        const std::string record = StateJson(outcome);
+        WriteHandoffRecord(sys, record);
+        MakeKeepLinks(sys, record);
         if (opts.requested && opts.errors.empty()) LogInfo(FormatTimings(begin, Now(), PhaseTotals()));
         return 0;
       },

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "handoff.h"
+#include "keep_links.h"
 
 #include "log.h"
 #include "memory_block.h"
@@ -222,6 +223,20 @@ int RunModules(const std::vector<std::string>& args, CommandEnv& env) {
   return 0;
 }
 
+// For udev (60-pmemreclaim.rules): the /dev/pmemreclaim links of a kernel
+// device, from this boot's handoff record; status 1 when it has none.
+int RunKeepLink(const std::vector<std::string>& args, CommandEnv& env) {
+  if (args.size() != 1 || args[0].rfind("--", 0) == 0) {
+    env.err += "pmemreclaim: keep-link needs one device name (pmem0, dax0.0)\n";
+    return 2;
+  }
+  const std::vector<std::string> links = KeepLinksFor(env.sys, env.sys.ReadFile(kStatePath).value_or(""), args[0]);
+  for (size_t i = 0; i < links.size(); ++i) env.out += (i ? " " : "") + links[i];
+  if (links.empty()) return 1;
+  env.out += "\n";
+  return 0;
+}
+
 int RunVersion(const std::vector<std::string>& /*args*/, CommandEnv& env) {
   env.out += std::string("pmemreclaim ") + Version() + "\n";
   return 0;
@@ -265,6 +280,11 @@ const std::vector<Command>& Commands() {
        "Every module any strategy may load on this (or the given) architecture,\n"
        "for image builders (the dracut module, initrd/build.sh).\n",
        RunModules},
+      {"keep-link", "DEVICE", "for udev: the /dev/pmemreclaim links of a kept device",
+       "Prints the links (relative to /dev) of DEVICE (pmem0, dax0.0) when the handoff\n"
+       "record names it as holding kept bytes: pmemreclaim/keepN in address order, and\n"
+       "pmemreclaim/keep when it is the only one; status 1 when it holds none.\n",
+       RunKeepLink},
       {"version", "", "print the version", "", RunVersion},
   };
   return commands;

@@ -66,6 +66,10 @@ class FakeSystem : public SystemInterface {
     files[path] = contents;
     return true;
   }
+  bool MakeSymlink(const std::string& target, const std::string& path, std::string*) override {
+    links[path] = target;
+    return true;
+  }
   bool Exists(const std::string& path) override { return files.count(path) != 0 || links.count(path) != 0; }
   std::vector<std::string> ListDir(const std::string& path) override {
     std::set<std::string> names;

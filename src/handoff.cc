@@ -48,6 +48,31 @@ std::string StateJson(const Outcome& o) {
   return out + "]}";
 }
 
+std::vector<std::string> KeptDevicesInRecord(const std::string& record) {
+  std::vector<std::string> out;
+  const std::string key = "\"kept_devices\":[";
+  for (size_t at = record.find(key); at != std::string::npos; at = record.find(key, at)) {
+    at += key.size();
+    const size_t end = record.find(']', at);
+    if (end == std::string::npos) break;
+    // Names pmemreclaim wrote: "namespace0.0", "dax0.0" (no quotes or escapes in them).
+    for (size_t q = record.find('"', at); q != std::string::npos && q < end; q = record.find('"', q)) {
+      const size_t close = record.find('"', q + 1);
+      if (close == std::string::npos || close > end) break;
+      out.push_back(record.substr(q + 1, close - q - 1));
+      q = close + 1;
+    }
+    at = end;
+  }
+  return out;
+}
+
+std::vector<std::string> KeepLinkNames(size_t index, size_t count) {
+  std::vector<std::string> out{"pmemreclaim/keep" + std::to_string(index)};
+  if (count == 1) out.push_back("pmemreclaim/keep");
+  return out;
+}
+
 std::string FailedStateJson(const std::string& error) {
   return "{\"version\":" + std::to_string(kStateVersion) + ",\"strategy\":\"off\",\"ok\":false,\"error\":" +
          JsonString(error) + ",\"carves\":[]}";

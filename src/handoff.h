@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "outcome.h"
 
@@ -29,6 +30,13 @@ std::optional<bool> Preserved(Strategy strategy, const CarvePlan& carve);
 //  "strategy":..,"kept":{..},"kept_devices":[..],"onlined":..,"lost":..,
 //  "preserved":true|false|null,"errors":[..]}]}
 std::string StateJson(const Outcome& outcome);
+
+// The kept devices a record names, in its order (carves by address).
+std::vector<std::string> KeptDevicesInRecord(const std::string& record);
+
+// The /dev links of kept device number `index` of `count`: always
+// "pmemreclaim/keepINDEX", and "pmemreclaim/keep" when it is the only one.
+std::vector<std::string> KeepLinkNames(size_t index, size_t count);
 
 // A record for a run that ended before it could say anything (the worker
 // died or timed out): no carves, `error`.

@@ -5,6 +5,7 @@
 
 #include "boot.h"
 #include "fakes_test.h"
+#include "keep_links.h"
 
 using namespace pmemreclaim;
 
@@ -80,5 +81,31 @@ TEST_CASE("the record is written to /run/pmemreclaim/state.json; a failed write 
   sys.write_errors[kStatePath] = "Read-only file system";
   WriteHandoffRecord(sys, "{}");
   CHECK(sys.files[kStatePath] == "{\"version\":1}\n");
+  SetLogSink(nullptr);
+}
+
+TEST_CASE("keep links: from the record's kept devices, in its order; keep only when there is one") {
+  const std::string one = "{\"carves\":[{\"kept_devices\":[\"namespace1.0\"]}]}";
+  const std::string two = "{\"carves\":[{\"kept_devices\":[\"dax0.0\"]},{\"kept_devices\":[]},{\"kept_devices\":[\"dax1.0\"]}]}";
+  CHECK(KeptDevicesInRecord(one) == std::vector<std::string>{"namespace1.0"});
+  CHECK(KeptDevicesInRecord(two) == std::vector<std::string>{"dax0.0", "dax1.0"});
+  CHECK(KeptDevicesInRecord("").empty());
+  CHECK(KeptDevicesInRecord("{\"kept_devices\":[\"trunc").empty());
+  CHECK(KeepLinkNames(0, 1) == std::vector<std::string>{"pmemreclaim/keep0", "pmemreclaim/keep"});
+  CHECK(KeepLinkNames(1, 2) == std::vector<std::string>{"pmemreclaim/keep1"});
+  FakeSystem sys;
+  SetLogSink(Quiet);
+  sys.files["/sys/bus/nd/devices/namespace1.0/block/pmem3/dev"] = "259:3\n";
+  sys.links["/sys/class/block/pmem3/device"] = "../../../namespace1.0";
+  MakeKeepLinks(sys, one);
+  CHECK(sys.links["/dev/pmemreclaim/keep0"] == "../pmem3");
+  CHECK(sys.links["/dev/pmemreclaim/keep"] == "../pmem3");
+  CHECK(KeepLinksFor(sys, one, "pmem3") == std::vector<std::string>{"pmemreclaim/keep0", "pmemreclaim/keep"});
+  CHECK(KeepLinksFor(sys, one, "pmem0").empty());
+  sys.files["/sys/bus/dax/devices/dax1.0"] = "";
+  MakeKeepLinks(sys, two);  // dax0.0 is not there: a line, no link
+  CHECK(sys.links.count("/dev/pmemreclaim/keep1") == 1);
+  CHECK(sys.links["/dev/pmemreclaim/keep1"] == "../dax1.0");
+  CHECK(KeepLinksFor(sys, two, "dax0.0") == std::vector<std::string>{"pmemreclaim/keep0"});
   SetLogSink(nullptr);
 }

@@ -129,6 +129,20 @@ bool RealSystem::CreateFile(const std::string& path, const std::string& contents
   return true;
 }
 
+bool RealSystem::MakeSymlink(const std::string& target, const std::string& path, std::string* err) {
+  const std::string dir = path.substr(0, path.rfind('/'));
+  if (!dir.empty() && mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
+    *err = dir + ": " + ErrnoText(errno);
+    return false;
+  }
+  unlink(path.c_str());
+  if (symlink(target.c_str(), path.c_str()) != 0) {
+    *err = path + ": " + ErrnoText(errno);
+    return false;
+  }
+  return true;
+}
+
 bool RealSystem::Exists(const std::string& path) {
   struct stat st;
   return stat(path.c_str(), &st) == 0;

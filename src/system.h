@@ -21,6 +21,9 @@ class SystemInterface {
   // Makes `path` hold `contents` (a regular file, written whole and then
   // renamed into place), creating its directory if missing.
   virtual bool CreateFile(const std::string& path, const std::string& contents, std::string* err) = 0;
+  // Makes `path` a symbolic link to `target` (replacing what was there),
+  // creating its directory if missing.
+  virtual bool MakeSymlink(const std::string& target, const std::string& path, std::string* err) = 0;
   virtual bool Exists(const std::string& path) = 0;
   // Names in a directory (no . and ..); empty if it can't be read.
   virtual std::vector<std::string> ListDir(const std::string& path) = 0;
@@ -62,6 +65,7 @@ class RealSystem : public SystemInterface {
   std::optional<std::string> ReadFile(const std::string& path, std::string* err = nullptr) override;
   bool WriteFile(const std::string& path, const std::string& value, std::string* err) override;
   bool CreateFile(const std::string& path, const std::string& contents, std::string* err) override;
+  bool MakeSymlink(const std::string& target, const std::string& path, std::string* err) override;
   bool Exists(const std::string& path) override;
   std::vector<std::string> ListDir(const std::string& path) override;
   std::string ReadLink(const std::string& path) override;

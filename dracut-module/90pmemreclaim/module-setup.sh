@@ -61,6 +61,8 @@ install() {
         dfatal "pmemreclaim: cannot install $_bin"
         return 1
     }
+    # the /dev/pmemreclaim/keep links, kept by udev in the initramfs too
+    inst_simple "$moddir/60-pmemreclaim.rules" "${udevrulesdir:-/usr/lib/udev/rules.d}/60-pmemreclaim.rules"
     if dracut_module_included "systemd"; then
         inst_simple "$moddir/pmemreclaim.service" "$systemdsystemunitdir/pmemreclaim.service"
         $SYSTEMCTL -q --root "$initdir" enable pmemreclaim.service

@@ -5,7 +5,8 @@
 #   (true; the kept bytes, written from the host before boot 1, still there), then the RAM file is zeroed
 #   (a cold boot): false again, and the kernel log says the kept bytes are not an earlier boot's;
 #   legacy, memmap=126M!4G memmap=1922M!4222M keep=126M: false, then true.
-# Asserted against the guest kernel: the record's onlined bytes equal the System RAM (kmem) bytes of
+# /dev/pmemreclaim/keep (and keep0) made by PID 1 from the record point at the kept namespace's block device,
+# which holds the pattern. Asserted against the guest kernel: the record's onlined bytes equal the System RAM (kmem) bytes of
 # /proc/iomem, its kept range is where the pattern is, and its kept device is the one /proc/iomem shows
 # over the kept range.
 set -euo pipefail
@@ -41,7 +42,11 @@ boot() {
 tb_ramfile_create "$TB_WORK/ram"
 want=$(tb_write_pattern "$TB_WORK/ram" $((4 * GiB)) 5 $kept)
 boot ramdax-1 'memmap=2G!4G pmemreclaim=ramdax' false
-boot ramdax-2 'memmap=2G!4G pmemreclaim=ramdax' true
+boot ramdax-2 "memmap=2G!4G pmemreclaim=ramdax test.kept=/dev/pmemreclaim/keep:$TB_GUEST_HASH" true
+tb_assert_eq "ramdax-2: /dev/pmemreclaim links (made by PID 1 from the record)" "keep->../pmem0,keep0->../pmem0," \
+  "$(tb_report "$TB_WORK/ramdax-2.log" keep_links)"
+tb_assert_eq "ramdax-2: /dev/pmemreclaim/keep holds the kept bytes (first $TB_GUEST_HASH, pattern from the host)" \
+  "$(tb_pattern_sha256 5 $TB_GUEST_HASH)" "$(tb_report "$TB_WORK/ramdax-2.log" sha256 2)"
 tb_assert_eq "ramdax: kept bytes in the RAM file after two boots" "$want" \
   "$(tb_read_sha256 "$TB_WORK/ram" $((4 * GiB)) $kept)"
 tb_ramfile_create "$TB_WORK/ram"   # a cold boot: the RAM held nothing

@@ -60,6 +60,7 @@ say "memtotal_kb_at_init $(memtotal)"
 # the handoff record pmemreclaim left under /run (one line), and whether /run is its own mount
 say "state_json $(tr -d '\n' < /run/pmemreclaim/state.json 2>/dev/null)"
 say "run_mount $(awk '$2 == "/run" {print $3}' /proc/mounts)"
+say "keep_links $(cd /dev/pmemreclaim 2>/dev/null && for l in *; do [ -L "$l" ] && printf '%s->%s,' "$l" "$(readlink "$l")"; done)"
 # keep kernel messages off the console from here on (they would interleave with the report)
 echo "${CONSOLE_LOGLEVEL:-1}" > /proc/sys/kernel/printk
 

@@ -1,0 +1,42 @@
+#include "keep_links.h"
+
+#include "handoff.h"
+#include "log.h"
+
+namespace pmemreclaim {
+
+std::string DevNodeOf(SystemInterface& sys, const std::string& kept_device) {
+  if (kept_device.rfind("dax", 0) == 0) return sys.Exists("/sys/bus/dax/devices/" + kept_device) ? kept_device : "";
+  const std::vector<std::string> blocks = sys.ListDir("/sys/bus/nd/devices/" + kept_device + "/block");
+  return blocks.size() == 1 ? blocks.front() : "";
+}
+
+void MakeKeepLinks(SystemInterface& sys, const std::string& record) {
+  const std::vector<std::string> kept = KeptDevicesInRecord(record);
+  for (size_t i = 0; i < kept.size(); ++i) {
+    const std::string node = DevNodeOf(sys, kept[i]);
+    if (node.empty()) {
+      LogWarning("no /dev node for the kept device " + kept[i] + ": no /dev/pmemreclaim link for it");
+      continue;
+    }
+    for (const std::string& link : KeepLinkNames(i, kept.size())) {
+      std::string err;
+      if (!sys.MakeSymlink("../" + node, "/dev/" + link, &err)) LogWarning("cannot make /dev/" + link + ": " + err);
+    }
+  }
+}
+
+std::vector<std::string> KeepLinksFor(SystemInterface& sys, const std::string& record, const std::string& name) {
+  std::string device = name;
+  if (name.rfind("pmem", 0) == 0) {
+    const std::string link = sys.ReadLink("/sys/class/block/" + name + "/device");
+    device = link.substr(link.rfind('/') + 1);
+  }
+  const std::vector<std::string> kept = KeptDevicesInRecord(record);
+  for (size_t i = 0; i < kept.size(); ++i) {
+    if (!device.empty() && kept[i] == device) return KeepLinkNames(i, kept.size());
+  }
+  return {};
+}
+
+}  // namespace pmemreclaim
