@@ -44,7 +44,7 @@ std::string Usage() {
       "commands:\n";
   for (const Command& c : Commands()) {
     char line[160];
-    std::snprintf(line, sizeof line, "  %-8s %s\n", c.name, c.summary);
+    std::snprintf(line, sizeof line, "  %-10s %s\n", c.name, c.summary);
     out += line;
   }
   return out + "\n" + kOptionsHelp +
