@@ -180,6 +180,9 @@ T_ALL=$(( $(date +%s) - T0 ))
 echo "total ${T_ALL}s: download ${T_DL}s, extract ${T_EX}s, configure+build ${T_BUILD}s (-j$JOBS)" > "$DIR.new/build-time"
 rm -rf "$DIR"
 mv "$DIR.new" "$DIR"
+# older source versions (sid moved on): their trees and downloads go
+for d in "$CACHE"/kernel-build/linux-source-*; do [ "$d" = "$TREE" ] || rm -rf "$d"; done
+for d in "$DL"/*.deb; do [ "$d" = "$DEB" ] || rm -f "$d"; done
 log "$FLAVOUR: $KVER ready in $DIR; $(ls "$DIR/lib/modules/$KVER/kernel" -R | grep -c '\.ko$') modules"
 log "$FLAVOUR: build took ${T_ALL}s (download ${T_DL}s, extract ${T_EX}s, configure+build ${T_BUILD}s)"
 echo "$DIR"
