@@ -3,8 +3,9 @@
 # A real root filesystem: a 64 MiB ext4 image made without root privileges (mke2fs -d) on virtio-blk,
 # whose /sbin/init is tests/boot/test-init.sh on static busybox (the same @@ report as the test image, so
 # lib.sh's parsers work; /test/e2e-root.sh adds @@root_marker and @@rootfs). The initramfs in front of it
-# is a Debian dracut image (initrd/dracut.sh), with the pmemreclaim dracut module or with the overlay
-# (initrd/build.sh --overlay) concatenated in front.
+# is a Debian dracut image (initrd/dracut.sh) or a Debian initramfs-tools image (initrd/mkinitramfs.sh), with
+# pmemreclaim's dracut module or initramfs-tools hook, or with the overlay (initrd/build.sh --overlay)
+# concatenated in front.
 #
 # Each scenario boots twice on the carve of TEST-legacy-keep with a 126 MiB pattern at 4 GiB:
 #   pmemreclaim=legacy pmemreclaim.keep=126M  -> real init reached, kmem 1920 MiB, kept bytes intact,
@@ -65,6 +66,25 @@ e2e_dracut() {
       > "$out.log" 2>&1 || { tail -n 30 "$out.log" | sed "s/^/[$TB_NAME] dracut| /"; tb_die "initrd/dracut.sh failed"; }
   echo "$key" > "$out.key"
   tb_log "dracut image $out ($flow${bin:+, pmemreclaim module}): $(stat -c %s "$out") bytes, $((SECONDS - t0)) s"
+}
+
+# e2e_mkinitramfs OUT [initrd/mkinitramfs.sh options...]: a Debian initramfs-tools image (Debian's mkinitramfs
+# in a cached Debian root, qemu/debian-root.sh), unpacked into OUT.tree for looking at it; reused while the
+# kernel, the scripts, the hook, the init-top script, the binary and the options are unchanged
+e2e_mkinitramfs() {
+  local out=$1 key a; shift
+  key=$( { cat "$TB_KDIR/kver" "$TB_ROOT/initrd/mkinitramfs.sh" "$TB_ROOT/qemu/debian-root.sh"; echo "$*"
+           for a in "$@"; do [ -f "$a" ] && cat "$a"; done
+           cat "$TB_ROOT"/initrd/initramfs-tools/hooks/* "$TB_ROOT"/initrd/initramfs-tools/scripts/init-top/*
+           cat "$TB_ROOT/dracut-module/90pmemreclaim/60-pmemreclaim.rules"; } | sha256sum | cut -d' ' -f1)
+  if [ -s "$out" ] && [ -d "$out.tree" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then
+    tb_log "mkinitramfs image $out (cached)"; return 0
+  fi
+  local t0=$SECONDS
+  "$TB_ROOT/initrd/mkinitramfs.sh" --kernel "$TB_KDIR" --out "$out" --tree "$out.tree" "$@" > "$out.log" 2>&1 \
+    || { tail -n 30 "$out.log" | sed "s/^/[$TB_NAME] mkinitramfs| /"; tb_die "initrd/mkinitramfs.sh failed"; }
+  echo "$key" > "$out.key"
+  tb_log "mkinitramfs image $out ($*): $(stat -c %s "$out") bytes, $((SECONDS - t0)) s"
 }
 
 # e2e_boot LOG APPEND RAMFILE [vm.sh options...]: boots TB_INITRD with the root image (TB_WORK/root.img,
