@@ -1,5 +1,6 @@
 #include "boot.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
@@ -149,6 +150,18 @@ bool Exists(const char* path) {
   return stat(path, &st) == 0;
 }
 
+// A directory with no entries, or no directory at all.
+bool EmptyOrMissing(const char* path) {
+  DIR* dir = opendir(path);
+  if (dir == nullptr) return true;
+  bool empty = true;
+  while (struct dirent* e = readdir(dir)) {
+    if (std::string(e->d_name) != "." && std::string(e->d_name) != "..") empty = false;
+  }
+  closedir(dir);
+  return empty;
+}
+
 // A directory on another file system than its parent's.
 bool IsMountPoint(const char* path) {
   struct stat st, parent;
@@ -175,7 +188,10 @@ std::vector<std::string> PrepareAndReclaim() {
   }
   // /run: a tmpfs the next init keeps (systemd and dracut take a mounted
   // /run as it is), so that the handoff record reaches the real system.
-  if (!IsMountPoint("/run")) {
+  // Not over a /run that holds something (the image's, or an earlier
+  // init's): it would hide it from the next init; the record then goes
+  // into that directory (dracut's shell init copies it into its tmpfs).
+  if (!IsMountPoint("/run") && EmptyOrMissing("/run")) {
     mkdir("/run", 0755);
     if (mount("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") != 0) {
       mount_errors.push_back(std::string("mount /run: ") + strerror(errno));

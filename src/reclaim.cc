@@ -158,7 +158,9 @@ Outcome Reclaim(const Options& opts, SystemInterface& sys, const NvdimmOpener& o
   // Errors first: a bad pmemreclaim.* key is reported even without pmemreclaim=.
   if (!opts.errors.empty()) {
     for (const std::string& e : opts.errors) LogError(e);
-    return Untouched(outcome, "bad options");
+    LogError("bad options: every carve left untouched");
+    outcome.error = "bad options";
+    return outcome;
   }
   if (!opts.requested) {
     LogInfo("no pmemreclaim= option: nothing to do");

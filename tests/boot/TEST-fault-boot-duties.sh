@@ -23,11 +23,12 @@ dmesg_count() { tb_section "$1" dmesg | grep -cE -- "$2" || true; }
 # said LOG TEXT: a pmemreclaim line (not the kernel command line) contains TEXT
 said() { tb_section "$1" dmesg | grep -F 'pmemreclaim: ' | grep -qF -- "$2"; }
 
-# a. six adjacent carves
+# a. six adjacent carves (nokaslr: physical KASLR avoids only the first 4 memmap= ranges, and a kernel
+# placed in the 5th or 6th split that carve: seen once in CI, 1486 MiB of carve instead of 1536)
 log=$TB_WORK/lines.log
 carves='memmap=256M!0x100000000 memmap=256M!0x110000000 memmap=256M!0x120000000 memmap=256M!0x130000000 memmap=256M!0x140000000 memmap=256M!0x150000000'
 tb_ramfile_create "$TB_WORK/ram"
-if tb_boot "$log" "$carves pmemreclaim=legacy"; then
+if tb_boot "$log" "$carves nokaslr pmemreclaim=legacy"; then
   tb_section "$log" dmesg | grep -E 'pmemreclaim:|suppressed' | sed 's/^/    /' || true
   tb_assert_eq "lines: carve bytes" $((1536 * MiB)) "$(tb_carve_bytes "$log")"
   tb_assert_eq "lines: kmem bytes (one block of each carve)" $((6 * 128 * MiB)) "$(tb_kmem_bytes "$log")"
