@@ -97,12 +97,20 @@ bool RealSystem::WriteFile(const std::string& path, const std::string& value, st
   return true;
 }
 
-bool RealSystem::CreateFile(const std::string& path, const std::string& contents, std::string* err) {
+namespace {
+
+// The directory `path` is in (one level), made if missing.
+bool MakeParentDir(const std::string& path, std::string* err) {
   const std::string dir = path.substr(0, path.rfind('/'));
-  if (!dir.empty() && mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
-    *err = dir + ": " + ErrnoText(errno);
-    return false;
-  }
+  if (dir.empty() || mkdir(dir.c_str(), 0755) == 0 || errno == EEXIST) return true;
+  *err = dir + ": " + ErrnoText(errno);
+  return false;
+}
+
+}  // namespace
+
+bool RealSystem::CreateFile(const std::string& path, const std::string& contents, std::string* err) {
+  if (!MakeParentDir(path, err)) return false;
   const std::string tmp = path + ".new";
   const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
@@ -130,11 +138,7 @@ bool RealSystem::CreateFile(const std::string& path, const std::string& contents
 }
 
 bool RealSystem::MakeSymlink(const std::string& target, const std::string& path, std::string* err) {
-  const std::string dir = path.substr(0, path.rfind('/'));
-  if (!dir.empty() && mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
-    *err = dir + ": " + ErrnoText(errno);
-    return false;
-  }
+  if (!MakeParentDir(path, err)) return false;
   unlink(path.c_str());
   if (symlink(target.c_str(), path.c_str()) != 0) {
     *err = path + ": " + ErrnoText(errno);
