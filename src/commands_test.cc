@@ -152,15 +152,11 @@ TEST_CASE("plan on a running system says what apply then does: same strategy, sa
 }
 
 TEST_CASE("plan and apply on soft-reserved memory: hmem both times") {
-  FakeSystem sys;
-  FakeNvdimm nv(&sys);
-  SetLogSink(Quiet);
-  sys.files["/sys/devices/system/memory/block_size_bytes"] = "8000000\n";
-  sys.files["/sys/devices/system/memory/auto_online_blocks"] = "online\n";
-  sys.files["/proc/iomem"] = "00100000-bffdefff : System RAM\n";
-  sys.files["/sys/bus/platform/devices/hmem.0"] = "";
-  sys.available_modules = {"dax_hmem", "device_dax", "kmem", "ramdax"};
-  nv.hmem_regions.push_back(RawRegion("dax0", Range::FromSize(k4G, 2 * kGiB)));
+  HmemWorld w;
+  FakeSystem& sys = w.sys;
+  FakeNvdimm& nv = w.nv;
+  sys.files["/sys/bus/platform/devices/hmem.0"] = "";  // what auto looks for
+  sys.available_modules.insert("ramdax");               // a 7.x kernel: auto must still pick hmem
   const Run plan = Invoke(sys, &nv, {"plan", "--json", "--keep=256M"});
   CHECK(StrategyIn(plan.out) == "hmem");
   CHECK(SumOf(plan.out, "onlined") == 1792 * kMiB);
@@ -169,7 +165,6 @@ TEST_CASE("plan and apply on soft-reserved memory: hmem both times") {
   CHECK(apply.rc == 0);
   CHECK(StrategyIn(apply.out) == "hmem");
   CHECK(SumOf(apply.out, "kmem_online") == 1792 * kMiB);
-  SetLogSink(nullptr);
 }
 
 TEST_CASE("apply's exit status: 1 when a region fails or nothing could be done, 0 when there is nothing to do") {

@@ -352,6 +352,26 @@ struct RamdaxWorld {
   }
 };
 
+// One soft-reserved 2 GiB carve at 4 GiB as dax_hmem shows it with
+// region_idle (no device yet), kmem available.  The log is silenced.
+struct HmemWorld {
+  FakeSystem sys;
+  FakeNvdimm nv{&sys};
+  HmemWorld() {
+    SetLogSink(Quiet);
+    sys.files["/sys/devices/system/memory/block_size_bytes"] = "8000000\n";
+    sys.files["/sys/devices/system/memory/auto_online_blocks"] = "online\n";
+    sys.files["/proc/iomem"] = "00100000-bffdefff : System RAM\n";
+    sys.available_modules = {"dax_hmem", "device_dax", "kmem"};
+    nv.hmem_regions.push_back(RawRegion("dax0", Range::FromSize(4 * kGiB, 2 * kGiB)));  // idle: no device
+  }
+  ~HmemWorld() { SetLogSink(nullptr); }
+  Outcome Run(const std::string& cmdline) {
+    return Reclaim(ParseCommandLine(cmdline), sys,
+                   [this](std::string*) -> std::unique_ptr<NvdimmInterface> { return std::make_unique<NvdimmRef>(&nv); });
+  }
+};
+
 }  // namespace pmemreclaim
 
 #endif  // PMEMRECLAIM_FAKES_TEST_H_

@@ -42,20 +42,10 @@ TEST_CASE("handoff record, ramdax: the kept namespace named; preserved false, th
 }
 
 TEST_CASE("handoff record, hmem: the kept dax device named, preserved unknown") {
-  FakeSystem sys;
-  FakeNvdimm nv(&sys);
-  SetLogSink(Quiet);
-  sys.files["/sys/devices/system/memory/block_size_bytes"] = "8000000\n";
-  sys.files["/sys/devices/system/memory/auto_online_blocks"] = "offline\n";
-  sys.files["/proc/iomem"] = "00100000-bffdefff : System RAM\n";
-  sys.available_modules = {"dax_hmem", "device_dax", "kmem"};
-  nv.hmem_regions.push_back(RawRegion("dax0", Range::FromSize(k4G, 2 * kGiB)));
-  const Outcome o = Reclaim(ParseCommandLine("pmemreclaim=hmem pmemreclaim.keep=100M"), sys,
-                            [&nv](std::string*) -> std::unique_ptr<NvdimmInterface> { return std::make_unique<NvdimmRef>(&nv); });
-  const std::string json = StateJson(o);
+  HmemWorld w;
+  const std::string json = StateJson(w.Run("pmemreclaim=hmem pmemreclaim.keep=100M"));
   CHECK(Has(json, "\"kept_devices\":[\"dax0.0\"]"));
   CHECK(Has(json, "\"preserved\":null"));
-  SetLogSink(nullptr);
 }
 
 TEST_CASE("handoff record: errors, and a run that never planned") {

@@ -168,34 +168,14 @@ TEST_CASE("ramdax: keep reaching into a label area: refused before anything is b
   CHECK(w.nv.calls.empty());
 }
 
-namespace {
-Outcome RunHmem(FakeSystem& sys, FakeNvdimm& nv, const std::string& line) {
-  return Reclaim(ParseCommandLine(line), sys,
-                 [&nv](std::string*) -> std::unique_ptr<NvdimmInterface> { return std::make_unique<NvdimmRef>(&nv); });
-}
-struct HmemWorld {
-  FakeSystem sys;
-  FakeNvdimm nv{&sys};
-  HmemWorld() {
-    SetLogSink(Quiet);
-    sys.files["/sys/devices/system/memory/block_size_bytes"] = "8000000\n";
-    sys.files["/sys/devices/system/memory/auto_online_blocks"] = "online\n";
-    sys.files["/proc/iomem"] = "00100000-bffdefff : System RAM\n";
-    sys.available_modules = {"dax_hmem", "device_dax", "kmem"};
-    nv.hmem_regions.push_back(RawRegion("dax0", Range::FromSize(k4G, 2 * kGiB)));  // idle: no device
-  }
-  ~HmemWorld() { SetLogSink(nullptr); }
-};
-}  // namespace
-
 TEST_CASE("hmem: applying twice changes nothing the second time") {
   HmemWorld w;
-  RunHmem(w.sys, w.nv, "pmemreclaim=hmem pmemreclaim.keep=256M");
+  w.Run("pmemreclaim=hmem pmemreclaim.keep=256M");
   const std::vector<DaxDeviceInfo> after_first = w.nv.hmem_regions[0].devices;
   REQUIRE(after_first.size() == 2);
   w.nv.hmem_regions[0].devices[1].driver = "kmem";
   w.nv.calls.clear();
-  const Outcome o = RunHmem(w.sys, w.nv, "pmemreclaim=hmem pmemreclaim.keep=256M");
+  const Outcome o = w.Run("pmemreclaim=hmem pmemreclaim.keep=256M");
   REQUIRE(o.plan);
   CHECK(o.plan->carves.at(0).regions.at(0).action == RegionAction::kReuseDevdax);
   // The same devices asked for again (a no-op for ShapeHmem), the rest onlined where still offline.
@@ -208,7 +188,7 @@ TEST_CASE("hmem: a keep that covers the carve, or leaves less than a block, make
   for (const char* keep : {"2G", "2000M", "3G"}) {
     INFO(keep);
     HmemWorld w;
-    const Outcome o = RunHmem(w.sys, w.nv, std::string("pmemreclaim=hmem pmemreclaim.keep=") + keep);
+    const Outcome o = w.Run(std::string("pmemreclaim=hmem pmemreclaim.keep=") + keep);
     REQUIRE(o.plan);
     CHECK(o.plan->carves.at(0).regions.at(0).action == RegionAction::kKeep);
     // The kept bytes end in a device bound to device_dax: kmem, loaded later, will not take it.
@@ -224,7 +204,7 @@ TEST_CASE("hmem: a keep that covers the carve, or leaves less than a block, make
 TEST_CASE("hmem: kmem that can't be loaded fails the outcome") {
   HmemWorld w;
   w.sys.available_modules.erase("kmem");
-  const Outcome o = RunHmem(w.sys, w.nv, "pmemreclaim=hmem pmemreclaim.keep=256M");
+  const Outcome o = w.Run("pmemreclaim=hmem pmemreclaim.keep=256M");
   REQUIRE(o.regions.size() == 1);
   CHECK_FALSE(o.regions[0].ok);
   CHECK(w.nv.hmem_regions[0].devices.at(0).driver == "device_dax");
@@ -234,7 +214,7 @@ TEST_CASE("hmem: devices someone else made are left") {
   HmemWorld w;
   w.nv.hmem_regions[0].devices = {DaxDeviceInfo{"dax0.0", Range::FromSize(k4G, kGiB), "device_dax"},
                                   DaxDeviceInfo{"dax0.1", Range::FromSize(k4G + kGiB, kGiB), ""}};
-  const Outcome o = RunHmem(w.sys, w.nv, "pmemreclaim=hmem pmemreclaim.keep=256M");
+  const Outcome o = w.Run("pmemreclaim=hmem pmemreclaim.keep=256M");
   CHECK(w.nv.calls.empty());
   CHECK(o.kmem_bytes.at(0) == 0);
 }
