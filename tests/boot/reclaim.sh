@@ -223,3 +223,66 @@ tr_use_arm64_binary() {
   export PMEMRECLAIM_BINARY
   [ -f "$PMEMRECLAIM_BINARY" ] || tb_die "no static aarch64 pmemreclaim (tests/build.sh makes build/aarch64-linux-musl/pmemreclaim)"
 }
+
+# tr_arm64_below_block_scenario BLOCK_HEX [BLOCKS_ONLINE [PAGE_SIZE]]: the arm64 carve of TB_PMEM =
+# 0x1bfe00000:0x80200000 (2 GiB + 2 MiB, 2 MiB below the block boundary 0x1c0000000), pmemreclaim=legacy,
+# nothing kept, booted twice on one RAM file. Each boot: no Oops on the console, /init as PID 1, the memory
+# block size BLOCK_HEX, the whole 2 GiB from the block boundary onlined as kmem, 2 MiB lost, the devdax data
+# starting at 0x1c0000000 in /proc/iomem (and, when given, BLOCKS_ONLINE memory blocks online). The first:
+# powered off, a devdax uuid (and, when given, PAGE_SIZE as the dax seed's supported alignment); the second,
+# after a first without an Oops: the same uuid (the layout reused, no new info block).
+tr_arm64_below_block_scenario() {
+  local block=$1 blocks_online=${2:-} page=${3:-} carve=$((0x80200000)) log uuid
+  local oops='Internal error|Unable to handle kernel|kernel BUG|Oops'
+  no_oops() { ! tr -d '\r' < "$1" | grep -qE "$oops"; }
+  check() {  # check LOG WHAT
+    local log=$1 what=$2
+    tr -d '\r' < "$log" | grep -E '^@@(kver|nd_(region|dax_align|dax_uuid|namespace))' | sed 's/^/    /' || true
+    tb_section "$log" dmesg | grep -E 'pmemreclaim:|kmem|dax' | sed 's/^/    /' || true
+    tr -d '\r' < "$log" | grep -E "$oops" | head -5 | sed 's/^/    console| /' || true
+    tb_assert_true "$what: no Oops/BUG on the console" no_oops "$log"
+    tb_assert_eq "$what: /init runs as PID 1" pid=1 "$(tb_report "$log" init_start 2)"
+    tb_assert_eq "$what: block size" "$block" "$(tb_report "$log" block_size)"
+    tb_assert_eq "$what: carve bytes (nd region)" "$carve" "$(tb_carve_bytes "$log")"
+    tb_assert_eq "$what: kmem bytes (all of it from the block boundary)" $((2 * GiB)) "$(tb_kmem_bytes "$log")"
+    tb_assert_eq "$what: bytes lost" $((2 * MiB)) "$(tr_lost "$log")"
+    tb_assert_eq "$what: devdax data starts on the block boundary (/proc/iomem)" 1c0000000 \
+      "$(tb_section "$log" iomem | sed -n 's/^ *\([0-9a-f]*\)-[0-9a-f]* : dax[0-9]*\.[0-9]*$/\1/p' | head -1)"
+    [ -z "$blocks_online" ] || tb_assert_eq "$what: memory blocks online (boot RAM + the carve's)" "$blocks_online" \
+      "$(tb_report "$log" blocks_online)"
+  }
+  # one boot on the RAM file; true when the report is complete (the test init got to the end of it: after
+  # an Oops it may never power off, and the boot then ends at TB_TIMEOUT)
+  boot() {
+    tb_boot "$1" "pmemreclaim=legacy pmemreclaim.timeout=30" "$TB_WORK/ram" && return 0
+    grep -q '^@@done' <(tr -d '\r' < "$1")
+  }
+  tb_ramfile_create "$TB_WORK/ram"
+  log=$TB_WORK/first.log
+  if boot "$log"; then
+    check "$log" "first boot"
+    tb_assert_eq "first boot: powered off" 0 "$TB_RC"
+    [ -z "$page" ] || tb_assert_eq "first boot: page size (nd dax seed alignments)" "$page" \
+      "$(tr -d '\r' < "$log" | sed -n 's/^@@nd_dax_align [^ ]* align=[0-9]* supported=\([0-9]*\).*/\1/p' | head -1)"
+    uuid=$(tb_report "$log" nd_dax_uuid 1)
+    tb_assert_true "first boot: the devdax has a uuid ($uuid)" [ -n "$uuid" ]
+    tb_log "nd dax align and supported alignments: $(tr -d '\r' < "$log" | grep '^@@nd_dax_align' | tr '\n' ' ')"
+  else
+    tb_assert_true "first boot: no Oops/BUG on the console" no_oops "$log"
+    tb_fail "first boot: did not reach the end of the report"
+  fi
+  if ! no_oops "$log"; then
+    tr -d '\r' < "$log" | grep -E -A12 'Unable to handle kernel|kernel BUG' | head -16 | sed 's/^/    console| /' || true
+    tr -d '\r' < "$log" | grep -E -A8 'Call trace:' | head -10 | sed 's/^/    console| /' || true
+    tb_fail "second boot skipped: the first one Oopsed"
+    return 0
+  fi
+  log=$TB_WORK/second.log
+  if boot "$log"; then
+    check "$log" "second boot"
+    tb_assert_eq "second boot: powered off" 0 "$TB_RC"
+    tb_assert_eq "second boot: the same devdax (nd_dax uuid)" "$uuid" "$(tb_report "$log" nd_dax_uuid 1)"
+  else
+    tb_fail "second boot: did not reach the end of the report"
+  fi
+}
