@@ -12,6 +12,7 @@
 
 #include <exception>
 
+#include "force_raw.h"
 #include "handoff.h"
 #include "keep_links.h"
 #include "log.h"
@@ -87,9 +88,12 @@ std::string RunBounded(const std::function<int()>& work, unsigned timeout_second
   }
 }
 
-void RunReclaimJob(const Options& opts) {
+void RunReclaimJob(const Options& options) {
+  Options opts = options;
+  opts.early = true;  // nothing else runs yet: the cheap look (force_raw.h)
   // System-wide state the worker may change and put back itself; if it
-  // dies first, PID 1 puts it back.
+  // dies first, PID 1 puts it back: the auto-online policy, and carve
+  // namespaces forced raw.
   RealSystem sys;
   const auto policy = sys.ReadFile(kAutoOnlinePath);
   const std::string how = RunBounded(
@@ -110,6 +114,9 @@ void RunReclaimJob(const Options& opts) {
   WriteHandoffRecord(sys, FailedStateJson(how));
   const std::string restore = RestoreAfterWorker(sys, policy);
   if (!restore.empty()) LogWarning(restore);
+  if (opts.requested && opts.errors.empty() && !opts.dry_run) {
+    RestoreForcedRaw(sys, [](std::string* e) { return OpenLibNvdimm(e); });
+  }
 }
 
 void WriteHandoffRecord(SystemInterface& sys, const std::string& json) {

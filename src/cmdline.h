@@ -25,6 +25,10 @@ struct Options {
   u64 keep = 0;
   Zone zone = Zone::kMovable;
   bool dry_run = false;
+  // The boot job (PID 1, or `pmemreclaim boot` in an initramfs hook): not
+  // from the command line.  Lets the label-less look force carve
+  // namespaces raw while nd_pmem loads (force_raw.h).
+  bool early = false;
   unsigned timeout_seconds = kDefaultTimeoutSeconds;
   std::string init;  // pmemreclaim.init=; empty means the default search
   // One line per bad option.  Non-empty means: change nothing.

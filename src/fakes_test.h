@@ -93,8 +93,11 @@ class FakeSystem : public SystemInterface {
       return false;
     }
     loaded.push_back(spec);
+    if (on_load) on_load(name);
     return true;
   }
+  // Called after each module loaded, with its name.
+  std::function<void(const std::string&)> on_load;
   std::string Machine() override { return machine; }
   unsigned long PageSize() override { return page_size; }
 };
@@ -119,7 +122,60 @@ class FakeNvdimm : public NvdimmInterface {
     }
     return rs;
   }
-  std::vector<RegionInfo> LegacyRegions() override { return OnCarveBus(regions); }
+  // The kernel's view: a forced-raw namespace skipped the info-block
+  // probes, so its region shows raw whatever it holds.
+  std::vector<RegionInfo> LegacyRegions() override {
+    std::vector<RegionInfo> out = OnCarveBus(regions);
+    for (RegionInfo& r : out) {
+      if (!forced.count(r.namespace_name)) continue;
+      r.force_raw = true;
+      r.state = RegionState::kRaw;
+      r.dax_data = Range{};
+      r.dax_uuid.clear();
+      r.dax_align = 0;
+    }
+    return out;
+  }
+  // force_raw: namespaces with it set; namespaces a driver holds already
+  // (ForceRaw refuses them); the first 8 KiB of a namespace where a test
+  // sets them (else what its region's state implies: a devdax or pfn info
+  // block, or zeros); namespaces whose probe fails; bytes the kernel mapped
+  // struct pages for on a reprobe that came out raw.
+  std::set<std::string> forced, held, reprobe_fails;
+  std::map<std::string, std::string> media;
+  u64 struct_page_bytes = 0;
+  bool ForceRaw(const std::string& ns, std::string* err) override {
+    calls.push_back("force-raw " + ns);
+    if (held.count(ns)) {
+      *err = ns + ": a driver holds it already";
+      return false;
+    }
+    forced.insert(ns);
+    return true;
+  }
+  std::optional<std::string> ReadNamespace(const std::string& ns, u64 offset, size_t size) override {
+    calls.push_back("read " + ns);
+    std::string start(8192, '\0');
+    if (media.count(ns)) {
+      start = media[ns];
+    } else if (const RegionInfo& r = FindNamespace(ns); r.state != RegionState::kRaw) {
+      start.replace(4096, 16, std::string(r.state == RegionState::kDevdax ? "NVDIMM_DAX_INFO" : "NVDIMM_PFN_INFO", 15) + '\0');
+    }
+    if (offset + size > start.size()) return std::nullopt;
+    return start.substr(offset, size);
+  }
+  bool Reprobe(const std::string& ns, std::string* claimed, std::string* err) override {
+    calls.push_back("reprobe " + ns);
+    forced.erase(ns);
+    if (reprobe_fails.count(ns)) {
+      *err = ns + ": the kernel did not attach it: Operation not supported";
+      return false;
+    }
+    const RegionInfo& r = FindNamespace(ns);
+    *claimed = r.state == RegionState::kDevdax ? "dax" : r.state == RegionState::kOther ? "pfn" : "";
+    if (claimed->empty()) struct_page_bytes += r.range.size();
+    return true;
+  }
   std::vector<RegionInfo> ramdax_regions;
   std::vector<RegionInfo> RamdaxRegions() override { return OnCarveBus(ramdax_regions); }
   std::vector<RegionInfo> hmem_regions;
@@ -217,6 +273,7 @@ class FakeNvdimm : public NvdimmInterface {
       return true;
     }
     RegionInfo& r = Find(region);
+    forced.erase(r.namespace_name);  // the real one clears force_raw first
     r.state = RegionState::kDevdax;
     r.dax_uuid = uuid;
     r.dax_data = DevdaxData(r.range, align);
@@ -246,6 +303,13 @@ class FakeNvdimm : public NvdimmInterface {
   RegionInfo& FindRamdax(const std::string& name) {
     for (RegionInfo& r : ramdax_regions) {
       if (r.name == name) return r;
+    }
+    static RegionInfo none;
+    return none;
+  }
+  RegionInfo& FindNamespace(const std::string& ns) {
+    for (RegionInfo& r : regions) {
+      if (r.namespace_name == ns) return r;
     }
     static RegionInfo none;
     return none;
@@ -290,6 +354,13 @@ class NvdimmRef : public NvdimmInterface {
   }
   bool OnlineDevdax(const std::string& r, const std::string& ns, Zone z, int* n, std::string* e) override {
     return t_->OnlineDevdax(r, ns, z, n, e);
+  }
+  bool ForceRaw(const std::string& ns, std::string* e) override { return t_->ForceRaw(ns, e); }
+  std::optional<std::string> ReadNamespace(const std::string& ns, u64 offset, size_t size) override {
+    return t_->ReadNamespace(ns, offset, size);
+  }
+  bool Reprobe(const std::string& ns, std::string* claimed, std::string* e) override {
+    return t_->Reprobe(ns, claimed, e);
   }
 
  private:

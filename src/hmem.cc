@@ -1,5 +1,6 @@
 #include "hmem.h"
 
+#include "cmdline.h"
 #include "iomem.h"
 #include "kmem.h"
 #include "legacy.h"
@@ -19,8 +20,8 @@ std::vector<std::string> HmemStrategy::Modules(const std::string& /*machine*/) c
   return {"dax_hmem region_idle=1", "device_dax", "kmem"};
 }
 
-bool HmemStrategy::Prepare(SystemInterface& sys, const NvdimmOpener& open, u64 /*keep*/, bool /*dry_run*/,
-                           Machine* machine, std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err) const {
+bool HmemStrategy::Prepare(SystemInterface& sys, const NvdimmOpener& open, const Options& /*opts*/, Machine* machine,
+                           std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err) const {
   if (sys.Machine() != "x86_64") {
     *err = "strategy hmem is for x86 soft-reserved memory";
     return false;

@@ -19,7 +19,7 @@ class HmemStrategy : public ReclaimStrategy {
  public:
   Strategy id() const override { return Strategy::kHmem; }
   std::vector<std::string> Modules(const std::string& machine) const override;
-  bool Prepare(SystemInterface& sys, const NvdimmOpener& open, u64 keep, bool dry_run, Machine* machine,
+  bool Prepare(SystemInterface& sys, const NvdimmOpener& open, const Options& opts, Machine* machine,
                std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err) const override;
   Plan MakePlan(const Machine& machine, u64 keep) const override;
   std::vector<RegionOutcome> Apply(const Plan& plan, Zone zone, SystemInterface& sys,

@@ -1,5 +1,7 @@
 #include "legacy.h"
 
+#include "cmdline.h"
+#include "force_raw.h"
 #include "kmem.h"
 #include "log.h"
 #include "mark.h"
@@ -14,10 +16,9 @@ std::vector<std::string> LegacyStrategy::Modules(const std::string& machine) con
   return {machine == "aarch64" ? "of_pmem" : "nd_e820", "nd_pmem", "dax_pmem", "device_dax", "kmem"};
 }
 
-bool LegacyStrategy::Prepare(SystemInterface& sys, const NvdimmOpener& open, u64 /*keep*/, bool /*dry_run*/,
-                             Machine* machine,
+bool LegacyStrategy::Prepare(SystemInterface& sys, const NvdimmOpener& open, const Options& opts, Machine* machine,
                              std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err) const {
-  if (!LoadModules(sys, Modules(sys.Machine()), err)) return false;
+  if (!LoadLabelLessDrivers(sys, open, Modules(sys.Machine()), opts.early && !opts.dry_run, err)) return false;
   return ProbeFor(*this, sys, open, machine, nvdimm, err);
 }
 
@@ -57,15 +58,13 @@ bool LegacyStrategy::Onlined(SystemInterface& sys, const KmemDevice& device) con
   return MarkedCarveDevdax(sys, device);
 }
 
-bool ReadLabelLessCarves(SystemInterface& sys, const NvdimmOpener& open, std::vector<RegionInfo>* regions,
-                         std::string* err) {
+bool ReadLabelLessCarves(SystemInterface& sys, const NvdimmOpener& open, bool early,
+                         std::vector<RegionInfo>* regions, std::string* err) {
   const LegacyStrategy legacy;
-  for (const std::string& mod : legacy.Modules(sys.Machine())) {
-    std::string why;
-    if (!sys.LoadModule(mod, &why)) {
-      *err = "cannot load kernel module " + mod + " to look at the carves: " + why;
-      return false;
-    }
+  std::string why;
+  if (!LoadLabelLessDrivers(sys, open, legacy.Modules(sys.Machine()), early, &why)) {
+    *err = why + " (to look at the carves)";
+    return false;
   }
   auto nvdimm = open(err);
   if (!nvdimm) return false;

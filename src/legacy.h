@@ -16,7 +16,7 @@ class LegacyStrategy : public ReclaimStrategy {
  public:
   Strategy id() const override { return Strategy::kLegacy; }
   std::vector<std::string> Modules(const std::string& machine) const override;
-  bool Prepare(SystemInterface& sys, const NvdimmOpener& open, u64 keep, bool dry_run, Machine* machine,
+  bool Prepare(SystemInterface& sys, const NvdimmOpener& open, const Options& opts, Machine* machine,
                std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err) const override;
   Plan MakePlan(const Machine& machine, u64 keep) const override;
   std::vector<RegionOutcome> Apply(const Plan& plan, Zone zone, SystemInterface& sys,
@@ -27,10 +27,11 @@ class LegacyStrategy : public ReclaimStrategy {
 };
 
 // The carves as the label-less drivers show them (their modules loaded
-// first; nd_pmem and dax_pmem probe what each holds), every region marked
-// carve or not; logs the regions that are not carves.  False with *err.
-bool ReadLabelLessCarves(SystemInterface& sys, const NvdimmOpener& open, std::vector<RegionInfo>* regions,
-                         std::string* err);
+// first; nd_pmem and dax_pmem probe what each holds; `early`: the boot
+// job's look, force_raw.h), every region marked carve or not; logs the
+// regions that are not carves.  False with *err.
+bool ReadLabelLessCarves(SystemInterface& sys, const NvdimmOpener& open, bool early,
+                         std::vector<RegionInfo>* regions, std::string* err);
 
 // What the label-less view says the carve regions of platform device
 // `device` ("e820_pmem") hold: "" when each is raw with no label index at

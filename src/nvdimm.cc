@@ -162,6 +162,7 @@ class LibNvdimm : public NvdimmInterface {
         struct ndctl_namespace* ns = Namespace(region, "");
         if (ns != nullptr) {
           info.namespace_name = ndctl_namespace_get_devname(ns);
+          info.force_raw = ndctl_namespace_get_raw_mode(ns) == 1;
           if (struct ndctl_dax* dax = ndctl_namespace_get_dax(ns); dax != nullptr && ndctl_dax_is_enabled(dax)) {
             info.state = RegionState::kDevdax;
             info.dax_data = Range::FromSize(ndctl_dax_get_resource(dax), ndctl_dax_get_size(dax));
@@ -333,6 +334,9 @@ class LibNvdimm : public NvdimmInterface {
       *err = std::string(ndctl_namespace_get_devname(ns)) + ": disable: " + Errno(rc);
       return false;
     }
+    // A namespace the boot job's look forced raw (force_raw.h) is claimed
+    // like any other: its flag would keep the dax device from seeing it.
+    if (ndctl_namespace_get_raw_mode(ns) == 1) ndctl_namespace_set_raw_mode(ns, 0);
     uuid_t uuid;
     if (!ToUuid(uuid_text, uuid)) {
       *err = name + ": bad uuid " + uuid_text;
@@ -353,6 +357,74 @@ class LibNvdimm : public NvdimmInterface {
       return false;
     }
     *data = Range::FromSize(ndctl_dax_get_resource(dax), ndctl_dax_get_size(dax));
+    return true;
+  }
+
+  bool ForceRaw(const std::string& name, std::string* err) override {
+    struct ndctl_namespace* ns = NamespaceByName(name);
+    if (ns == nullptr) {
+      *err = name + ": no such namespace";
+      return false;
+    }
+    if (ndctl_namespace_is_active(ns)) {
+      *err = name + ": a driver holds it already";
+      return false;
+    }
+    const int rc = ndctl_namespace_set_raw_mode(ns, 1);
+    if (rc < 0) {
+      *err = name + ": force_raw: " + Errno(rc);
+      return false;
+    }
+    return true;
+  }
+
+  std::optional<std::string> ReadNamespace(const std::string& name, u64 offset, size_t size) override {
+    struct ndctl_namespace* ns = NamespaceByName(name);
+    const char* block = ns != nullptr ? ndctl_namespace_get_block_device(ns) : nullptr;
+    if (block == nullptr || *block == '\0') return std::nullopt;
+    const int fd = open((std::string("/dev/") + block).c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return std::nullopt;
+    std::string out(size, '\0');
+    size_t got = 0;
+    while (got < size) {
+      const ssize_t n = pread(fd, &out[got], size - got, static_cast<off_t>(offset + got));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      got += static_cast<size_t>(n);
+    }
+    close(fd);
+    if (got < size) return std::nullopt;
+    return out;
+  }
+
+  bool Reprobe(const std::string& name, std::string* claimed, std::string* err) override {
+    struct ndctl_namespace* ns = NamespaceByName(name);
+    if (ns == nullptr) {
+      *err = name + ": no such namespace";
+      return false;
+    }
+    // A plain unbind: nothing claims a namespace forced raw, and nothing of
+    // what the media holds is touched.
+    int rc = ndctl_namespace_disable(ns);
+    if (rc < 0) {
+      *err = name + ": disable: " + Errno(rc);
+      return false;
+    }
+    rc = ndctl_namespace_set_raw_mode(ns, 0);
+    if (rc < 0) {
+      *err = name + ": clear force_raw: " + Errno(rc);
+      return false;
+    }
+    rc = ndctl_namespace_enable(ns);
+    if (rc < 0) {
+      *err = name + ": the kernel did not attach it: " + Errno(rc);
+      return false;
+    }
+    *claimed = rc == 0                              ? ""
+               : ndctl_namespace_get_dax(ns) != nullptr ? "dax"
+               : ndctl_namespace_get_pfn(ns) != nullptr ? "pfn"
+               : ndctl_namespace_get_btt(ns) != nullptr ? "btt"
+                                                        : "another device";
     return true;
   }
 
@@ -654,6 +726,21 @@ class LibNvdimm : public NvdimmInterface {
     struct ndctl_namespace* ns;
     ndctl_namespace_foreach(region, ns) {
       if (devname.empty() ? ndctl_namespace_get_size(ns) != 0 : devname == ndctl_namespace_get_devname(ns)) return ns;
+    }
+    return nullptr;
+  }
+
+  // A namespace by its device name, on any bus.
+  struct ndctl_namespace* NamespaceByName(const std::string& devname) {
+    struct ndctl_bus* bus;
+    ndctl_bus_foreach(ctx_, bus) {
+      struct ndctl_region* region;
+      ndctl_region_foreach(bus, region) {
+        struct ndctl_namespace* ns;
+        ndctl_namespace_foreach(region, ns) {
+          if (devname == ndctl_namespace_get_devname(ns)) return ns;
+        }
+      }
     }
     return nullptr;
   }

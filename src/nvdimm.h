@@ -5,6 +5,7 @@
 #define PMEMRECLAIM_NVDIMM_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,10 +49,24 @@ class NvdimmInterface {
   virtual bool DeleteNamespace(const std::string& region, const std::string& ns, std::string* err) = 0;
   // Claims namespace `ns` of the region ("" = its only namespace) for
   // device-dax with map=mem, `align` and `uuid`: this writes the info block
-  // in the namespace's first 8 KiB and nothing else.  *data is the dax
-  // device's range afterwards.
+  // in the namespace's first 8 KiB and nothing else (it clears force_raw
+  // first).  *data is the dax device's range afterwards.
   virtual bool CreateDevdax(const std::string& region, const std::string& ns, u64 align, const std::string& uuid,
                             Range* data, std::string* err) = 0;
+  // Sets force_raw on label-less namespace `ns`, which no driver may hold
+  // yet: nd_pmem then attaches it as a plain block device, without struct
+  // pages for it and without the btt, pfn and dax info-block probes.  False
+  // (*err) when a driver holds it already.
+  virtual bool ForceRaw(const std::string& ns, std::string* err) = 0;
+  // `size` bytes at `offset` of namespace `ns`, read through its block
+  // device; nullopt when it has none or the read comes short.
+  virtual std::optional<std::string> ReadNamespace(const std::string& ns, u64 offset, size_t size) = 0;
+  // Clears namespace `ns`'s force_raw and has the kernel probe it again
+  // (unbound first if bound): the kernel's own probe decides what it is,
+  // as if force_raw had never been set.  *claimed: "" when it is raw now,
+  // else what holds it ("dax", "pfn", "btt").  False (*err) when the kernel
+  // did not attach it.
+  virtual bool Reprobe(const std::string& ns, std::string* claimed, std::string* err) = 0;
   // Hands the dax device of namespace `ns` ("" = the region's only one) to
   // kmem and onlines its memory blocks in `zone`.  *onlined is the number of
   // blocks onlined.

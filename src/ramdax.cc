@@ -1,5 +1,6 @@
 #include "ramdax.h"
 
+#include "cmdline.h"
 #include "kmem.h"
 #include "legacy.h"
 #include "log.h"
@@ -46,16 +47,19 @@ bool BindCarves(SystemInterface& sys, const std::vector<RegionInfo>& held, std::
 
 }  // namespace
 
-bool RamdaxStrategy::Prepare(SystemInterface& sys, const NvdimmOpener& open, u64 keep, bool dry_run,
-                             Machine* machine, std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err) const {
+bool RamdaxStrategy::Prepare(SystemInterface& sys, const NvdimmOpener& open, const Options& opts, Machine* machine,
+                             std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err) const {
+  const u64 keep = opts.keep;
+  const bool dry_run = opts.dry_run;
   if (!RamdaxAvailable(sys)) {
     *err = "this kernel has no ramdax driver (Linux >= 6.19, CONFIG_RAMDAX): pmemreclaim=ramdax can't be done";
     return false;
   }
-  if (!LoadModules(sys, Modules(sys.Machine()), err)) return false;
-  // Look before switching: a carve that holds an info block stays where it is.
+  // Look before switching: a carve that holds an info block stays where it
+  // is.  (The look first: ramdax's module list loads nd_pmem.)
   std::vector<RegionInfo> held;
-  if (!ReadLabelLessCarves(sys, open, &held, err)) return false;
+  if (!ReadLabelLessCarves(sys, open, opts.early && !dry_run, &held, err)) return false;
+  if (!LoadModules(sys, Modules(sys.Machine()), err)) return false;
   // Binding takes the carves from nd_e820/of_pmem: check first, on the
   // carves' geometry, that the kept range leaves the label areas alone.
   Machine geometry;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "force_raw.h"
 #include "handoff.h"
 #include "hmem.h"
 #include "iomem.h"
@@ -65,7 +66,8 @@ Strategy ChooseStrategy(const Machine& geometry, const std::vector<Range>& carve
   return ramdax_online >= legacy_online ? Strategy::kRamdax : Strategy::kLegacy;
 }
 
-bool ResolveAuto(SystemInterface& sys, const NvdimmOpener& open, u64 keep, Resolution* out, std::string* err) {
+bool ResolveAuto(SystemInterface& sys, const NvdimmOpener& open, const Options& opts, Resolution* out,
+                 std::string* err) {
   if (sys.Machine() == "x86_64" && LegacyCarveRanges(ReadIomem(sys)).empty() && HasSoftReserved(sys)) {
     *out = Resolution{Strategy::kHmem, " (soft-reserved memory)"};
     return true;
@@ -78,7 +80,7 @@ bool ResolveAuto(SystemInterface& sys, const NvdimmOpener& open, u64 keep, Resol
   // geometry.  The carves are the label-less drivers' regions (arm64
   // device-tree carves have no /proc/iomem entry).
   std::vector<RegionInfo> held;
-  if (!ReadLabelLessCarves(sys, open, &held, err)) return false;
+  if (!ReadLabelLessCarves(sys, open, opts.early && !opts.dry_run, &held, err)) return false;
   std::string holdings;
   bool labels = false;
   std::vector<Range> carves;
@@ -97,7 +99,7 @@ bool ResolveAuto(SystemInterface& sys, const NvdimmOpener& open, u64 keep, Resol
   } else {
     std::string ignored;
     const auto geometry = ProbeGeometry(sys, &ignored);
-    const Strategy s = geometry ? ChooseStrategy(*geometry, carves, keep, true) : Strategy::kLegacy;
+    const Strategy s = geometry ? ChooseStrategy(*geometry, carves, opts.keep, true) : Strategy::kLegacy;
     *out = Resolution{s, " (onlines at least as much on these carves)"};
   }
   return true;
@@ -151,9 +153,7 @@ Outcome Untouched(Outcome outcome, const std::string& err) {
   return outcome;
 }
 
-}  // namespace
-
-Outcome Reclaim(const Options& opts, SystemInterface& sys, const NvdimmOpener& open_nvdimm) {
+Outcome ReclaimCarves(const Options& opts, SystemInterface& sys, const NvdimmOpener& open_nvdimm) {
   Outcome outcome;
   // Errors first: a bad pmemreclaim.* key is reported even without pmemreclaim=.
   if (!opts.errors.empty()) {
@@ -174,14 +174,14 @@ Outcome Reclaim(const Options& opts, SystemInterface& sys, const NvdimmOpener& o
   Strategy strategy = opts.strategy;
   if (strategy == Strategy::kAuto) {
     Resolution r;
-    if (!ResolveAuto(sys, open_nvdimm, opts.keep, &r, &err)) return Untouched(outcome, err);
+    if (!ResolveAuto(sys, open_nvdimm, opts, &r, &err)) return Untouched(outcome, err);
     LogInfo(std::string("auto: ") + StrategyName(r.strategy) + r.why);
     strategy = r.strategy;
   }
   const auto impl = MakeStrategy(strategy);
   Machine machine;
   std::unique_ptr<NvdimmInterface> nvdimm;
-  if (!impl->Prepare(sys, open_nvdimm, opts.keep, opts.dry_run, &machine, &nvdimm, &err)) {
+  if (!impl->Prepare(sys, open_nvdimm, opts, &machine, &nvdimm, &err)) {
     return Untouched(outcome, err);
   }
   outcome.strategy = strategy;
@@ -216,6 +216,16 @@ Outcome Reclaim(const Options& opts, SystemInterface& sys, const NvdimmOpener& o
     LogNotice("MemTotal " + std::to_string(memtotal_before >> 10) + " kB before, " +
               std::to_string(memtotal_after >> 10) + " kB after");
   }
+  return outcome;
+}
+
+}  // namespace
+
+Outcome Reclaim(const Options& opts, SystemInterface& sys, const NvdimmOpener& open_nvdimm) {
+  const Outcome outcome = ReclaimCarves(opts, sys, open_nvdimm);
+  // What the boot job's look left forced raw (a kept region, a carve not
+  // claimed, an error on the way) goes back to the kernel's probe.
+  if (opts.early && opts.requested && !opts.dry_run) RestoreForcedRaw(sys, open_nvdimm);
   return outcome;
 }
 

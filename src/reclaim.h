@@ -42,9 +42,11 @@ struct Resolution {
 // soft-reserved memory with no label-less carve; legacy without ramdax,
 // or where a carve holds an info block (nothing is moved); ramdax where a
 // carve ends in a label area; else ChooseStrategy on the carves the
-// label-less drivers show.  May load drivers; binds and writes nothing.
+// label-less drivers show.  May load drivers; binds and writes nothing
+// (the boot job's look may force carve namespaces raw: force_raw.h).
 // False with *err (every carve left untouched).
-bool ResolveAuto(SystemInterface& sys, const NvdimmOpener& open, u64 keep, Resolution* out, std::string* err);
+bool ResolveAuto(SystemInterface& sys, const NvdimmOpener& open, const Options& opts, Resolution* out,
+                 std::string* err);
 
 // The whole job for parsed options.  Never throws.
 Outcome Reclaim(const Options& opts, SystemInterface& sys, const NvdimmOpener& open_nvdimm);

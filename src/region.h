@@ -58,6 +58,8 @@ struct RegionInfo {
   Range dax_data;    // kDevdax: the dax device's range
   u64 dax_align = 0;  // kDevdax: its alignment
   std::string dax_uuid;  // kDevdax: its info block's uuid (pmemreclaim's mark?)
+  // Label-less: its namespace has force_raw set (see ForceRaw in nvdimm.h).
+  bool force_raw = false;
   // kRaw label-less region whose last 128 KiB hold a namespace label index:
   // a labelled (ramdax) layout seen through nd_e820/of_pmem.
   bool labels_at_end = false;

@@ -21,6 +21,7 @@ std::optional<Strategy> ParseStrategy(std::string_view name);
 
 struct KmemDevice;
 struct Machine;
+struct Options;
 struct Plan;
 struct RegionInfo;
 struct RegionOutcome;
@@ -44,12 +45,13 @@ class ReclaimStrategy {
   virtual std::vector<std::string> Modules(const std::string& machine) const = 0;
 
   // Loads its modules and readies the carves for it (ramdax binds their
-  // platform devices, except in a dry run; `keep` is the kept bytes, which
-  // may rule a layout out), then reads what it plans on:
+  // platform devices, except in a dry run; the kept bytes may rule a
+  // layout out; the boot job's look is cheaper: force_raw.h), then reads
+  // what it plans on:
   // the geometry and its regions, each marked carve or not, into *machine,
   // and the device layer to apply with into *nvdimm.  False with *err when
   // it can't; every carve is then as it was.
-  virtual bool Prepare(SystemInterface& sys, const NvdimmOpener& open, u64 keep, bool dry_run, Machine* machine,
+  virtual bool Prepare(SystemInterface& sys, const NvdimmOpener& open, const Options& opts, Machine* machine,
                        std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err) const = 0;
 
   // Its planner (pure).

@@ -22,6 +22,11 @@ tb_assert_eq "kmem bytes" $((1920 * MiB)) "$(tb_kmem_bytes "$log")"
 tb_assert_eq "bytes lost" $((2 * MiB)) "$(tr_lost "$log" $kept)"
 tb_assert_eq "kept bytes in the guest (/dev/pmem0, first $TB_GUEST_HASH)" "$want_guest" "$(tb_report "$log" sha256 2)"
 tb_assert_eq "kept bytes in the RAM file after poweroff" "$want" "$(tb_read_sha256 "$TB_WORK/ram" $((4 * GiB)) $kept)"
+# The boot job's cheap look forced both namespaces raw while nd_pmem loaded; at /init the kept one is
+# a raw namespace with struct pages again (mode memory), as without the look, and the other a devdax.
+tb_assert_eq "namespaces at /init" "namespace0.0:mode=memory:force_raw=0,namespace1.0:mode=dax:force_raw=0," \
+  "$(tb_report "$log" namespaces)"
+tb_assert_true "the look forced both raw" tr_dmesg_has "$log" "no info block in their first 8 KiB: namespace0.0, namespace1.0"
 
 tr_ndctl_boot "$TB_WORK/ndctl.log" "$memmap" namespace1.0 test.region_align=2M
 tr_compare "$memmap keep=126M" "$log" $kept "$TB_WORK/ndctl.log"

@@ -60,6 +60,9 @@ say "memtotal_kb_at_init $(memtotal)"
 # the handoff record pmemreclaim left under /run (one line), and whether /run is its own mount
 say "state_json $(tr -d '\n' < /run/pmemreclaim/state.json 2>/dev/null)"
 say "run_mount $(awk '$2 == "/run" {print $3}' /proc/mounts)"
+# each namespace as the kernel shows it at /init: NAME:mode=MODE:force_raw=0|1, (force_raw 1 would mean
+# pmemreclaim's cheap look left it so)
+say "namespaces $(for n in /sys/bus/nd/devices/namespace*; do [ -e "$n/force_raw" ] && printf '%s:mode=%s:force_raw=%s,' "${n##*/}" "$(cat "$n/mode")" "$(cat "$n/force_raw")"; done)"
 say "keep_links $(cd /dev/pmemreclaim 2>/dev/null && for l in *; do [ -L "$l" ] && printf '%s->%s,' "$l" "$(readlink "$l")"; done)"
 # keep kernel messages off the console from here on (they would interleave with the report)
 echo "${CONSOLE_LOGLEVEL:-1}" > /proc/sys/kernel/printk

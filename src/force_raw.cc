@@ -1,0 +1,93 @@
+#include "force_raw.h"
+
+#include "info_block.h"
+#include "log.h"
+#include "nvdimm.h"
+#include "probe.h"
+
+namespace pmemreclaim {
+
+namespace {
+
+constexpr char kNdPmemModule[] = "/sys/module/nd_pmem";
+
+std::vector<RegionInfo> CarvesOf(SystemInterface& sys, NvdimmInterface& nvdimm) {
+  std::vector<RegionInfo> regions = nvdimm.LegacyRegions();
+  MarkCarves(sys, &regions);
+  return CarveRegions(regions);
+}
+
+// Clears force_raw on `ns` and lets the kernel probe it; logs the result.
+void GiveBack(NvdimmInterface& nvdimm, const std::string& ns, const std::string& why) {
+  std::string claimed, err;
+  if (!nvdimm.Reprobe(ns, &claimed, &err)) {
+    LogWarning(ns + " (" + why + "): " + err);
+    return;
+  }
+  LogInfo(ns + " (" + why + ") given back to the kernel's probe: " +
+          (claimed.empty() ? "raw" : "claimed by a " + claimed + " device"));
+}
+
+}  // namespace
+
+bool LoadLabelLessDrivers(SystemInterface& sys, const NvdimmOpener& open, const std::vector<std::string>& modules,
+                          bool early, std::string* err) {
+  if (!early || modules.size() < 2 || sys.Exists(kNdPmemModule)) return LoadModules(sys, modules, err);
+  if (!LoadModules(sys, {modules.front()}, err)) return false;
+  std::vector<std::string> forced;
+  {
+    std::string why;
+    auto nvdimm = open(&why);
+    if (!nvdimm) {
+      LogWarning("cannot look at the carves before nd_pmem loads (" + why + "): it maps them whole");
+      return LoadModules(sys, modules, err);
+    }
+    for (const RegionInfo& r : CarvesOf(sys, *nvdimm)) {
+      if (r.namespace_name.empty()) continue;
+      if (nvdimm->ForceRaw(r.namespace_name, &why)) {
+        forced.push_back(r.namespace_name);
+      } else {
+        LogInfo("not forced raw: " + why);
+      }
+    }
+  }
+  if (!LoadModules(sys, std::vector<std::string>(modules.begin() + 1, modules.end()), err)) {
+    RestoreForcedRaw(sys, open);
+    return false;
+  }
+  if (forced.empty()) return true;
+  std::string why;
+  auto nvdimm = open(&why);
+  if (!nvdimm) {
+    LogWarning("cannot read the forced-raw namespaces (" + why + ")");
+    RestoreForcedRaw(sys, open);
+    return true;
+  }
+  nvdimm->LegacyRegions();  // waits for the buses' probes: the block devices are there afterwards
+  std::string raw;
+  for (const std::string& ns : forced) {
+    const auto start = nvdimm->ReadNamespace(ns, 0, kInfoBlockArea);
+    const InfoBlock found = start ? FindInfoBlock(*start) : InfoBlock::kUnreadable;
+    if (found == InfoBlock::kNone) {
+      raw += (raw.empty() ? "" : ", ") + ns;
+    } else {
+      GiveBack(*nvdimm, ns, std::string("holds ") + InfoBlockName(found));
+    }
+  }
+  if (!raw.empty()) LogInfo("attached without struct pages (force_raw), no info block in their first 8 KiB: " + raw);
+  return true;
+}
+
+void RestoreForcedRaw(SystemInterface& sys, const NvdimmOpener& open) {
+  std::string why;
+  auto nvdimm = open(&why);
+  if (!nvdimm) {
+    LogWarning("cannot give the forced-raw namespaces back to the kernel's probe: " + why);
+    return;
+  }
+  for (const RegionInfo& r : CarvesOf(sys, *nvdimm)) {
+    if (r.force_raw && !r.namespace_name.empty()) GiveBack(*nvdimm, r.namespace_name, "left raw");
+  }
+}
+
+}  // namespace pmemreclaim

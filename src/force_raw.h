@@ -1,0 +1,38 @@
+// The boot job's cheap look at the carves.  nd_pmem maps struct pages for
+// a whole raw namespace when it attaches it (1.6 % of the carve, growing
+// the boot with the carve: docs/COLDBOOT.md), only for pmemreclaim to
+// throw them away.  Forcing the carve namespaces raw before nd_pmem loads
+// skips that mapping, but also the kernel's info-block probes: pmemreclaim
+// reads the first 8 KiB itself, and any namespace with an info block's
+// signature goes back to the kernel's own probe at once.
+#ifndef PMEMRECLAIM_FORCE_RAW_H_
+#define PMEMRECLAIM_FORCE_RAW_H_
+
+#include <string>
+#include <vector>
+
+#include "strategy.h"
+
+namespace pmemreclaim {
+
+// Loads the label-less drivers `modules` in order, the bus driver
+// (nd_e820, of_pmem) first.  With `early` (the boot job: nothing else
+// runs) and nd_pmem not yet loaded, every carve namespace no driver holds
+// is forced raw before the rest load; then its first 8 KiB are read.  One
+// with a signature (or that can't be read) is probed again by the kernel,
+// force_raw cleared, as if it had never been set; one without stays forced
+// raw (the kernel would have called it raw too) until CreateDevdax claims
+// it or RestoreForcedRaw gives it back.  Namespaces of regions that are not
+// carves are never touched.  False with *err when a module won't load
+// (every forced namespace given back first).
+bool LoadLabelLessDrivers(SystemInterface& sys, const NvdimmOpener& open, const std::vector<std::string>& modules,
+                          bool early, std::string* err);
+
+// Gives every carve namespace still forced raw back to the kernel's probe,
+// logging what the kernel made of each.  The boot job calls it when it is
+// done, and PID 1 when the worker died.
+void RestoreForcedRaw(SystemInterface& sys, const NvdimmOpener& open);
+
+}  // namespace pmemreclaim
+
+#endif  // PMEMRECLAIM_FORCE_RAW_H_

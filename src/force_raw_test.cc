@@ -1,0 +1,202 @@
+#include "force_raw.h"
+
+#include <catch2/catch.hpp>
+
+#include "fakes_test.h"
+#include "mark.h"
+
+using namespace pmemreclaim;
+
+namespace {
+
+// A carve at 4 GiB seen through nd_e820, in the boot job (early) unless a
+// test says otherwise.  Records which namespaces were forced raw when
+// nd_pmem loaded: those it attached without struct pages.
+struct BootWorld {
+  FakeSystem sys;
+  FakeNvdimm nvdimm{&sys};
+  std::set<std::string> raw_at_nd_pmem;
+  std::vector<std::string> lines;
+
+  BootWorld() {
+    sys.files["/sys/devices/system/memory/block_size_bytes"] = "8000000\n";
+    sys.files["/sys/devices/system/memory/auto_online_blocks"] = "offline\n";
+    sys.files["/proc/iomem"] = "100000000-5ffffffff : System RAM\n";
+    sys.available_modules = {"nd_e820", "nd_pmem", "dax_pmem", "device_dax", "kmem"};
+    sys.on_load = [this](const std::string& m) {
+      if (m == "nd_pmem") raw_at_nd_pmem = nvdimm.forced;
+    };
+    SetLogSink([](LogLevel, const std::string&) {});
+  }
+  ~BootWorld() { SetLogSink(nullptr); }
+  RegionInfo& AddRegion(u64 start, u64 size) {
+    const std::string n = std::to_string(nvdimm.regions.size());
+    nvdimm.regions.push_back(RawRegion("region" + n, Range::FromSize(start, size)));
+    nvdimm.regions.back().namespace_name = "namespace" + n + ".0";
+    return nvdimm.regions.back();
+  }
+  NvdimmOpener Opener() {
+    return [this](std::string*) -> std::unique_ptr<NvdimmInterface> { return std::make_unique<NvdimmRef>(&nvdimm); };
+  }
+  Outcome Run(const std::string& cmdline, bool early = true) {
+    Options opts = ParseCommandLine(cmdline);
+    opts.early = early;
+    return Reclaim(opts, sys, Opener());
+  }
+  int Count(const std::string& call) const { return static_cast<int>(std::count(nvdimm.calls.begin(), nvdimm.calls.end(), call)); }
+  bool Called(const std::string& prefix) const {
+    for (const std::string& c : nvdimm.calls) {
+      if (c.rfind(prefix, 0) == 0) return true;
+    }
+    return false;
+  }
+};
+
+constexpr u64 k4G = 4 * kGiB;
+
+const RegionPlan& OnlyRegion(const Outcome& o) { return o.plan->carves.at(0).regions.at(0); }
+
+}  // namespace
+
+TEST_CASE("boot job, fresh carve: nd_pmem attaches it without struct pages, the devdax is made on it") {
+  BootWorld w;
+  w.AddRegion(k4G, 2 * kGiB);
+  const Outcome o = w.Run("pmemreclaim=legacy");
+  REQUIRE(o.ok());
+  CHECK(w.raw_at_nd_pmem == std::set<std::string>{"namespace0.0"});
+  // Loaded in order, the bus driver before the namespace was forced.
+  CHECK(w.sys.loaded == std::vector<std::string>{"nd_e820", "nd_pmem", "dax_pmem", "device_dax", "kmem"});
+  CHECK(w.nvdimm.calls.front() == "force-raw namespace0.0");
+  CHECK(w.Count("read namespace0.0") == 1);
+  CHECK(OnlyRegion(o).action == RegionAction::kCreateDevdax);
+  CHECK(w.Called("create region0"));
+  CHECK_FALSE(w.Called("reprobe"));
+  CHECK(w.nvdimm.struct_page_bytes == 0);  // no raw mapping of the 2 GiB
+  CHECK(w.nvdimm.forced.empty());
+  CHECK(o.kmem_bytes == std::vector<u64>{1920 * kMiB});  // the data starts 2 MiB in
+}
+
+TEST_CASE("boot job: a carve with pmemreclaim's devdax goes back to the kernel's probe and is reused") {
+  BootWorld w;
+  RegionInfo& r = w.AddRegion(k4G, 2 * kGiB);
+  r.state = RegionState::kDevdax;
+  r.dax_uuid = MarkUuid(MarkRole::kDevdax, r.range);
+  r.dax_data = Range::FromSize(k4G + 2 * kMiB, 2 * kGiB - 2 * kMiB);
+  r.dax_align = 4096;
+  const Outcome o = w.Run("pmemreclaim=legacy");
+  REQUIRE(o.ok());
+  CHECK(w.Count("reprobe namespace0.0") == 1);
+  CHECK(OnlyRegion(o).action == RegionAction::kReuseDevdax);
+  CHECK_FALSE(w.Called("create"));
+  CHECK(w.nvdimm.struct_page_bytes == 0);
+  CHECK(w.nvdimm.forced.empty());
+}
+
+TEST_CASE("boot job: an info block pmemreclaim did not make is never written, whatever it is") {
+  for (RegionState state : {RegionState::kOther, RegionState::kDevdax}) {
+    BootWorld w;
+    RegionInfo& r = w.AddRegion(k4G, 2 * kGiB);
+    r.state = state;
+    r.dax_uuid = "8ec78640-0000-4000-8000-000000000000";  // ndctl's devdax, or an fsdax
+    const Outcome o = w.Run("pmemreclaim=legacy");
+    CHECK(w.Count("reprobe namespace0.0") == 1);
+    CHECK_FALSE(w.Called("create"));
+    CHECK_FALSE(w.Called("online"));
+    CHECK(OnlyRegion(o).action == RegionAction::kLeave);
+    CHECK(w.nvdimm.forced.empty());
+  }
+}
+
+TEST_CASE("boot job: a signature the kernel rejects is what it is today; a short read goes to the kernel") {
+  BootWorld w;
+  w.AddRegion(k4G, 2 * kGiB);
+  w.AddRegion(k4G + 2 * kGiB, 2 * kGiB);
+  std::string btt(8192, '\0');
+  btt.replace(0, 16, std::string("BTT_ARENA_INFO\0\0", 16));
+  w.nvdimm.media["namespace0.0"] = btt;         // a BTT 2.0 signature the kernel won't take
+  w.nvdimm.media["namespace1.0"] = "too short";  // unreadable
+  const Outcome o = w.Run("pmemreclaim=legacy");
+  // Both were judged by the kernel's probe: it attached them raw (with pages).
+  CHECK(w.Count("reprobe namespace0.0") == 1);
+  CHECK(w.Count("reprobe namespace1.0") == 1);
+  CHECK(w.nvdimm.struct_page_bytes == 4 * kGiB);
+  CHECK(w.nvdimm.forced.empty());
+  CHECK(o.ok());
+}
+
+TEST_CASE("boot job: the kept region stays forced raw until the end, then goes back to the kernel") {
+  BootWorld w;
+  w.AddRegion(k4G, 126 * kMiB);
+  w.AddRegion(k4G + 126 * kMiB, 1922 * kMiB);
+  std::set<std::string> forced_at_create;
+  const Outcome o = w.Run("pmemreclaim=legacy pmemreclaim.keep=126M");
+  REQUIRE(o.ok());
+  CHECK(w.raw_at_nd_pmem == std::set<std::string>{"namespace0.0", "namespace1.0"});
+  CHECK(o.plan->carves.at(0).regions.at(0).action == RegionAction::kKeep);
+  CHECK(o.plan->carves.at(0).regions.at(1).action == RegionAction::kCreateDevdax);
+  // The kept region gets its pages (as today) only at the end; the 1922 MiB never.
+  CHECK(w.nvdimm.calls.back() == "reprobe namespace0.0");
+  CHECK(w.Count("reprobe namespace1.0") == 0);
+  CHECK(w.nvdimm.struct_page_bytes == 126 * kMiB);
+  CHECK(w.nvdimm.forced.empty());
+}
+
+TEST_CASE("not the boot job, a dry run, or nd_pmem loaded already: nothing is forced raw") {
+  SECTION("apply") {
+    BootWorld w;
+    w.AddRegion(k4G, 2 * kGiB);
+    CHECK(w.Run("pmemreclaim=legacy", false).ok());
+    CHECK_FALSE(w.Called("force-raw"));
+  }
+  SECTION("dry run") {
+    BootWorld w;
+    w.AddRegion(k4G, 2 * kGiB);
+    w.Run("pmemreclaim=legacy pmemreclaim.dry_run=1");
+    CHECK_FALSE(w.Called("force-raw"));
+    CHECK_FALSE(w.Called("reprobe"));
+  }
+  SECTION("nd_pmem there") {
+    BootWorld w;
+    w.AddRegion(k4G, 2 * kGiB);
+    w.sys.files["/sys/module/nd_pmem"] = "";
+    CHECK(w.Run("pmemreclaim=legacy").ok());
+    CHECK_FALSE(w.Called("force-raw"));
+  }
+}
+
+TEST_CASE("boot job: regions that are not carves are never forced, nor a namespace a driver holds") {
+  BootWorld w;
+  w.AddRegion(k4G, 2 * kGiB).bus_device = "/sys/devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0012:00";  // NFIT
+  w.AddRegion(k4G + 2 * kGiB, 2 * kGiB);
+  w.nvdimm.held.insert("namespace1.0");  // probed before pmemreclaim ran
+  const Outcome o = w.Run("pmemreclaim=legacy");
+  CHECK_FALSE(w.Called("force-raw namespace0.0"));
+  CHECK(w.Count("force-raw namespace1.0") == 1);  // asked, refused
+  CHECK(w.raw_at_nd_pmem.empty());
+  CHECK_FALSE(w.Called("read"));
+  CHECK_FALSE(w.Called("reprobe"));
+  CHECK(o.ok());
+}
+
+TEST_CASE("boot job: a module that won't load gives the forced namespaces back") {
+  BootWorld w;
+  w.AddRegion(k4G, 2 * kGiB);
+  w.sys.available_modules.erase("dax_pmem");
+  const Outcome o = w.Run("pmemreclaim=legacy");
+  CHECK_FALSE(o.ok());
+  CHECK_FALSE(o.touched);
+  CHECK(w.Count("reprobe namespace0.0") == 1);
+  CHECK(w.nvdimm.forced.empty());
+}
+
+TEST_CASE("PID 1's undo: every carve namespace still forced raw is given back, others are not touched") {
+  BootWorld w;
+  w.AddRegion(k4G, 2 * kGiB);
+  w.AddRegion(k4G + 2 * kGiB, 2 * kGiB).bus_device = "/sys/devices/platform/ACPI0012:00";
+  w.AddRegion(k4G + 4 * kGiB, 2 * kGiB);
+  w.nvdimm.forced = {"namespace0.0", "namespace1.0"};
+  w.nvdimm.reprobe_fails.insert("namespace0.0");  // still cleared, and the rest still done
+  RestoreForcedRaw(w.sys, w.Opener());
+  CHECK(w.nvdimm.calls == std::vector<std::string>{"reprobe namespace0.0"});
+  CHECK(w.nvdimm.forced == std::set<std::string>{"namespace1.0"});  // not a carve: never ours to change
+}
