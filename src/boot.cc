@@ -115,7 +115,7 @@ void RunReclaimJob(const Options& options) {
   const std::string restore = RestoreAfterWorker(sys, policy);
   if (!restore.empty()) LogWarning(restore);
   if (opts.requested && opts.errors.empty() && !opts.dry_run) {
-    RestoreForcedRaw(sys, [](std::string* e) { return OpenLibNvdimm(e); });
+    FinishBootLook(sys, [](std::string* e) { return OpenLibNvdimm(e); });
   }
 }
 

@@ -10,6 +10,7 @@ namespace pmemreclaim {
 namespace {
 
 constexpr char kNdPmemModule[] = "/sys/module/nd_pmem";
+constexpr char kDeferred[] = "device_dax";
 
 std::vector<RegionInfo> CarvesOf(SystemInterface& sys, NvdimmInterface& nvdimm) {
   std::vector<RegionInfo> regions = nvdimm.LegacyRegions();
@@ -51,8 +52,12 @@ bool LoadLabelLessDrivers(SystemInterface& sys, const NvdimmOpener& open, const 
       }
     }
   }
-  if (!LoadModules(sys, std::vector<std::string>(modules.begin() + 1, modules.end()), err)) {
-    RestoreForcedRaw(sys, open);
+  std::vector<std::string> rest;
+  for (size_t i = 1; i < modules.size(); ++i) {
+    if (modules[i] != kDeferred) rest.push_back(modules[i]);
+  }
+  if (!LoadModules(sys, rest, err)) {
+    FinishBootLook(sys, open);
     return false;
   }
   if (forced.empty()) return true;
@@ -60,7 +65,7 @@ bool LoadLabelLessDrivers(SystemInterface& sys, const NvdimmOpener& open, const 
   auto nvdimm = open(&why);
   if (!nvdimm) {
     LogWarning("cannot read the forced-raw namespaces (" + why + ")");
-    RestoreForcedRaw(sys, open);
+    FinishBootLook(sys, open);
     return true;
   }
   nvdimm->LegacyRegions();  // waits for the buses' probes: the block devices are there afterwards
@@ -78,16 +83,16 @@ bool LoadLabelLessDrivers(SystemInterface& sys, const NvdimmOpener& open, const 
   return true;
 }
 
-void RestoreForcedRaw(SystemInterface& sys, const NvdimmOpener& open) {
+void FinishBootLook(SystemInterface& sys, const NvdimmOpener& open) {
   std::string why;
-  auto nvdimm = open(&why);
-  if (!nvdimm) {
+  if (auto nvdimm = open(&why)) {
+    for (const RegionInfo& r : CarvesOf(sys, *nvdimm)) {
+      if (r.force_raw && !r.namespace_name.empty()) GiveBack(*nvdimm, r.namespace_name, "left raw");
+    }
+  } else {
     LogWarning("cannot give the forced-raw namespaces back to the kernel's probe: " + why);
-    return;
   }
-  for (const RegionInfo& r : CarvesOf(sys, *nvdimm)) {
-    if (r.force_raw && !r.namespace_name.empty()) GiveBack(*nvdimm, r.namespace_name, "left raw");
-  }
+  if (!sys.LoadModule(kDeferred, &why)) LogWarning(std::string("cannot load ") + kDeferred + ": " + why);
 }
 
 }  // namespace pmemreclaim

@@ -4,7 +4,9 @@
 // throw them away.  Forcing the carve namespaces raw before nd_pmem loads
 // skips that mapping, but also the kernel's info-block probes: pmemreclaim
 // reads the first 8 KiB itself, and any namespace with an info block's
-// signature goes back to the kernel's own probe at once.
+// signature goes back to the kernel's own probe at once.  device_dax loads
+// last, once kmem has taken the dax devices to online: a dax device it
+// binds first is mapped (struct pages again) only to be unmapped for kmem.
 #ifndef PMEMRECLAIM_FORCE_RAW_H_
 #define PMEMRECLAIM_FORCE_RAW_H_
 
@@ -17,21 +19,23 @@ namespace pmemreclaim {
 
 // Loads the label-less drivers `modules` in order, the bus driver
 // (nd_e820, of_pmem) first.  With `early` (the boot job: nothing else
-// runs) and nd_pmem not yet loaded, every carve namespace no driver holds
-// is forced raw before the rest load; then its first 8 KiB are read.  One
+// runs) and nd_pmem not yet loaded, device_dax is left for FinishBootLook,
+// and every carve namespace no driver holds is forced raw before the rest
+// load; then its first 8 KiB are read.  One
 // with a signature (or that can't be read) is probed again by the kernel,
 // force_raw cleared, as if it had never been set; one without stays forced
 // raw (the kernel would have called it raw too) until CreateDevdax claims
-// it or RestoreForcedRaw gives it back.  Namespaces of regions that are not
+// it or FinishBootLook gives it back.  Namespaces of regions that are not
 // carves are never touched.  False with *err when a module won't load
 // (every forced namespace given back first).
 bool LoadLabelLessDrivers(SystemInterface& sys, const NvdimmOpener& open, const std::vector<std::string>& modules,
                           bool early, std::string* err);
 
 // Gives every carve namespace still forced raw back to the kernel's probe,
-// logging what the kernel made of each.  The boot job calls it when it is
-// done, and PID 1 when the worker died.
-void RestoreForcedRaw(SystemInterface& sys, const NvdimmOpener& open);
+// logging what the kernel made of each, then loads device_dax (any dax
+// device kmem did not take gets its /dev/daxX.Y as without the look).  The
+// boot job calls it when it is done, and PID 1 when the worker died.
+void FinishBootLook(SystemInterface& sys, const NvdimmOpener& open);
 
 }  // namespace pmemreclaim
 

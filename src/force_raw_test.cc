@@ -16,6 +16,7 @@ struct BootWorld {
   FakeSystem sys;
   FakeNvdimm nvdimm{&sys};
   std::set<std::string> raw_at_nd_pmem;
+  size_t calls_at_device_dax = 0;  // nvdimm calls made before device_dax loaded
   std::vector<std::string> lines;
 
   BootWorld() {
@@ -25,6 +26,7 @@ struct BootWorld {
     sys.available_modules = {"nd_e820", "nd_pmem", "dax_pmem", "device_dax", "kmem"};
     sys.on_load = [this](const std::string& m) {
       if (m == "nd_pmem") raw_at_nd_pmem = nvdimm.forced;
+      if (m == "device_dax") calls_at_device_dax = nvdimm.calls.size();
     };
     SetLogSink([](LogLevel, const std::string&) {});
   }
@@ -64,9 +66,12 @@ TEST_CASE("boot job, fresh carve: nd_pmem attaches it without struct pages, the 
   const Outcome o = w.Run("pmemreclaim=legacy");
   REQUIRE(o.ok());
   CHECK(w.raw_at_nd_pmem == std::set<std::string>{"namespace0.0"});
-  // Loaded in order, the bus driver before the namespace was forced.
-  CHECK(w.sys.loaded == std::vector<std::string>{"nd_e820", "nd_pmem", "dax_pmem", "device_dax", "kmem"});
+  // Loaded in order, the bus driver before the namespace was forced, and
+  // device_dax once kmem had the devdax: it never maps it first.
+  CHECK(w.sys.loaded == std::vector<std::string>{"nd_e820", "nd_pmem", "dax_pmem", "kmem", "device_dax"});
   CHECK(w.nvdimm.calls.front() == "force-raw namespace0.0");
+  CHECK(w.calls_at_device_dax == w.nvdimm.calls.size());
+  CHECK(w.nvdimm.calls.back() == "online region0 movable");
   CHECK(w.Count("read namespace0.0") == 1);
   CHECK(OnlyRegion(o).action == RegionAction::kCreateDevdax);
   CHECK(w.Called("create region0"));
@@ -147,6 +152,7 @@ TEST_CASE("not the boot job, a dry run, or nd_pmem loaded already: nothing is fo
     w.AddRegion(k4G, 2 * kGiB);
     CHECK(w.Run("pmemreclaim=legacy", false).ok());
     CHECK_FALSE(w.Called("force-raw"));
+    CHECK(w.sys.loaded == std::vector<std::string>{"nd_e820", "nd_pmem", "dax_pmem", "device_dax", "kmem"});
   }
   SECTION("dry run") {
     BootWorld w;
@@ -196,7 +202,8 @@ TEST_CASE("PID 1's undo: every carve namespace still forced raw is given back, o
   w.AddRegion(k4G + 4 * kGiB, 2 * kGiB);
   w.nvdimm.forced = {"namespace0.0", "namespace1.0"};
   w.nvdimm.reprobe_fails.insert("namespace0.0");  // still cleared, and the rest still done
-  RestoreForcedRaw(w.sys, w.Opener());
+  FinishBootLook(w.sys, w.Opener());
   CHECK(w.nvdimm.calls == std::vector<std::string>{"reprobe namespace0.0"});
   CHECK(w.nvdimm.forced == std::set<std::string>{"namespace1.0"});  // not a carve: never ours to change
+  CHECK(w.sys.loaded == std::vector<std::string>{"device_dax"});
 }

@@ -225,7 +225,7 @@ Outcome Reclaim(const Options& opts, SystemInterface& sys, const NvdimmOpener& o
   const Outcome outcome = ReclaimCarves(opts, sys, open_nvdimm);
   // What the boot job's look left forced raw (a kept region, a carve not
   // claimed, an error on the way) goes back to the kernel's probe.
-  if (opts.early && opts.requested && !opts.dry_run) RestoreForcedRaw(sys, open_nvdimm);
+  if (opts.early && opts.requested && !opts.dry_run) FinishBootLook(sys, open_nvdimm);
   return outcome;
 }
 
