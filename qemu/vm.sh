@@ -1,7 +1,8 @@
 #!/bin/bash
-# Boot a QEMU x86_64 (default) or arm64 guest (TCG) whose RAM is a host file, with the serial console logged.
+# Boot a QEMU x86_64 (default) or arm64 guest (TCG) whose RAM is a host file (or anonymous host
+# memory), with the serial console logged.
 #
-#   qemu/vm.sh --kernel DIR --initrd FILE --ram-file F --log LOG [--append "ARGS"] [--timeout S]
+#   qemu/vm.sh --kernel DIR --initrd FILE --ram-file F|--ram-anon --log LOG [--append "ARGS"] [--timeout S]
 #              [--mem 8G] [--smp 2] [--rdinit PATH|--no-rdinit] [--nvdimm [--maxmem 16G] [--slots 4]]
 #              [-- EXTRA QEMU ARGS...]
 #              [--arch arm64 [--pmem START:SIZE[,START:SIZE...]] [--numa] [--pmem-node N|none] [--dtb F]]
@@ -10,6 +11,11 @@
 #   --append ARGS   extra kernel command line; always added: console=ttyS0 panic=-1
 #                   and rdinit=/sbin/pmemreclaim (unless --rdinit X / --no-rdinit)
 #   --ram-file F    guest RAM backing file (memory-backend-file, share=on); created sparse if missing
+#   --ram-anon      guest RAM in anonymous host memory instead (memory-backend-ram, reserve=off: not
+#                   accounted up front, so a guest may be larger than the host's free RAM): nothing on the
+#                   host sees it or keeps it after the boot, and the host's first touch of a guest page is
+#                   a page fault (transparent huge pages where the host allows them: QEMU advises them)
+#                   instead of a page fault plus a block allocation in the file's file system
 #   --timeout S     hard limit (default 300); exit status 124 when hit
 #   --arch arm64    qemu-system-aarch64 -machine virt -cpu max, console=ttyAMA0 (default x86_64: pc, ttyS0).
 #                   virt RAM is one block from guest physical 0x40000000: RAM-file offset = GPA - 0x40000000.
@@ -29,8 +35,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-usage() { sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-KERNEL= INITRD= APPEND= RAMFILE= LOG= TIMEOUT=300 MEM=8G SMP=2 RDINIT=/sbin/pmemreclaim
+usage() { sed -n '2,34p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+KERNEL= INITRD= APPEND= RAMFILE= RAMANON=0 LOG= TIMEOUT=300 MEM=8G SMP=2 RDINIT=/sbin/pmemreclaim
 ARCH=x86_64 PMEM= NUMA=0 PMEM_NODE= DTB= NVDIMM=0 MAXMEM=16G SLOTS=4
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -38,6 +44,7 @@ while [ $# -gt 0 ]; do
     --initrd) INITRD=${2:?}; shift ;;
     --append) APPEND=${2?}; shift ;;
     --ram-file) RAMFILE=${2:?}; shift ;;
+    --ram-anon) RAMANON=1 ;;
     --log) LOG=${2:?}; shift ;;
     --timeout) TIMEOUT=${2:?}; shift ;;
     --mem) MEM=${2:?}; shift ;;
@@ -58,7 +65,8 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ -n "$KERNEL" ] && [ -n "$INITRD" ] && [ -n "$RAMFILE" ] && [ -n "$LOG" ] || usage
+[ -n "$KERNEL" ] && [ -n "$INITRD" ] && { [ -n "$RAMFILE" ] || [ "$RAMANON" = 1 ]; } && [ -n "$LOG" ] || usage
+[ -z "$RAMFILE" ] || [ "$RAMANON" = 0 ] || { echo "vm.sh: --ram-file and --ram-anon exclude each other" >&2; exit 2; }
 [ -d "$KERNEL" ] && KERNEL=$KERNEL/vmlinuz
 [ -f "$KERNEL" ] || { echo "vm.sh: no kernel image $KERNEL" >&2; exit 1; }
 [ -f "$INITRD" ] || { echo "vm.sh: no initrd $INITRD" >&2; exit 1; }
@@ -70,7 +78,13 @@ case "$ARCH" in
   *) echo "vm.sh: unknown --arch '$ARCH'" >&2; exit 2 ;;
 esac
 "$ROOT/qemu/host-deps.sh" --arch "$ARCH" >&2
-if [ ! -e "$RAMFILE" ]; then truncate -s "$MEM" "$RAMFILE"; fi
+# the guest RAM's backend object (id ram): a host file, or anonymous memory
+if [ "$RAMANON" = 1 ]; then
+  ramobj="memory-backend-ram,id=ram,size=$MEM,reserve=off"
+else
+  [ -e "$RAMFILE" ] || truncate -s "$MEM" "$RAMFILE"
+  ramobj="memory-backend-file,id=ram,size=$MEM,mem-path=$RAMFILE,share=on"
+fi
 
 mkdir -p "$(dirname "$LOG")"
 t0=$(date +%s.%N)
@@ -84,7 +98,7 @@ if [ "$NVDIMM" = 1 ]; then
 fi
 timeout --foreground -k 5 "$TIMEOUT" qemu-system-x86_64 \
   -machine "$machine" \
-  -object "memory-backend-file,id=ram,size=$MEM,mem-path=$RAMFILE,share=on" \
+  -object "$ramobj" \
   -m "$memopt" -smp "$SMP" -nographic -no-reboot \
   -kernel "$KERNEL" -initrd "$INITRD" -append "$CMDLINE" \
   "$@" </dev/null >"$LOG" 2>&1 || rc=$?
@@ -94,8 +108,7 @@ if [ -n "$PMEM" ] && [ -z "$DTB" ]; then
   DTB=$("$ROOT/qemu/dtb.sh" --pmem "$PMEM" --mem "$MEM" --smp "$SMP" $([ "$NUMA" = 1 ] && echo --numa) \
         ${PMEM_NODE:+--pmem-node "$PMEM_NODE"}) || exit 1
 fi
-# One RAM block at 0x40000000, backed by the file (the NUMA node's memdev, or the machine's memory-backend)
-ramobj="memory-backend-file,id=ram,size=$MEM,mem-path=$RAMFILE,share=on"
+# One RAM block at 0x40000000, backed by ramobj (the NUMA node's memdev, or the machine's memory-backend)
 if [ "$NUMA" = 1 ]; then
   mach=(-machine virt -object "$ramobj" -numa "node,nodeid=0,cpus=0-$((SMP - 1)),memdev=ram")
 else

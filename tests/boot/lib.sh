@@ -12,6 +12,10 @@
 #   TB_ARCH              x86_64 (default: pc, memmap= carves) or arm64 (virt -cpu max, device-tree carves)
 #   TB_NVDIMM=1          x86_64: qemu/vm.sh --nvdimm (nvdimm=on, slots/maxmem), for NVDIMM and virtio-pmem
 #                        devices given in TB_QEMU_EXTRA
+#   TB_RAM_BACKING       file (default: a sparse host file, the RAM-file checks need it) or anon: qemu/vm.sh
+#                        --ram-anon, anonymous host memory, gone after the boot (tb_boot's RAMFILE is then
+#                        neither created nor used: only for guests whose checks are all in the guest, such
+#                        as qemu/bench.sh's); the host's first touch of guest RAM is cheaper
 # arm64 only (see qemu/vm.sh, qemu/dtb.sh):
 #   TB_PMEM              carves START:SIZE[,START:SIZE...] as device-tree pmem-region nodes
 #   TB_MEM_LIMIT         mem= for the kernel (QEMU's DT memory node covers all of TB_MEM), e.g. 6G
@@ -116,8 +120,13 @@ tb_default_smp() { case "$TB_ARCH:$TB_KERNEL_FLAVOUR" in x86_64:sid-*) echo 1 ;;
 
 # tb_boot LOG APPEND [RAMFILE]: boots TB_INITRD; sets TB_WALL (host seconds), TB_RC
 tb_boot() {
-  local log=$1 append=$2 ram=${3:-$TB_WORK/ram}
-  [ -e "$ram" ] || tb_ramfile_create "$ram"
+  local log=$1 append=$2 ram=${3:-$TB_WORK/ram} ramopt
+  if [ "${TB_RAM_BACKING:-file}" = anon ]; then
+    ramopt=(--ram-anon)
+  else
+    [ -e "$ram" ] || tb_ramfile_create "$ram"
+    ramopt=(--ram-file "$ram")
+  fi
   rm -f "$log" "$log.meta"
   TB_RC=0
   local archargs=()
@@ -127,7 +136,7 @@ tb_boot() {
     [ -n "$TB_MEM_LIMIT" ] && append="mem=$TB_MEM_LIMIT $append"
   fi
   [ "${TB_NVDIMM:-0}" = 1 ] && archargs+=(--nvdimm)
-  "$TB_ROOT/qemu/vm.sh" ${archargs[@]+"${archargs[@]}"} --kernel "$TB_KDIR" --initrd "$TB_INITRD" --ram-file "$ram" --log "$log" \
+  "$TB_ROOT/qemu/vm.sh" ${archargs[@]+"${archargs[@]}"} --kernel "$TB_KDIR" --initrd "$TB_INITRD" "${ramopt[@]}" --log "$log" \
       --timeout "$TB_TIMEOUT" --mem "$TB_MEM" --smp "${TB_SMP:-$(tb_default_smp)}" --append "$append ${TB_APPEND:-}" -- ${TB_QEMU_EXTRA:-} 2>/dev/null \
       || TB_RC=$?
   TB_WALL=$(sed -n 's/.*wall_seconds=\([0-9.]*\).*/\1/p' "$log.meta" | tail -1)
