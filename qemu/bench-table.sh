@@ -11,12 +11,15 @@ def pct(a; b): if a == null or b == null or b == 0 then "?" else "\(a * 100 / b 
 def lost(on): if on == null then "?" else (.carve_bytes - .kept_bytes - on) | mib end;
 def block: if .block_bytes == null then "?" else .block_bytes | mib end;
 def kernel: (.kernel | split("-")[0]) + " " + .arch;
-"Benchmark: \(.date), commit \(.commit), \(.machine). Guest times under TCG: compare ratios, not absolute values.",
+"Benchmark: \(.date), commit \(.commit)\(if .binary then " (x86_64 binary sha256 \(.binary.sha256[0:12]))" else "" end), \(.machine). Guest times under TCG: compare ratios, not absolute values.",
+(if [.rows[] | select(.group == "matrix")] == [] then empty else
 "",
 "| row | kernel | block | carve | kept | strategy | pmemreclaim onlined / lost | ndctl+daxctl onlined / lost | pmemreclaim start→handoff (cold) | pmemreclaim apply (warm) | ndctl+daxctl | tools ÷ pmemreclaim (warm) | onlining writes in the kernel (warm) | their share | pmemreclaim above that floor |",
 "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
 (.rows[] | select(.group == "matrix") |
- "| \(.id) | \(kernel) | \(block) | \(.carve_bytes | mib) | \(.kept_bytes | mib) | \(.strategy) | \(.pmemreclaim.onlined_bytes | mib) / \(lost(.pmemreclaim.onlined_bytes)) | \(.ndctl_daxctl.onlined_bytes | mib) / \(lost(.ndctl_daxctl.onlined_bytes)) | \(.pmemreclaim.cold_ms | n) ms | \(.pmemreclaim.warm_ms | n) ms | \(.ndctl_daxctl.ms | n) ms | \(ratio(.ndctl_daxctl.ms; .pmemreclaim.warm_ms)) | \(.pmemreclaim.warm_onlining_kernel_ms | n) ms | \(pct(.pmemreclaim.warm_onlining_kernel_ms; .pmemreclaim.warm_ms)) | \(if .pmemreclaim.warm_ms == null or .pmemreclaim.warm_onlining_kernel_ms == null then "?" else "\(.pmemreclaim.warm_ms - .pmemreclaim.warm_onlining_kernel_ms) ms" end) |"),
+ "| \(.id) | \(kernel) | \(block) | \(.carve_bytes | mib) | \(.kept_bytes | mib) | \(.strategy) | \(.pmemreclaim.onlined_bytes | mib) / \(lost(.pmemreclaim.onlined_bytes)) | \(.ndctl_daxctl.onlined_bytes | mib) / \(lost(.ndctl_daxctl.onlined_bytes)) | \(.pmemreclaim.cold_ms | n) ms | \(.pmemreclaim.warm_ms | n) ms | \(.ndctl_daxctl.ms | n) ms | \(ratio(.ndctl_daxctl.ms; .pmemreclaim.warm_ms)) | \(.pmemreclaim.warm_onlining_kernel_ms | n) ms | \(pct(.pmemreclaim.warm_onlining_kernel_ms; .pmemreclaim.warm_ms)) | \(if .pmemreclaim.warm_ms == null or .pmemreclaim.warm_onlining_kernel_ms == null then "?" else "\(.pmemreclaim.warm_ms - .pmemreclaim.warm_onlining_kernel_ms) ms" end) |")
+end),
+(if [.rows[] | select(.group == "scale" or .id == "legacy-aligned")] == [] then empty else
 "",
 "Scale (legacy, aligned carve at 4 GiB, 128 MiB blocks; time per GiB onlined):",
 "",
@@ -37,7 +40,31 @@ def kernel: (.kernel | split("-")[0]) + " " + .arch;
        | ([$p[] | (($a + $b * .x) - .y) | fabs] | max) as $dev
        | "\($a | round) ms + \($b | round) ms/GiB (largest residual \($dev | round) ms)" end;
  if ($pts | length) < 2 then empty else
- "Least-squares lines over these carves: pmemreclaim (warm) \(fit("ours")); its onlining writes in the kernel \(fit("floor")); ndctl+daxctl \(fit("tools")); pmemreclaim as PID 1 (cold, module loading included) \(fit("cold"))." end),
+ "Least-squares lines over these carves: pmemreclaim (warm) \(fit("ours")); its onlining writes in the kernel \(fit("floor")); ndctl+daxctl \(fit("tools")); pmemreclaim as PID 1 (cold, module loading included) \(fit("cold"))." end)
+end),
+(if [.rows[] | select(.group == "cold")] == [] then empty else
+ "",
+ "Cold (legacy, aligned carve at 4 GiB, 128 MiB blocks, 24 GiB guest; PID 1 job against `pmemreclaim apply` in the same boot; RAM backing: the guest RAM in a sparse host file, or in anonymous host memory):",
+ "",
+ "| row | kernel | carve | backing | onlined (cold) | module loading (cold) | pmemreclaim start→handoff (cold) | pmemreclaim apply (warm) |",
+ "|---|---|---|---|---|---|---|---|",
+ (.rows[] | select(.group == "cold") |
+  "| \(.id) | \(kernel) | \(.carve_bytes | mib) | \(.ram_backing // "file") | \(.pmemreclaim.onlined_bytes | mib) | \(.pmemreclaim.cold_modules_ms | n) ms | \(.pmemreclaim.cold_ms | n) ms | \(.pmemreclaim.warm_ms | n) ms |"),
+ "",
+ # per kernel and backing: the smallest carve against the largest
+ ([.rows[] | select(.group == "cold")] as $c
+  | reduce ($c[] | [kernel, (.ram_backing // "file")]) as $k ([]; if index([$k]) then . else . + [$k] end)
+  | .[] as $k | [$c[] | select([kernel, (.ram_backing // "file")] == $k)] | sort_by(.carve_bytes)
+  | select(length >= 2 and .[0].carve_bytes < .[-1].carve_bytes)
+  | .[0] as $s | .[-1] as $l | ($s.carve_bytes / 1073741824) as $gs | ($l.carve_bytes / 1073741824) as $gl
+  | (($l.carve_bytes - $s.carve_bytes) / 1073741824) as $dg
+  | def slope(k): if $l.pmemreclaim[k] == null or $s.pmemreclaim[k] == null then null
+      else ($l.pmemreclaim[k] - $s.pmemreclaim[k]) / $dg end;
+    def ms1: if . == null then "?" else "\(. | round) ms/GiB" end;
+    def r2(a; b): if a == null or b == null or b == 0 then "?" else "\((a / b * 100 | round) / 100)×" end;
+    def diff(k): "(\($l.pmemreclaim[k] | n) − \($s.pmemreclaim[k] | n)) ms / \($dg) GiB";
+  "- \($s | kernel), \($s.ram_backing // "file"): module loading \($gl) GiB / \($gs) GiB = \($l.pmemreclaim.cold_modules_ms | n) / \($s.pmemreclaim.cold_modules_ms | n) ms = \(r2($l.pmemreclaim.cold_modules_ms; $s.pmemreclaim.cold_modules_ms)); cold slope \(diff("cold_ms")) = \(slope("cold_ms") | ms1), warm slope \(diff("warm_ms")) = \(slope("warm_ms") | ms1), cold/warm = \(r2(slope("cold_ms"); slope("warm_ms")))")
+ end),
 "",
 "Size: pmemreclaim x86_64 \(.sizes.x86_64_binary_bytes) B stripped static (\(.sizes.x86_64_binary_gzip_bytes) B gzip -9), aarch64 \(.sizes.aarch64_binary_bytes | n) B; the overlay initramfs (binary + nvdimm/dax modules) \(.sizes.overlay_initramfs_bytes) B. The tools for comparison: ndctl + daxctl with their non-libc shared libraries \(.sizes.ndctl_daxctl_with_libs_bytes) B (\(.sizes.ndctl_daxctl_with_libs_gzip_bytes) B gzip -9)."
 ' "$1"

@@ -17,6 +17,10 @@
 #     --only RE   rows whose id matches RE (grep -E)
 #     --out DIR   results (default .cache/bench/<date>): bench.md, bench.json, one log per row
 #   PMEMRECLAIM_BINARY=FILE: the static x86_64 binary to use (default: tests/build.sh builds it)
+#   PMEMRECLAIM_ARM64_BINARY=FILE: the aarch64 one, for the arm64 rows (default build/aarch64-linux-musl/)
+# Groups of rows: matrix (strategies and layouts), scale (legacy 2 to 32 GiB), cold (legacy 2 and 16 GiB
+# carves in the same 24 GiB guest, guest RAM in a host file and in anonymous host memory: the cold job's
+# module loading and per-GiB slope against the warm apply's; --only '^cold' runs just these).
 # Prints the Markdown tables; exit status 1 when a row did not complete.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -26,7 +30,7 @@ while [ $# -gt 0 ]; do
     --quick) QUICK=1 ;;
     --only) ONLY=${2:?}; shift ;;
     --out) OUT=${2:?}; shift ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
   shift
@@ -40,7 +44,10 @@ ARM_BIN=${PMEMRECLAIM_ARM64_BINARY:-$ROOT/build/aarch64-linux-musl/pmemreclaim}
 GiB=$((1 << 30)) MiB=$((1 << 20))
 
 # Rows: id|group|arch|kernel flavour|guest RAM|QEMU args|carve|carve bytes|strategy|keep bytes|namespace|append
+#       [|RAM backing]
 # carve: memmap= options (x86_64) or device-tree pmem-region nodes START:SIZE,... (arm64, mem=6G).
+# RAM backing: file (default: a sparse host file, deleted after the row) or anon (TB_RAM_BACKING=anon:
+# anonymous host memory, where the host's first touch of a guest page costs no file-system block allocation).
 # A 64.5 GiB guest gets 512 MiB memory blocks with the CPUID hypervisor bit (QEMU's default; the largest
 # block that divides the end of RAM, 65.5 GiB) and 2 GiB without it, as bare metal >= 64 GiB does; its
 # RAM is a sparse host file like every guest's here.
@@ -63,6 +70,14 @@ ROWS=(
   "scale-8G|scale|x86_64|bookworm-amd64|16G||memmap=8G!4G|$((8 * GiB))|legacy|0|namespace0.0|"
   "scale-32G|scale|x86_64|bookworm-amd64|40G||memmap=32G!4G|$((32 * GiB))|legacy|0|namespace0.0|"
 )
+# cold: the PID 1 job at 2 and 16 GiB, the same 24 GiB guest (only the carve differs), per kernel and backing
+for fl in bookworm-amd64:6.1 sid-amd64:7.2; do
+  for backing in file anon; do
+    for c in 2 16; do
+      ROWS+=("cold-${fl#*:}-$backing-${c}G|cold|x86_64|${fl%:*}|24G||memmap=${c}G!4G|$((c * GiB))|legacy|0|namespace0.0||$backing")
+    done
+  done
+done
 [ "$QUICK" = 1 ] && ROWS=("${ROWS[0]}")
 
 # ---- one row: boot, parse ----
@@ -78,10 +93,12 @@ jstr() { printf '"%s"' "$(echo "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
 FAILED=0
 JSON_ROWS=()
 run_row() {
-  local id group arch flavour mem qemu carve carve_bytes strategy keep ns append
-  IFS='|' read -r id group arch flavour mem qemu carve carve_bytes strategy keep ns append <<< "$1"
+  local id group arch flavour mem qemu carve carve_bytes strategy keep ns append backing
+  IFS='|' read -r id group arch flavour mem qemu carve carve_bytes strategy keep ns append backing <<< "$1"
+  backing=${backing:-file}
   (
     export TB_NAME=bench-$id TB_WORK=$OUT/work/$id TB_ARCH=$arch TB_KERNEL_FLAVOUR=$flavour TB_MEM=$mem
+    export TB_RAM_BACKING=$backing
     export TB_QEMU_EXTRA=$qemu TB_TIMEOUT=1200 PMEMRECLAIM_BINARY=$X86_BIN
     local opts="pmemreclaim=$strategy test.run=bench test.bench=$strategy test.bench_keep=$keep $append"
     [ "$keep" != 0 ] && opts+=" pmemreclaim.keep=$keep"
@@ -94,7 +111,7 @@ run_row() {
     . "$ROOT/tests/boot/lib.sh"
     tb_setup >/dev/null
     tb_build_initrd >/dev/null
-    tb_ramfile_create "$TB_WORK/ram"
+    [ "$backing" = anon ] || tb_ramfile_create "$TB_WORK/ram"
     tb_boot "$OUT/$id.log" "$opts" || true
     rm -f "$TB_WORK/ram"
   ) >&2
@@ -102,18 +119,21 @@ run_row() {
     echo "bench: row $id did not complete (see $OUT/$id.log)" >&2
     FAILED=1
   fi
-  JSON_ROWS+=("$(row_json "$OUT/$id.log" "$id" "$group" "$arch" "$mem" "$carve" "$carve_bytes" "$strategy" "$keep")")
+  JSON_ROWS+=("$(row_json "$OUT/$id.log" "$id" "$group" "$arch" "$mem" "$carve" "$carve_bytes" "$strategy" "$keep" "$backing")")
 }
 
-# row_json LOG ID GROUP ARCH GUEST_RAM CARVE CARVE_BYTES STRATEGY KEEP: the row's JSON object, from its log
+# row_json LOG ID GROUP ARCH GUEST_RAM CARVE CARVE_BYTES STRATEGY KEEP BACKING: the row's JSON object, from its log
 row_json() {
   local log=$1
-  local cold std std2 ours undo tcold tours onl_cold onl_warm
+  local cold std std2 ours undo tcold tours onl_cold onl_warm mod_cold
   cold=$(field "$log" bench_cold); std=$(field "$log" "bench_step std"); std2=$(field "$log" "bench_step std2")
   ours=$(field "$log" "bench_step ours"); undo=$(field "$log" "bench_step undo")
   tcold=$(field "$log" "bench_timing cold"); tours=$(field "$log" "bench_timing ours")
   onl_cold=($(timing "$tcold" onlining) "" ""); onl_warm=($(timing "$tours" onlining) "" "")
+  mod_cold=($(timing "$tcold" modules) "" "")
   jq -nc --arg id "$2" --arg group "$3" --arg arch "$4" --arg kernel "$(field "$log" kver)" --arg ram "$5" \
+    --arg backing "${10}" --argjson mod_cold "$(num "${mod_cold[0]}")" --argjson mod_cold_k "$(num "${mod_cold[1]}")" \
+    --argjson mod_cold_n "$(num "$(echo "$tcold" | sed -n 's/.*modules [^;]* ms, \([0-9]*\) loaded).*/\1/p')")" \
     --argjson block "$(num $(( $(field "$log" block_size) )))" --arg carve "$6" --argjson carve_bytes "$7" \
     --argjson keep "$9" --arg strategy "$8" \
     --argjson o_on "$(num "$(kv "$cold" kmem)")" --argjson cold_ms "$(num "$(kv "$cold" ms)")" \
@@ -130,9 +150,10 @@ row_json() {
     --arg prep "$(tr -d '\r' < "$log" | sed -n 's/^@@bench_log std-prep: //p' | tr '\n' ' ')" \
     --argjson undo_ms "$(num "$(kv "$undo" ms)")" \
     --argjson pool "$(num "$(kv "$(field "$log" bench_random_pool_wait)" ms)")" --arg log "$log" \
-    '{id: $id, group: $group, arch: $arch, kernel: $kernel, guest_ram: $ram, block_bytes: $block, carve: $carve,
-      carve_bytes: $carve_bytes, kept_bytes: $keep, strategy: $strategy,
-      pmemreclaim: {onlined_bytes: $o_on, cold_ms: $cold_ms, cold_onlining_ms: $cold_onl,
+    '{id: $id, group: $group, arch: $arch, kernel: $kernel, guest_ram: $ram, ram_backing: $backing,
+      block_bytes: $block, carve: $carve, carve_bytes: $carve_bytes, kept_bytes: $keep, strategy: $strategy,
+      pmemreclaim: {onlined_bytes: $o_on, cold_ms: $cold_ms, cold_modules_ms: $mod_cold,
+        cold_modules_kernel_ms: $mod_cold_k, cold_modules_loaded: $mod_cold_n, cold_onlining_ms: $cold_onl,
         cold_onlining_kernel_ms: $cold_onl_k, warm_ms: $warm_ms, warm_kernel_ms: $warm_k, warm_onlined_bytes: $warm_on,
         warm_onlining_ms: $warm_onl, warm_onlining_kernel_ms: $warm_onl_k, timing_cold: $tcold, timing_warm: $tours},
       ndctl_daxctl: {onlined_bytes: $s_on, ms: $s_ms, kernel_ms: $s_k, runs_ms: [$s1, $s2], rc: $s_rc,
@@ -164,8 +185,12 @@ SIZES=$(printf '{"x86_64_binary_bytes":%s,"x86_64_binary_gzip_bytes":%s,"aarch64
 
 MACHINE="$(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), $(awk '/MemTotal/ {printf "%d GiB", $2/1048576}' /proc/meminfo) RAM, $(. /etc/os-release; echo "$PRETTY_NAME"), QEMU $(qemu-system-x86_64 --version | sed -n 's/.*version \([0-9.]*\).*/\1/p') TCG"
 {
-  printf '{"date":%s,"machine":%s,"commit":%s,"seconds":%s,"sizes":%s,"rows":[' "$(jstr "$(date -u +%Y-%m-%dT%H:%MZ)")" \
-    "$(jstr "$MACHINE")" "$(jstr "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)")" $((SECONDS - T0)) "$SIZES"
+  # commit: the tree's (guest scripts, test image); binary: the x86_64 pmemreclaim booted (PMEMRECLAIM_BINARY
+  # may be another commit's)
+  printf '{"date":%s,"machine":%s,"commit":%s,"binary":%s,"seconds":%s,"sizes":%s,"rows":[' \
+    "$(jstr "$(date -u +%Y-%m-%dT%H:%MZ)")" "$(jstr "$MACHINE")" "$(jstr "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)")" \
+    "$(printf '{"path":%s,"sha256":%s}' "$(jstr "$X86_BIN")" "$(jstr "$(sha256sum < "$X86_BIN" | cut -d' ' -f1)")")" \
+    $((SECONDS - T0)) "$SIZES"
   sep=
   for j in "${JSON_ROWS[@]}"; do printf '%s\n%s' "$sep" "$j"; sep=,; done
   printf '\n]}\n'
