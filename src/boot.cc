@@ -114,7 +114,7 @@ void RunReclaimJob(const Options& options) {
   WriteHandoffRecord(sys, FailedStateJson(how));
   const std::string restore = RestoreAfterWorker(sys, policy);
   if (!restore.empty()) LogWarning(restore);
-  if (opts.requested && opts.errors.empty() && !opts.dry_run) {
+  if (BootLookMayRun(opts)) {
     FinishBootLook(sys, [](std::string* e) { return OpenLibNvdimm(e); });
   }
 }

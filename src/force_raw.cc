@@ -1,5 +1,6 @@
 #include "force_raw.h"
 
+#include "cmdline.h"
 #include "info_block.h"
 #include "log.h"
 #include "nvdimm.h"
@@ -30,6 +31,10 @@ void GiveBack(NvdimmInterface& nvdimm, const std::string& ns, const std::string&
 }
 
 }  // namespace
+
+bool BootLookMayRun(const Options& opts) {
+  return opts.early && opts.requested && opts.errors.empty() && !opts.dry_run && opts.strategy != Strategy::kOff;
+}
 
 bool LoadLabelLessDrivers(SystemInterface& sys, const NvdimmOpener& open, const std::vector<std::string>& modules,
                           bool early, std::string* err) {

@@ -17,6 +17,11 @@
 
 namespace pmemreclaim {
 
+// Whether the job these options ask for may take the cheap look: the boot
+// job (Options::early) about to lay out carves, not a dry run, not off,
+// with good options.
+bool BootLookMayRun(const Options& opts);
+
 // Loads the label-less drivers `modules` in order, the bus driver
 // (nd_e820, of_pmem) first.  With `early` (the boot job: nothing else
 // runs) and nd_pmem not yet loaded, device_dax is left for FinishBootLook,

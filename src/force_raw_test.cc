@@ -184,6 +184,17 @@ TEST_CASE("boot job: regions that are not carves are never forced, nor a namespa
   CHECK(o.ok());
 }
 
+TEST_CASE("boot job, bad options or off: no look, nothing loaded") {
+  for (const char* line : {"pmemreclaim=legacy pmemreclaim.keep=lots", "pmemreclaim=off", "memmap=2G!4G"}) {
+    INFO(line);
+    BootWorld w;
+    w.AddRegion(k4G, 2 * kGiB);
+    w.Run(line);
+    CHECK(w.sys.loaded.empty());
+    CHECK(w.nvdimm.calls.empty());
+  }
+}
+
 TEST_CASE("boot job: a module that won't load gives the forced namespaces back") {
   BootWorld w;
   w.AddRegion(k4G, 2 * kGiB);

@@ -18,7 +18,7 @@ std::vector<std::string> LegacyStrategy::Modules(const std::string& machine) con
 
 bool LegacyStrategy::Prepare(SystemInterface& sys, const NvdimmOpener& open, const Options& opts, Machine* machine,
                              std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err) const {
-  if (!LoadLabelLessDrivers(sys, open, Modules(sys.Machine()), opts.early && !opts.dry_run, err)) return false;
+  if (!LoadLabelLessDrivers(sys, open, Modules(sys.Machine()), BootLookMayRun(opts), err)) return false;
   return ProbeFor(*this, sys, open, machine, nvdimm, err);
 }
 

@@ -80,7 +80,7 @@ bool ResolveAuto(SystemInterface& sys, const NvdimmOpener& open, const Options& 
   // geometry.  The carves are the label-less drivers' regions (arm64
   // device-tree carves have no /proc/iomem entry).
   std::vector<RegionInfo> held;
-  if (!ReadLabelLessCarves(sys, open, opts.early && !opts.dry_run, &held, err)) return false;
+  if (!ReadLabelLessCarves(sys, open, BootLookMayRun(opts), &held, err)) return false;
   std::string holdings;
   bool labels = false;
   std::vector<Range> carves;
@@ -225,7 +225,7 @@ Outcome Reclaim(const Options& opts, SystemInterface& sys, const NvdimmOpener& o
   const Outcome outcome = ReclaimCarves(opts, sys, open_nvdimm);
   // What the boot job's look left forced raw (a kept region, a carve not
   // claimed, an error on the way) goes back to the kernel's probe.
-  if (opts.early && opts.requested && !opts.dry_run) FinishBootLook(sys, open_nvdimm);
+  if (BootLookMayRun(opts)) FinishBootLook(sys, open_nvdimm);
   return outcome;
 }
 
