@@ -44,12 +44,12 @@ end),
 end),
 (if [.rows[] | select(.group == "cold")] == [] then empty else
  "",
- "Cold (legacy, aligned carve at 4 GiB, 128 MiB blocks, 24 GiB guest; PID 1 job against `pmemreclaim apply` in the same boot; RAM backing: the guest RAM in a sparse host file, or in anonymous host memory):",
+ "Cold (legacy, aligned carve at 4 GiB, 128 MiB blocks, 24 GiB guest; PID 1 job against `pmemreclaim apply` in the same boot; RAM backing: the guest RAM in a sparse host file, or in anonymous host memory; recold: the PID 1 job again at the end of the same boot, `pmemreclaim boot` after the nvdimm/dax modules were unloaded, in guest memory the earlier steps warmed):",
  "",
- "| row | kernel | carve | backing | onlined (cold) | module loading (cold) | pmemreclaim start→handoff (cold) | pmemreclaim apply (warm) |",
- "|---|---|---|---|---|---|---|---|",
+ "| row | kernel | carve | backing | onlined (cold) | module loading (cold) | pmemreclaim start→handoff (cold) | pmemreclaim apply (warm) | pmemreclaim boot (recold) | module loading (recold) |",
+ "|---|---|---|---|---|---|---|---|---|---|",
  (.rows[] | select(.group == "cold") |
-  "| \(.id) | \(kernel) | \(.carve_bytes | mib) | \(.ram_backing // "file") | \(.pmemreclaim.onlined_bytes | mib) | \(.pmemreclaim.cold_modules_ms | n) ms | \(.pmemreclaim.cold_ms | n) ms | \(.pmemreclaim.warm_ms | n) ms |"),
+  "| \(.id) | \(kernel) | \(.carve_bytes | mib) | \(.ram_backing // "file") | \(.pmemreclaim.onlined_bytes | mib) | \(.pmemreclaim.cold_modules_ms | n) ms | \(.pmemreclaim.cold_ms | n) ms | \(.pmemreclaim.warm_ms | n) ms | \(.pmemreclaim.recold_ms | n) ms | \(.pmemreclaim.recold_modules_ms | n) ms |"),
  "",
  # per kernel and backing: the smallest carve against the largest
  ([.rows[] | select(.group == "cold")] as $c
@@ -63,7 +63,9 @@ end),
     def ms1: if . == null then "?" else "\(. | round) ms/GiB" end;
     def r2(a; b): if a == null or b == null or b == 0 then "?" else "\((a / b * 100 | round) / 100)×" end;
     def diff(k): "(\($l.pmemreclaim[k] | n) − \($s.pmemreclaim[k] | n)) ms / \($dg) GiB";
-  "- \($s | kernel), \($s.ram_backing // "file"): module loading \($gl) GiB / \($gs) GiB = \($l.pmemreclaim.cold_modules_ms | n) / \($s.pmemreclaim.cold_modules_ms | n) ms = \(r2($l.pmemreclaim.cold_modules_ms; $s.pmemreclaim.cold_modules_ms)); cold slope \(diff("cold_ms")) = \(slope("cold_ms") | ms1), warm slope \(diff("warm_ms")) = \(slope("warm_ms") | ms1), cold/warm = \(r2(slope("cold_ms"); slope("warm_ms")))")
+  "- \($s | kernel), \($s.ram_backing // "file"): module loading \($gl) GiB / \($gs) GiB = \($l.pmemreclaim.cold_modules_ms | n) / \($s.pmemreclaim.cold_modules_ms | n) ms = \(r2($l.pmemreclaim.cold_modules_ms; $s.pmemreclaim.cold_modules_ms)); cold slope \(diff("cold_ms")) = \(slope("cold_ms") | ms1), warm slope \(diff("warm_ms")) = \(slope("warm_ms") | ms1), cold/warm = \(r2(slope("cold_ms"); slope("warm_ms")))",
+  (if $l.pmemreclaim.recold_ms == null and $s.pmemreclaim.recold_ms == null then empty else
+  "- \($s | kernel), \($s.ram_backing // "file"), recold: module loading \($gl) GiB / \($gs) GiB = \($l.pmemreclaim.recold_modules_ms | n) / \($s.pmemreclaim.recold_modules_ms | n) ms = \(r2($l.pmemreclaim.recold_modules_ms; $s.pmemreclaim.recold_modules_ms)); recold slope \(diff("recold_ms")) = \(slope("recold_ms") | ms1), recold/warm = \(r2(slope("recold_ms"); slope("warm_ms")))" end))
  end),
 "",
 "Size: pmemreclaim x86_64 \(.sizes.x86_64_binary_bytes) B stripped static (\(.sizes.x86_64_binary_gzip_bytes) B gzip -9), aarch64 \(.sizes.aarch64_binary_bytes | n) B; the overlay initramfs (binary + nvdimm/dax modules) \(.sizes.overlay_initramfs_bytes) B. The tools for comparison: ndctl + daxctl with their non-libc shared libraries \(.sizes.ndctl_daxctl_with_libs_bytes) B (\(.sizes.ndctl_daxctl_with_libs_gzip_bytes) B gzip -9)."

@@ -8,6 +8,8 @@
 #   std   the standard tools on the same job (region align lowered first where ndctl needs it; not timed)
 #   undo, then warm: `pmemreclaim apply`, the same job as std with the same modules loaded
 #   undo, then std again: the tools' time is the mean of their two runs around pmemreclaim's
+#   legacy rows: undo, the nvdimm/dax modules unloaded, then recold: `pmemreclaim boot`, the PID 1 job
+#         again (module loading included) in guest memory the steps before have warmed
 # Bytes come from the guest kernel's /proc/iomem; wall times from kmsg timestamps; kernel CPU time from
 # the shell's `times` (the tools) and getrusage (pmemreclaim's "timing:" line, which also gives the kernel
 # time of the onlining writes: the floor of any tool).
@@ -30,7 +32,7 @@ while [ $# -gt 0 ]; do
     --quick) QUICK=1 ;;
     --only) ONLY=${2:?}; shift ;;
     --out) OUT=${2:?}; shift ;;
-    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
   shift
@@ -125,10 +127,12 @@ run_row() {
 # row_json LOG ID GROUP ARCH GUEST_RAM CARVE CARVE_BYTES STRATEGY KEEP BACKING: the row's JSON object, from its log
 row_json() {
   local log=$1
-  local cold std std2 ours undo tcold tours onl_cold onl_warm mod_cold
+  local cold std std2 ours undo recold tcold tours trecold onl_cold onl_warm mod_cold mod_recold job_recold
   cold=$(field "$log" bench_cold); std=$(field "$log" "bench_step std"); std2=$(field "$log" "bench_step std2")
   ours=$(field "$log" "bench_step ours"); undo=$(field "$log" "bench_step undo")
   tcold=$(field "$log" "bench_timing cold"); tours=$(field "$log" "bench_timing ours")
+  recold=$(field "$log" "bench_step recold"); trecold=$(field "$log" "bench_timing recold")
+  mod_recold=($(timing "$trecold" modules) "" ""); job_recold=($(timing "$trecold" job) "" "")
   onl_cold=($(timing "$tcold" onlining) "" ""); onl_warm=($(timing "$tours" onlining) "" "")
   mod_cold=($(timing "$tcold" modules) "" "")
   jq -nc --arg id "$2" --arg group "$3" --arg arch "$4" --arg kernel "$(field "$log" kver)" --arg ram "$5" \
@@ -141,7 +145,9 @@ row_json() {
     --argjson warm_ms "$(num "$(kv "$ours" ms)")" --argjson warm_k "$(num "$(kv "$ours" kernel_ms)")" \
     --argjson warm_on "$(num "$(kv "$ours" kmem)")" \
     --argjson warm_onl "$(num "${onl_warm[0]}")" --argjson warm_onl_k "$(num "${onl_warm[1]}")" \
-    --arg tcold "$tcold" --arg tours "$tours" \
+    --arg tcold "$tcold" --arg tours "$tours" --arg trecold "$trecold" \
+    --argjson recold_ms "$(num "$(kv "$recold" ms)")" --argjson recold_on "$(num "$(kv "$recold" kmem)")" \
+    --argjson recold_job "$(num "${job_recold[0]}")" --argjson mod_recold "$(num "${mod_recold[0]}")" \
     --argjson s_on "$(num "$(kv "$std" kmem)")" --argjson s_ms "$(mean "$(kv "$std" ms)" "$(kv "$std2" ms)")" \
     --argjson s_k "$(mean "$(kv "$std" kernel_ms)" "$(kv "$std2" kernel_ms)")" \
     --argjson s1 "$(num "$(kv "$std" ms)")" --argjson s2 "$(num "$(kv "$std2" ms)")" \
@@ -155,7 +161,9 @@ row_json() {
       pmemreclaim: {onlined_bytes: $o_on, cold_ms: $cold_ms, cold_modules_ms: $mod_cold,
         cold_modules_kernel_ms: $mod_cold_k, cold_modules_loaded: $mod_cold_n, cold_onlining_ms: $cold_onl,
         cold_onlining_kernel_ms: $cold_onl_k, warm_ms: $warm_ms, warm_kernel_ms: $warm_k, warm_onlined_bytes: $warm_on,
-        warm_onlining_ms: $warm_onl, warm_onlining_kernel_ms: $warm_onl_k, timing_cold: $tcold, timing_warm: $tours},
+        warm_onlining_ms: $warm_onl, warm_onlining_kernel_ms: $warm_onl_k, timing_cold: $tcold, timing_warm: $tours,
+        recold_ms: $recold_ms, recold_job_ms: $recold_job, recold_modules_ms: $mod_recold,
+        recold_onlined_bytes: $recold_on, timing_recold: $trecold},
       ndctl_daxctl: {onlined_bytes: $s_on, ms: $s_ms, kernel_ms: $s_k, runs_ms: [$s1, $s2], rc: $s_rc,
         second_onlined_bytes: $s2_on, second_rc: $s2_rc, prep: $prep},
       undo_ms: $undo_ms, random_pool_wait_ms: $pool, log: $log}'

@@ -5,10 +5,14 @@
 #   2. std:  the standard tools do the same job (ndctl create-namespace + daxctl reconfigure-device)
 #   3. undo again, then ours: `pmemreclaim apply` does the same job (warm, like the tools: modules loaded)
 #   4. undo again, then std2: the tools again (pmemreclaim's run sits between two of theirs)
+#   5. legacy only: undo again, the nvdimm/dax modules unloaded (not timed), then recold: the PID 1 job
+#      again (`pmemreclaim boot`: module loading, the cheap look, the job), in guest memory the earlier
+#      steps have warmed (its vmemmap no longer lands in pages the host has never touched)
 # Each step is timed by two kmsg markers (wall) and the shell's `times` (kernel CPU of its commands).
 # Options: test.bench=legacy|ramdax|hmem, test.bench_keep=BYTES (the job's kept range, default 0),
 # test.bench_ns=namespaceX.Y (legacy: the namespace the tools make the devdax on; default namespace0.0).
-# Prints @@bench lines: bench_cold ..., bench_step NAME ms=... kernel_ms=... rc=... kmem=..., bench_log ...
+# Prints @@bench lines: bench_cold ..., bench_step NAME ms=... kernel_ms=... rc=... kmem=..., bench_log ...,
+# bench_timing NAME (pmemreclaim's timing: line), bench_modules_unloaded (recold; @@error when some stay)
 
 bench_kind=$(opt bench || echo legacy)
 bench_keep=$(opt bench_keep || echo 0)
@@ -59,6 +63,7 @@ dmesg | sed -n 's/.*\(pmemreclaim: .*\)/@@bench_log cold: \1/p'
 
 # Debian 7.x onlines hot-added memory at once (auto_online_blocks=online) and daxctl then refuses
 # ("kernel policy will auto-online memory"): the standard recipe sets the policy to offline first.
+bench_auto_online=$(cat /sys/devices/system/memory/auto_online_blocks 2>/dev/null)
 echo offline > /sys/devices/system/memory/auto_online_blocks 2>/dev/null
 ns=$(opt bench_ns || echo namespace0.0)
 region=$(basename "$(readlink -f /sys/bus/nd/devices/$ns/.. 2>/dev/null)" 2>/dev/null)
@@ -151,4 +156,42 @@ bench_step ours /tmp/ours.sh
 # map, fresh host pages of the sparse RAM file), so pmemreclaim's run sits between two runs of the tools
 bench_step undo3 /tmp/undo.sh
 bench_step std2 /tmp/std.sh
+
+# recold (legacy): the cold PID 1 job once more in this boot, on guest memory the steps above have
+# warmed. Undo, unload every nvdimm/dax module (nd_pmem must not be loaded: the boot job's cheap look runs
+# only when it loads nd_pmem itself), put back the boot's auto_online_blocks, then `pmemreclaim boot`
+# (reads /proc/cmdline, logs to /dev/kmsg, always exits 0). Its timing: line is the last one in the
+# kernel log after the step's begin marker.
+if [ "$bench_kind" = legacy ]; then
+  bench_step undo4 /tmp/undo.sh
+  bench_loaded() { awk '$1 ~ /^(libnvdimm|nd_|dax_)/ || $1 == "device_dax" || $1 == "kmem" {printf "%s,", $1}' /proc/modules; }
+  # bench_unload MODULE: modprobe -r when loaded (busybox also tries the modules it depends on: its status
+  # says nothing about MODULE itself, /proc/modules does)
+  bench_unload() {
+    grep -q "^$1 " /proc/modules || return 0
+    modprobe -r "$1" 2>&1
+    grep -q "^$1 " /proc/modules && echo "$1 still loaded"
+  }
+  {
+    echo "loaded: $(bench_loaded)"
+    for m in kmem device_dax dax_pmem dax_pmem_compat dax_pmem_core nd_pmem nd_btt; do bench_unload $m; done
+    # a region bound to nd_region holds a reference on its bus provider (nd_e820): unbound first
+    for d in $(cd /sys/bus/nd/devices && ls -d region* 2>/dev/null); do
+      [ -e /sys/bus/nd/devices/$d/driver ] && echo "$d" > /sys/bus/nd/devices/$d/driver/unbind && echo "unbound $d"
+    done
+    bench_unload nd_e820
+    # whatever else still holds libnvdimm, then libnvdimm itself
+    for m in $(ls /sys/module/libnvdimm/holders 2>/dev/null); do bench_unload "$m"; done
+    bench_unload libnvdimm
+  } 2>&1 | sed 's/^/@@bench_log recold-prep: /'
+  left=$(bench_loaded)
+  if [ -n "$left" ]; then say "error recold: modules still loaded: $left"; else say "bench_modules_unloaded"; fi
+  [ -n "$bench_auto_online" ] && echo "$bench_auto_online" > /sys/devices/system/memory/auto_online_blocks 2>/dev/null
+  echo "/sbin/pmemreclaim boot" > /tmp/recold.sh
+  bench_step recold /tmp/recold.sh
+  dmesg | sed -n '/bench: recold begin$/,$p' > /tmp/recold.kmsg
+  sed -n 's/.*pmemreclaim: timing: /@@bench_timing recold /p' /tmp/recold.kmsg | tail -1
+  sed -n 's/.*\(pmemreclaim: .*\)/@@bench_log recold: \1/p' /tmp/recold.kmsg
+  echo offline > /sys/devices/system/memory/auto_online_blocks 2>/dev/null
+fi
 say "bench_done"
