@@ -40,7 +40,7 @@ bool LoadLabelLessDrivers(SystemInterface& sys, const NvdimmOpener& open, const 
                           bool early, std::string* err) {
   if (!early || modules.size() < 2 || sys.Exists(kNdPmemModule)) return LoadModules(sys, modules, err);
   if (!LoadModules(sys, {modules.front()}, err)) return false;
-  std::vector<std::string> forced;
+  bool forced = false;
   {
     std::string why;
     auto nvdimm = open(&why);
@@ -51,7 +51,7 @@ bool LoadLabelLessDrivers(SystemInterface& sys, const NvdimmOpener& open, const 
     for (const RegionInfo& r : CarvesOf(sys, *nvdimm)) {
       if (r.namespace_name.empty()) continue;
       if (nvdimm->ForceRaw(r.namespace_name, &why)) {
-        forced.push_back(r.namespace_name);
+        forced = true;
       } else {
         LogInfo("not forced raw: " + why);
       }
@@ -65,7 +65,7 @@ bool LoadLabelLessDrivers(SystemInterface& sys, const NvdimmOpener& open, const 
     FinishBootLook(sys, open);
     return false;
   }
-  if (forced.empty()) return true;
+  if (!forced) return true;
   std::string why;
   auto nvdimm = open(&why);
   if (!nvdimm) {
@@ -73,9 +73,12 @@ bool LoadLabelLessDrivers(SystemInterface& sys, const NvdimmOpener& open, const 
     FinishBootLook(sys, open);
     return true;
   }
-  nvdimm->LegacyRegions();  // waits for the buses' probes: the block devices are there afterwards
+  // The carves as nd_pmem left them (LegacyRegions waits for the buses'
+  // probes: the block devices are there afterwards); the forced ones read.
   std::string raw;
-  for (const std::string& ns : forced) {
+  for (const RegionInfo& r : CarvesOf(sys, *nvdimm)) {
+    if (!r.force_raw || r.namespace_name.empty()) continue;
+    const std::string& ns = r.namespace_name;
     const auto start = nvdimm->ReadNamespace(ns, 0, kInfoBlockArea);
     const InfoBlock found = start ? FindInfoBlock(*start) : InfoBlock::kUnreadable;
     if (found == InfoBlock::kNone) {

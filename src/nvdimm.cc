@@ -107,20 +107,35 @@ std::string BusDevice(struct ndctl_bus* bus) {
   return slash == std::string::npos ? "" : path.substr(0, slash);
 }
 
+// `size` bytes at `offset` of a namespace, read through its block device;
+// nullopt when it has none or the read comes short.
+std::optional<std::string> ReadBlockDevice(struct ndctl_namespace* ns, u64 offset, size_t size) {
+  const char* block = ns != nullptr ? ndctl_namespace_get_block_device(ns) : nullptr;
+  if (block == nullptr || *block == '\0') return std::nullopt;
+  const int fd = open((std::string("/dev/") + block).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::string out(size, '\0');
+  size_t got = 0;
+  while (got < size) {
+    const ssize_t n = pread(fd, &out[got], size - got, static_cast<off_t>(offset + got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<size_t>(n);
+  }
+  close(fd);
+  if (got < size) return std::nullopt;
+  return out;
+}
+
 // Does the raw namespace's last 128 KiB start with a namespace label index
 // (the label area ramdax keeps at the end of a carve)?  Read through its
 // block device; false when it can't be read.
 bool EndHoldsLabelIndex(struct ndctl_namespace* ns) {
-  const char* block = ndctl_namespace_get_block_device(ns);
   const u64 size = ndctl_namespace_get_size(ns);
-  if (block == nullptr || *block == '\0' || size <= kLabelAreaSize) return false;
-  const int fd = open((std::string("/dev/") + block).c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  char buf[4096];
-  const ssize_t n = pread(fd, buf, sizeof buf, static_cast<off_t>(size - kLabelAreaSize));
-  close(fd);
+  if (size <= kLabelAreaSize) return false;
   static const char kSig[] = "NAMESPACE_INDEX";
-  return n >= static_cast<ssize_t>(sizeof kSig) && memcmp(buf, kSig, sizeof kSig) == 0;
+  const auto start = ReadBlockDevice(ns, size - kLabelAreaSize, sizeof kSig);
+  return start && memcmp(start->data(), kSig, sizeof kSig) == 0;
 }
 
 // Where a dax device lies now.  libdaxctl reads `resource` once, when it
@@ -379,22 +394,7 @@ class LibNvdimm : public NvdimmInterface {
   }
 
   std::optional<std::string> ReadNamespace(const std::string& name, u64 offset, size_t size) override {
-    struct ndctl_namespace* ns = NamespaceByName(name);
-    const char* block = ns != nullptr ? ndctl_namespace_get_block_device(ns) : nullptr;
-    if (block == nullptr || *block == '\0') return std::nullopt;
-    const int fd = open((std::string("/dev/") + block).c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return std::nullopt;
-    std::string out(size, '\0');
-    size_t got = 0;
-    while (got < size) {
-      const ssize_t n = pread(fd, &out[got], size - got, static_cast<off_t>(offset + got));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      got += static_cast<size_t>(n);
-    }
-    close(fd);
-    if (got < size) return std::nullopt;
-    return out;
+    return ReadBlockDevice(NamespaceByName(name), offset, size);
   }
 
   bool Reprobe(const std::string& name, std::string* claimed, std::string* err) override {
