@@ -89,6 +89,9 @@ if [ -z "$DVER" ] || [ "$DVER" = "(none)" ]; then
 fi
 [ -n "$DVER" ] && [ "$DVER" != "(none)" ] || die "no dracut-core package known to apt"
 DX=$CACHE/dracut/$DVER
+mkdir -p "$CACHE/dracut"
+exec 9>"$CACHE/dracut/.lock"
+flock 9   # one unpacker; the others wait, then copy what it unpacked (released below)
 if [ ! -x "$DX/usr/bin/dracut" ] || [ ! -x "$DX/usr/lib/dracut/dracut-install" ]; then
   work=$CACHE/dracut/.work-$$
   rm -rf "$work"; mkdir -p "$work/debs"
@@ -104,6 +107,7 @@ fi
 STAGE=$(mktemp -d "${TMPDIR:-/tmp}/pmemreclaim-dracut.XXXXXX")
 trap 'rm -rf "$STAGE"' EXIT
 cp -a "$DX/usr/lib/dracut" "$STAGE/base"
+exec 9>&-
 mkdir -p "$STAGE/conf.d" "$STAGE/tmp"
 args=(--kver "$KVER" --kmoddir "$KMOD" --no-hostonly --no-hostonly-cmdline --force
       --conf /dev/null --confdir "$STAGE/conf.d" --tmpdir "$STAGE/tmp"

@@ -1,15 +1,21 @@
 #!/bin/bash
 # Install the Debian packages the qemu/, initrd/ and tests/boot/ scripts need.
 # Idempotent and quick when everything is present. Needs root (or sudo) to install.
-#   usage: qemu/host-deps.sh [--check] [--arch x86_64|arm64]
+#   usage: qemu/host-deps.sh [--check] [--arch x86_64|arm64] [--all]
 #     --check       only report what is missing, exit 1 if any
 #     --arch arm64  also what arm64 guests need: qemu-system-aarch64 (qemu-system-arm), dtc
 #                   (device-tree-compiler)
+#     --all         arm64 too, and every package the other scripts would install on their own (the builds
+#                   of tests/build.sh and deps/, the 64K kernel build, debootstrap, jq): tests/run.sh installs
+#                   them all in one apt-get before it starts builds side by side, so no two of them ever
+#                   wait for the dpkg lock
+# Installs hold a lock (flock on /run/lock/pmemreclaim-apt.lock), so two callers never race for dpkg.
 set -euo pipefail
-CHECK= ARCH=x86_64
+CHECK= ARCH=x86_64 ALL=
 while [ $# -gt 0 ]; do
   case "$1" in
     --check) CHECK=1 ;;
+    --all) ALL=1; ARCH=arm64 ;;
     --arch) ARCH=${2:?}; shift ;;
     --arch=*) ARCH=${1#--arch=} ;;
     *) echo "host-deps.sh: unknown argument '$1'" >&2; exit 2 ;;
@@ -56,6 +62,16 @@ if command -v busybox >/dev/null 2>&1 && ! dpkg -s busybox-static >/dev/null 2>&
 fi
 # SeaBIOS for qemu -machine pc
 [ -e /usr/share/seabios/bios-256k.bin ] || missing+=(seabios)
+if [ -n "$ALL" ]; then
+  # tests/build.sh (host build, ASan, fuzz), deps/toolchain.sh --host-tools (dependency recipes, npm),
+  # qemu/kernel-build.sh (the 64K kernel), qemu/debian-root.sh (debootstrap), the jq of the boot tests
+  for p in g++ cmake ninja-build pkg-config catch2 libndctl-dev libdaxctl-dev libkmod-dev uuid-dev clang-14 \
+           libclang-rt-14-dev meson python3 bison flex ca-certificates debian-archive-keyring llvm-14 npm \
+           make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu bc libssl-dev libelf-dev perl \
+           debootstrap; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
@@ -67,9 +83,12 @@ if [ -n "$CHECK" ]; then
 fi
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
+exec 7>/run/lock/pmemreclaim-apt.lock
+flock 7
 echo "host-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
-if ! $SUDO apt-get install -y --no-install-recommends "${missing[@]}"; then
-  $SUDO apt-get update
-  $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
+lock=(-o DPkg::Lock::Timeout=600)
+if ! $SUDO apt-get "${lock[@]}" install -y --no-install-recommends "${missing[@]}"; then
+  $SUDO apt-get "${lock[@]}" update
+  $SUDO apt-get "${lock[@]}" install -y --no-install-recommends "${missing[@]}"
 fi

@@ -96,6 +96,7 @@ if [ -z "$DEB" ]; then
   [ -n "$DEB" ] || die "apt-get download left no $SRCPKG deb in $DL"
 fi
 T_DL=$(( $(date +%s) - t ))
+exec 8>&-   # setup_apt's lock on the suite's private apt lists: the kernel fetches of sid-arm64* go on meanwhile
 
 # ---- extract (once per source version) ----
 TREE=$CACHE/kernel-build/${SRCPKG}_${SRCVER//:/%3a}

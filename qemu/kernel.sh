@@ -60,6 +60,10 @@ setup_apt() {
   fi
   local adir=$CACHE/apt/$SUITE-$ARCH
   mkdir -p "$adir/sources.list.d" "$adir/lists/partial" "$adir/archives/partial"
+  # flavours of one suite/arch share these lists (sid-arm64, sid-arm64-16k): one updater at a time;
+  # the lock is held until the caller exits, through its downloads from the same archives directory
+  exec 8>"$adir/.lock"
+  flock 8
   [ -r "$HOST_SOURCES" ] || die "cannot read $HOST_SOURCES (needed to derive the mirror)"
   # first stanza whose Suites contain the host codename (the main archive, not security)
   local uri key
@@ -96,9 +100,13 @@ fetch() {
   # no Debian binary package: built from Debian's kernel source (same layout, same apt configuration)
   if [ "$VARIANT" = 64k ]; then "$ROOT/qemu/kernel-build.sh" "$1"; return; fi
   local dir=$CACHE/kernels/$1
-  if [ -s "$dir/kver" ] && [ -s "$dir/vmlinuz" ] && [ -s "$dir/lib/modules/$(cat "$dir/kver")/modules.dep" ]; then
-    echo "$dir"; return 0
-  fi
+  fetched() { [ -s "$dir/kver" ] && [ -s "$dir/vmlinuz" ] && [ -s "$dir/lib/modules/$(cat "$dir/kver")/modules.dep" ]; }
+  if fetched; then echo "$dir"; return 0; fi
+  # one writer per flavour (boot tests run side by side); a waiter finds the result made
+  mkdir -p "$CACHE/kernels"
+  exec 9>"$CACHE/kernels/.lock-$1"
+  flock 9
+  if fetched; then echo "$dir"; return 0; fi
   "$ROOT/qemu/host-deps.sh" >&2
   setup_apt
   local pkgs
@@ -146,6 +154,10 @@ USERLAND_TOP="busybox-static ndctl daxctl kexec-tools"
 userland() {
   parse_flavour "$1"
   local dir=$CACHE/userland/$SUITE-$ARCH
+  if [ -s "$dir/packages" ] && [ -x "$dir/root/bin/busybox" ]; then echo "$dir/root"; return 0; fi
+  mkdir -p "$CACHE/userland"
+  exec 9>"$CACHE/userland/.lock-$SUITE-$ARCH"
+  flock 9
   if [ -s "$dir/packages" ] && [ -x "$dir/root/bin/busybox" ]; then echo "$dir/root"; return 0; fi
   "$ROOT/qemu/host-deps.sh" >&2
   setup_apt

@@ -1,19 +1,51 @@
 #!/bin/bash
-# The test suite: builds everything (tests/build.sh), then runs
-#   1. the Catch2 unit tests under ASan + UBSan (build/asan),
-#   2. each libFuzzer target for 20 s on its seed corpus (build/fuzz; a crash fails),
-#   3. every test of the main build: the unit tests (label unit) and the QEMU boot tests (label
-#      boot), one at a time.
+# The test suite:
+#   0. every Debian package the builds and tests need, in one apt-get (qemu/host-deps.sh --all);
+#   1. in the background, tests/prebuild.sh: the kernels, the 64K-page kernel build, the Debian roots (the
+#      boot tests' shared pieces, made once and never under a test's timeout);
+#   2. meanwhile tests/build.sh (everything), the Catch2 unit tests under ASan + UBSan (build/asan) and each
+#      libFuzzer target for 20 s on its seed corpus (build/fuzz; a crash fails);
+#   3. when the prebuild is done, every test of the main build: the unit tests (label unit) and the QEMU boot
+#      tests (label boot), two at a time (PMEMRECLAIM_TEST_JOBS, default 2: one vCPU per guest on a 2-core
+#      host; tests that need most of the host's memory hold the resource lock host-memory).
 #   usage: tests/run.sh [ctest arguments for step 3, e.g. -L unit or -R ramdax]
+# The last lines name every test that failed (ctest's list), then the ndctl comparison lines.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+T0=$SECONDS
+phase() { echo "run.sh: $1 done at $((SECONDS - T0)) s"; }
+"$ROOT/qemu/host-deps.sh" --all >/dev/null
+phase "host packages"
+mkdir -p "$ROOT/.cache/logs"
+prelog=$ROOT/.cache/logs/prebuild.log
+"$ROOT/tests/prebuild.sh" 2>"$prelog" > "$prelog.steps" &
+prebuild=$!
 "$ROOT/tests/build.sh" >/dev/null
+phase "build"
 (cd "$ROOT/build/asan" && ctest --output-on-failure -L unit)
-(cd "$ROOT/build/fuzz" && ctest --output-on-failure -L fuzz)
+(cd "$ROOT/build/fuzz" && ctest --output-on-failure -j2 -L fuzz)
+phase "unit tests (ASan) and fuzz targets"
+prc=0
+wait "$prebuild" || prc=$?
+cat "$prelog.steps"
+if [ "$prc" -ne 0 ]; then
+  echo "run.sh: the prebuild failed (the tests that need its pieces will fail); its log's end:"
+  tail -n 30 "$prelog" | sed 's/^/    /'
+fi
+phase "prebuild"
 cd "$ROOT/build/host"
-mkdir -p "$ROOT/.cache/boot-tests" && : > "$ROOT/.cache/boot-tests/compare.txt"
+mkdir -p "$ROOT/.cache/boot-tests" "$ROOT/.cache/ctest" && : > "$ROOT/.cache/boot-tests/compare.txt"
+# the tests' durations from the last run on this machine: ctest starts the longest first
+costs=Testing/Temporary/CTestCostData.txt
+mkdir -p Testing/Temporary
+[ -s "$costs" ] || [ ! -s "$ROOT/.cache/ctest/CTestCostData.txt" ] || cp "$ROOT/.cache/ctest/CTestCostData.txt" "$costs"
 rc=0
-ctest --output-on-failure "$@" || rc=$?
+ctest --output-on-failure -j"${PMEMRECLAIM_TEST_JOBS:-2}" "$@" || rc=$?
+[ ! -s "$costs" ] || cp "$costs" "$ROOT/.cache/ctest/CTestCostData.txt"
+phase "ctest"
 echo "pmemreclaim vs ndctl+daxctl, same VM and image (bytes, read from the guest kernel's /proc/iomem):"
 cat "$ROOT/.cache/boot-tests/compare.txt"
+if [ "$rc" -ne 0 ] && [ -s Testing/Temporary/LastTestsFailed.log ]; then
+  echo "run.sh: FAILED tests:"; sed 's/^[0-9]*:/    /' Testing/Temporary/LastTestsFailed.log
+fi
 exit $rc

@@ -95,7 +95,7 @@ e2e_boot() {
   rm -f "$log" "$log.meta"
   TB_RC=0
   "$TB_ROOT/qemu/vm.sh" --kernel "$TB_KDIR" --initrd "$TB_INITRD" --ram-file "$ram" --log "$log" \
-      --timeout "$TB_TIMEOUT" --mem "$TB_MEM" "$@" --append "$append ${TB_APPEND:-}" \
+      --timeout "$TB_TIMEOUT" --mem "$TB_MEM" --smp "${TB_SMP:-$(tb_default_smp)}" "$@" --append "$append ${TB_APPEND:-}" \
       -- -drive "file=$TB_WORK/root.img,if=virtio,format=raw,snapshot=on" 2>/dev/null || TB_RC=$?
   TB_WALL=$(sed -n 's/.*wall_seconds=\([0-9.]*\).*/\1/p' "$log.meta" | tail -1)
   tb_log "boot '$append': rc=$TB_RC wall=${TB_WALL}s log=$log"

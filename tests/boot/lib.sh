@@ -7,7 +7,7 @@
 #   TB_TIMEOUT           per-boot hard timeout in seconds (default 300)
 #   TB_KEEP=1            keep the scratch directory (RAM file, logs) after a pass
 #   TB_APPEND            extra kernel command line for every boot (e.g. nokaslr)
-#   TB_SMP               guest CPUs (default 2; 1 for x86 sid (7.x) kernels, see tb_default_smp)
+#   TB_SMP               guest CPUs (default 1: the boot tests run two at a time on a 2-core host)
 #   TB_QEMU_EXTRA        extra QEMU arguments for every boot (word-split), e.g. "-cpu qemu64,-hypervisor"
 #   TB_ARCH              x86_64 (default: pc, memmap= carves) or arm64 (virt -cpu max, device-tree carves)
 #   TB_NVDIMM=1          x86_64: qemu/vm.sh --nvdimm (nvdimm=on, slots/maxmem), for NVDIMM and virtio-pmem
@@ -114,9 +114,10 @@ tb_read_sha256() {
 # ---- boot ----
 # tb_page_size: the guest kernel's page size in bytes (from the kernel flavour's name)
 tb_page_size() { case "$TB_KERNEL_FLAVOUR" in *-16k) echo 16384 ;; *-64k) echo 65536 ;; *) echo 4096 ;; esac; }
-# tb_default_smp: guest CPUs when TB_SMP is unset: 1 for Debian's x86 7.x kernels, which with two TCG vCPUs
-# sometimes die in early boot (an int3 Oops while patching kernel text, before any user space), else 2
-tb_default_smp() { case "$TB_ARCH:$TB_KERNEL_FLAVOUR" in x86_64:sid-*) echo 1 ;; *) echo 2 ;; esac; }
+# tb_default_smp: guest CPUs when TB_SMP is unset: 1. tests/run.sh runs two boot tests at a time on a
+# 2-core host, one vCPU each (a second TCG vCPU would only compete with the other guest); Debian's x86 7.x
+# kernels with two TCG vCPUs also sometimes die in early boot (an int3 Oops while patching kernel text)
+tb_default_smp() { echo 1; }
 
 # tb_boot LOG APPEND [RAMFILE]: boots TB_INITRD; sets TB_WALL (host seconds), TB_RC
 tb_boot() {
