@@ -122,13 +122,18 @@ class FakeNvdimm : public NvdimmInterface {
     }
     return rs;
   }
-  // The kernel's view: a forced-raw namespace skipped the info-block
-  // probes, so its region shows raw whatever it holds.
+  // The kernel's view, as libndctl shows it: a forced-raw namespace skipped
+  // the info-block probes, so its region shows raw whatever it holds; one
+  // whose probe refused its info block has no driver and no claim: raw,
+  // unattached.
   std::vector<RegionInfo> LegacyRegions() override {
     std::vector<RegionInfo> out = OnCarveBus(regions);
     for (RegionInfo& r : out) {
-      if (!forced.count(r.namespace_name)) continue;
-      r.force_raw = true;
+      const bool is_forced = forced.count(r.namespace_name) != 0;
+      const bool is_refused = refused.count(r.namespace_name) != 0;
+      if (!is_forced && !is_refused) continue;
+      r.force_raw = is_forced;
+      r.unattached = is_refused;
       r.state = RegionState::kRaw;
       r.dax_data = Range{};
       r.dax_uuid.clear();
@@ -140,8 +145,11 @@ class FakeNvdimm : public NvdimmInterface {
   // (ForceRaw refuses them); the first 8 KiB of a namespace where a test
   // sets them (else what its region's state implies: a devdax or pfn info
   // block, or zeros); namespaces whose probe fails; bytes the kernel mapped
-  // struct pages for on a reprobe that came out raw.
-  std::set<std::string> forced, held, reprobe_fails;
+  // struct pages for on a reprobe that came out raw.  A namespace in
+  // `refused` (a test's, or one whose reprobe failed) is one the kernel's
+  // probe would not attach.  `reads`: the namespaces read, in order.
+  std::set<std::string> forced, held, reprobe_fails, refused;
+  std::vector<std::string> reads;
   std::map<std::string, std::string> media;
   u64 struct_page_bytes = 0;
   bool ForceRaw(const std::string& ns, std::string* err) override {
@@ -154,7 +162,7 @@ class FakeNvdimm : public NvdimmInterface {
     return true;
   }
   std::optional<std::string> ReadNamespace(const std::string& ns, u64 offset, size_t size) override {
-    calls.push_back("read " + ns);
+    reads.push_back(ns);
     std::string start(8192, '\0');
     if (media.count(ns)) {
       start = media[ns];
@@ -168,6 +176,7 @@ class FakeNvdimm : public NvdimmInterface {
     calls.push_back("reprobe " + ns);
     forced.erase(ns);
     if (reprobe_fails.count(ns)) {
+      refused.insert(ns);
       *err = ns + ": the kernel did not attach it: Operation not supported";
       return false;
     }

@@ -72,7 +72,8 @@ TEST_CASE("boot job, fresh carve: nd_pmem attaches it without struct pages, the 
   CHECK(w.nvdimm.calls.front() == "force-raw namespace0.0");
   CHECK(w.calls_at_device_dax == w.nvdimm.calls.size());
   CHECK(w.nvdimm.calls.back() == "online region0 movable");
-  CHECK(w.Count("read namespace0.0") == 1);
+  // Read by the look, then once more when the plan judges what it holds.
+  CHECK(w.nvdimm.reads == std::vector<std::string>{"namespace0.0", "namespace0.0"});
   CHECK(OnlyRegion(o).action == RegionAction::kCreateDevdax);
   CHECK(w.Called("create region0"));
   CHECK_FALSE(w.Called("reprobe"));
@@ -112,21 +113,63 @@ TEST_CASE("boot job: an info block pmemreclaim did not make is never written, wh
   }
 }
 
-TEST_CASE("boot job: a signature the kernel rejects is what it is today; a short read goes to the kernel") {
+TEST_CASE("a signature is someone's data: one the kernel attached raw (corrupt, unknown) or can't read is left") {
   BootWorld w;
   w.AddRegion(k4G, 2 * kGiB);
   w.AddRegion(k4G + 2 * kGiB, 2 * kGiB);
+  w.AddRegion(k4G + 4 * kGiB, 2 * kGiB);
   std::string btt(8192, '\0');
   btt.replace(0, 16, std::string("BTT_ARENA_INFO\0\0", 16));
-  w.nvdimm.media["namespace0.0"] = btt;         // a BTT 2.0 signature the kernel won't take
+  std::string pfn(8192, '\0');
+  pfn.replace(4096, 16, std::string("NVDIMM_PFN_INFO\0", 16));
+  w.nvdimm.media["namespace0.0"] = btt;          // a BTT 2.0 signature the kernel won't take
   w.nvdimm.media["namespace1.0"] = "too short";  // unreadable
+  w.nvdimm.media["namespace2.0"] = pfn;          // an fsdax block whose checksum no longer matches
   const Outcome o = w.Run("pmemreclaim=legacy");
-  // Both were judged by the kernel's probe: it attached them raw (with pages).
+  // Each was judged by the kernel's probe first: it attached them raw.
   CHECK(w.Count("reprobe namespace0.0") == 1);
   CHECK(w.Count("reprobe namespace1.0") == 1);
-  CHECK(w.nvdimm.struct_page_bytes == 4 * kGiB);
+  CHECK(w.Count("reprobe namespace2.0") == 1);
   CHECK(w.nvdimm.forced.empty());
-  CHECK(o.ok());
+  // ... and then nothing of them is written or onlined, and no advice.
+  CHECK_FALSE(w.Called("create"));
+  CHECK_FALSE(w.Called("online"));
+  REQUIRE(o.plan);
+  for (const CarvePlan& c : o.plan->carves) {
+    CHECK(c.advice.empty());
+    for (const RegionPlan& r : c.regions) {
+      CHECK(r.action == RegionAction::kLeave);
+      CHECK(r.region.state == RegionState::kOther);
+    }
+  }
+  const auto& regions = o.plan->carves.at(0).regions;
+  CHECK_THAT(regions.at(0).why, Catch::Contains("a BTT info block the kernel did not take"));
+  CHECK_THAT(regions.at(1).why, Catch::Contains("can't be read"));
+  CHECK_THAT(regions.at(2).why, Catch::Contains("an fsdax (pfn) info block the kernel did not take"));
+}
+
+TEST_CASE("a signature is someone's data: an info block the kernel's probe refused is never written") {
+  // The kernel leaves the namespace without a driver (-EOPNOTSUPP: a pfn
+  // block of another page size, a bad data offset); libndctl then shows it
+  // raw with nothing claiming it.
+  for (bool early : {true, false}) {
+    BootWorld w;
+    RegionInfo& r = w.AddRegion(k4G, 2 * kGiB);
+    r.state = RegionState::kOther;  // what it holds: an fsdax info block
+    if (early) {
+      w.nvdimm.reprobe_fails.insert("namespace0.0");  // the look gives it back; the kernel refuses it
+    } else {
+      w.nvdimm.refused.insert("namespace0.0");  // apply on a running system: refused at boot
+    }
+    const Outcome o = w.Run("pmemreclaim=legacy", early);
+    CHECK_FALSE(w.Called("create"));
+    CHECK_FALSE(w.Called("online"));
+    REQUIRE(o.plan);
+    const RegionPlan& p = OnlyRegion(o);
+    CHECK(p.action == RegionAction::kLeave);
+    CHECK_THAT(p.why, Catch::Contains("the kernel's probe refused"));
+    CHECK(o.plan->carves.at(0).advice.empty());
+  }
 }
 
 TEST_CASE("boot job: the kept region stays forced raw until the end, then goes back to the kernel") {
@@ -179,7 +222,9 @@ TEST_CASE("boot job: regions that are not carves are never forced, nor a namespa
   CHECK_FALSE(w.Called("force-raw namespace0.0"));
   CHECK(w.Count("force-raw namespace1.0") == 1);  // asked, refused
   CHECK(w.raw_at_nd_pmem.empty());
-  CHECK_FALSE(w.Called("read"));
+  // The NFIT namespace is never read; the held carve only when the plan
+  // judges what it holds.
+  CHECK(w.nvdimm.reads == std::vector<std::string>{"namespace1.0"});
   CHECK_FALSE(w.Called("reprobe"));
   CHECK(o.ok());
 }

@@ -2,6 +2,7 @@
 
 #include "cmdline.h"
 #include "force_raw.h"
+#include "info_block.h"
 #include "kmem.h"
 #include "log.h"
 #include "mark.h"
@@ -44,9 +45,32 @@ std::vector<RegionOutcome> LegacyStrategy::Apply(const Plan& plan, Zone zone, Sy
   return out;
 }
 
+void JudgeRawCarves(NvdimmInterface& nvdimm, std::vector<RegionInfo>* regions) {
+  for (RegionInfo& r : *regions) {
+    if (!r.carve || r.state != RegionState::kRaw || r.namespace_name.empty()) continue;
+    if (r.unattached) {
+      r.state = RegionState::kOther;
+      r.holds = "a namespace the kernel's probe refused (an info block this kernel can't honour: another page "
+                "size, alignment or data offset)";
+      continue;
+    }
+    const auto start = nvdimm.ReadNamespace(r.namespace_name, 0, kInfoBlockArea);
+    const InfoBlock found = start ? FindInfoBlock(*start) : InfoBlock::kUnreadable;
+    if (found == InfoBlock::kUnreadable) {
+      r.state = RegionState::kOther;
+      r.holds = "a namespace whose first 8 KiB can't be read";
+    } else if (found != InfoBlock::kNone) {
+      r.state = RegionState::kOther;
+      r.holds = std::string(InfoBlockName(found)) + " the kernel did not take (it attached the namespace raw: " +
+                "a corrupt block, or one this kernel does not recognise)";
+    }
+  }
+}
+
 std::vector<RegionInfo> LegacyStrategy::Regions(SystemInterface& sys, NvdimmInterface& nvdimm) const {
   std::vector<RegionInfo> regions = nvdimm.LegacyRegions();
   MarkCarves(sys, &regions);
+  JudgeRawCarves(nvdimm, &regions);
   return regions;
 }
 
@@ -83,7 +107,7 @@ std::string DeviceHoldings(const std::vector<RegionInfo>& regions, const std::st
       what = HasMark(r.dax_uuid, MarkRole::kDevdax, r.range) ? "a devdax of pmemreclaim's legacy layout"
                                                              : "a devdax pmemreclaim did not make";
     } else if (r.state == RegionState::kOther) {
-      what = "an fsdax, btt or other info block";
+      what = r.holds.empty() ? "an fsdax, btt or other info block" : r.holds;
     }
     if (!what.empty()) out += (out.empty() ? "" : ", ") + r.name + " " + Describe(r.range) + " holds " + what;
   }

@@ -33,6 +33,14 @@ class LegacyStrategy : public ReclaimStrategy {
 bool ReadLabelLessCarves(SystemInterface& sys, const NvdimmOpener& open, bool early,
                          std::vector<RegionInfo>* regions, std::string* err);
 
+// A signature is someone's data: every raw carve region with a namespace
+// the kernel's probe refused (RegionInfo::unattached), or whose first
+// 8 KiB hold an info block's signature the kernel did not take (a corrupt
+// block, or one it does not recognise: it attached the namespace raw), or
+// can't be read, becomes kOther with RegionInfo::holds saying which.  Only
+// regions marked carve are read.
+void JudgeRawCarves(NvdimmInterface& nvdimm, std::vector<RegionInfo>* regions);
+
 // What the label-less view says the carve regions of platform device
 // `device` ("e820_pmem") hold: "" when each is raw with no label index at
 // its end (nothing to lose by moving it to ramdax), else a line.

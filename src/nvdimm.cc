@@ -162,6 +162,9 @@ class LibNvdimm : public NvdimmInterface {
 
   std::vector<RegionInfo> LegacyRegions() override {
     std::vector<RegionInfo> out;
+    // Before nd_pmem loads no namespace has a driver; afterwards one without
+    // is one the kernel's probe refused.
+    const bool nd_pmem_loaded = access("/sys/bus/nd/drivers/nd_pmem", F_OK) == 0;
     struct ndctl_bus* bus;
     ndctl_bus_foreach(ctx_, bus) {
       ndctl_bus_wait_probe(bus);
@@ -189,6 +192,8 @@ class LibNvdimm : public NvdimmInterface {
                      ndctl_namespace_get_dax(ns) != nullptr) {
             // fsdax, btt, or a dax claim that is not enabled: not ours to judge.
             info.state = RegionState::kOther;
+          } else if (!ndctl_namespace_is_enabled(ns)) {
+            info.unattached = nd_pmem_loaded;
           } else {
             info.labels_at_end = EndHoldsLabelIndex(ns);
           }

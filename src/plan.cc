@@ -86,7 +86,10 @@ RegionPlan PlanLegacyRegion(const RegionInfo& region, const Range& kept, u64 blo
   // What the region holds comes first: someone else's data is the reason to leave it.
   switch (region.state) {
     case RegionState::kOther:
-      p.why = "it holds a namespace that is not plain pmem or devdax (btt or fsdax); left as it is";
+      p.why = "it holds " +
+              (region.holds.empty() ? std::string("a namespace that is not plain pmem or devdax (btt or fsdax)")
+                                    : region.holds) +
+              ": someone's data, never written, onlined or moved; left as it is";
       return p;
     case RegionState::kDevdax:
       // Ours only with our mark; a devdax of the same shape made by ndctl is

@@ -254,3 +254,27 @@ TEST_CASE("auto on arm64 considers ramdax: the carves come from the kernel's reg
   CHECK(o.plan->strategy == Strategy::kRamdax);  // legacy would online nothing: the keep is inside the one region
   CHECK(o.kmem_bytes.at(0) == 1792 * kMiB);
 }
+
+TEST_CASE("auto with a keep: a carve whose info block the kernel refused or attached raw is not moved to ramdax") {
+  for (int variant : {0, 1}) {
+    RamdaxWorld w({Range::FromSize(k4G, 2 * kGiB)});
+    w.nv.regions.at(0).namespace_name = "namespace0.0";
+    if (variant == 0) {
+      // an fsdax block with one checksum byte flipped: the kernel attached it raw
+      std::string pfn(8192, '\0');
+      pfn.replace(4096, 16, std::string("NVDIMM_PFN_INFO\0", 16));
+      w.nv.media["namespace0.0"] = pfn;
+    } else {
+      // an fsdax block with its data offset off alignment: the kernel refused it (no driver)
+      w.nv.refused.insert("namespace0.0");
+    }
+    const Outcome o = w.Run("pmemreclaim=auto pmemreclaim.keep=126M");
+    REQUIRE(o.plan);
+    CHECK(o.plan->strategy == Strategy::kLegacy);
+    CHECK_FALSE(w.Wrote(kE820Dev + "/driver_override", "ramdax"));
+    CHECK(w.nv.ramdax_regions.empty());
+    CHECK(w.nv.calls.empty());  // nothing created, shaped or onlined
+    CHECK(o.kmem_bytes == std::vector<u64>{0});
+    CHECK(o.plan->carves.at(0).advice.empty());
+  }
+}

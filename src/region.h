@@ -16,7 +16,8 @@ namespace pmemreclaim {
 enum class RegionState {
   kRaw,     // its namespace is plain pmem (or not enabled)
   kDevdax,  // its namespace carries an enabled device-dax (info block)
-  kOther,   // btt, fsdax pfn, or something unknown
+  kOther,   // btt, fsdax pfn, an info block the kernel refused or did not
+            // recognise, or something unknown: someone's data
 };
 
 // The label area ramdax keeps at the end of each carve.
@@ -60,6 +61,13 @@ struct RegionInfo {
   std::string dax_uuid;  // kDevdax: its info block's uuid (pmemreclaim's mark?)
   // Label-less: its namespace has force_raw set (see ForceRaw in nvdimm.h).
   bool force_raw = false;
+  // Label-less: nd_pmem is loaded, yet no driver holds the namespace and
+  // nothing claims it: the kernel's probe refused what it found (an info
+  // block this kernel can't honour: another page size, a bad offset).
+  bool unattached = false;
+  // kOther: what was found, for the line ("an fsdax (pfn) info block the
+  // kernel attached raw (corrupt or not this kernel's)", ...).
+  std::string holds;
   // kRaw label-less region whose last 128 KiB hold a namespace label index:
   // a labelled (ramdax) layout seen through nd_e820/of_pmem.
   bool labels_at_end = false;

@@ -5,6 +5,7 @@
 # PID 1), so the bound is shown on a 14 GiB carve in a 20 GiB guest: about 2.5 s of work. 126 MiB of
 # it are kept, a region of their own that the boot job's cheap look keeps forced raw until the job
 # ends: the worker is killed before that, and PID 1 gives the namespace back to the kernel's probe.
+# ctest-resource-lock: host-memory
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/reclaim.sh"

@@ -13,6 +13,10 @@
 # the pattern in the guest, the e820_pmem platform device still bound to nd_e820's driver (named
 # "e820_pmem"; not ramdax), no kernel Oops/BUG/call trace. (The namespace's sysfs mode says "memory"
 # for fsdax and for a raw label-less namespace alike: its holder is what tells them apart.)
+# Then the same fsdax with its info block edited in the RAM file from the host (tests/boot/pfn-sb.py): a
+# checksum byte flipped (the kernel attaches the namespace raw) and dataoff moved 64 KiB off alignment with
+# the checksum recomputed (the kernel refuses it), each booted with legacy and with auto + keep=126M: the
+# carve byte-identical, no kmem, e820_pmem still nd_e820's.
 set -euo pipefail
 TB_KERNEL_FLAVOUR=${TB_KERNEL_FLAVOUR:-sid-amd64}
 . "$(dirname "$0")/lib.sh"
@@ -87,6 +91,44 @@ for opts in 'pmemreclaim=auto pmemreclaim.keep=126M' 'pmemreclaim=ramdax pmemrec
     "kmem=$(tb_kmem_bytes "$log") namespace0.0_$(tb_report "$log" fsdax_namespace 3)" \
     "e820_pmem_driver=$drv pmem0_pattern=$([ "$(tb_report "$log" sha256 2)" = "$pwant" ] && echo same || echo DIFFERENT)" \
     "kernel_errors=$(grep -c . <<<"$errs" || true) wall=${TB_WALL}s"
+done
+
+# ---- boot 2 on the fsdax edited from the host (issue 21, point 1: a signature is someone's data) ----
+# flip-checksum: one checksum byte flipped, the kernel no longer knows the block and attaches the
+# namespace raw; move-dataoff: dataoff 64 KiB off alignment with the checksum recomputed, a valid block the
+# kernel refuses ("bad offset ... dax disabled", no driver). Either way nothing of the carve is written,
+# onlined or moved to ramdax, with legacy and with auto plus a keep (auto's other choice is ramdax).
+sb=$TB_ROOT/tests/boot/pfn-sb.py
+for edit in flip-checksum move-dataoff; do
+  cp --sparse=always "$TB_WORK/ram.fsdax" "$TB_WORK/ram.$edit"
+  "$sb" "$TB_WORK/ram.$edit" "$(tb_gpa_to_off $carve)" $edit $((64 << 10)) || tb_die "$edit: pfn-sb.py failed"
+  edited=$(carve_sha256 "$TB_WORK/ram.$edit")
+  for opts in 'pmemreclaim=legacy' 'pmemreclaim=auto pmemreclaim.keep=126M'; do
+    name=$edit-${opts%% *}; name=${name/pmemreclaim=/}
+    log=$TB_WORK/$name.log
+    cp --sparse=always "$TB_WORK/ram.$edit" "$TB_WORK/ram"
+    tb_boot "$log" "$memmap $opts test.run=fsdax" || tb_fail "$name: the boot did not reach the end of the report"
+    show "$log" "$name"
+    after=$(carve_sha256 "$TB_WORK/ram")
+    errs=$(kernel_errors "$log")
+    drv=$(tb_report "$log" fsdax_e820_pmem_driver 1)
+    ns=$(tb_report "$log" fsdax_namespace)
+    # what the kernel made of the edited block: the scenario is the one meant
+    if [ "$edit" = flip-checksum ]; then
+      tb_assert_eq "$name: the kernel attached namespace0.0 raw (no holder, nd_pmem)" "holder= driver=nd_pmem" \
+        "$(echo "$ns" | cut -d' ' -f3-4)"
+    else
+      tb_assert_eq "$name: the kernel refused namespace0.0 (no holder, no driver)" "holder= driver=" \
+        "$(echo "$ns" | cut -d' ' -f3-4)"
+    fi
+    tb_assert_eq "$name: the carve's 2 GiB in the RAM file after poweroff" "$edited" "$after"
+    tb_assert_eq "$name: kmem bytes" 0 "$(tb_kmem_bytes "$log")"
+    tb_assert_eq "$name: e820_pmem's driver (not moved to ramdax)" e820_pmem "$drv"
+    tb_assert_eq "$name: kernel Oops/BUG/call trace lines" "" "$errs"
+    echo "[$TB_NAME] RESULT edit=$edit opts='$opts' carve=$([ "$after" = "$edited" ] && echo same || echo CHANGED)" \
+      "kmem=$(tb_kmem_bytes "$log") namespace0.0: $(echo "$ns" | cut -d' ' -f2-) e820_pmem_driver=$drv wall=${TB_WALL}s"
+  done
+  rm -f "$TB_WORK/ram.$edit"
 done
 tb_log "took $((SECONDS - t_start)) s"
 if [ "$TB_FAILS" -eq 0 ] && [ "${TB_KEEP:-0}" != 1 ]; then rm -f "$TB_WORK/ram.fsdax"; fi
