@@ -48,9 +48,29 @@ std::vector<std::string> WithoutSelf(const std::vector<std::string>& inits,
   return out;
 }
 
-std::string RunBounded(const std::function<int()>& work, unsigned timeout_seconds) {
+namespace {
+
+// Waits for `pid` at most `limit_ms`; true with *status when it was reaped.
+bool ReapWithin(pid_t pid, long limit_ms, int* status, std::string* lost) {
+  const long step_ms = 10;
+  for (long waited = 0;; waited += step_ms) {
+    const pid_t r = waitpid(pid, status, WNOHANG);
+    if (r == pid) return true;
+    if (r < 0 && errno != EINTR) {
+      *lost = std::string("lost the worker: ") + strerror(errno);
+      return true;
+    }
+    if (waited >= limit_ms) return false;
+    struct timespec ts = {0, step_ms * 1000000L};
+    nanosleep(&ts, nullptr);
+  }
+}
+
+}  // namespace
+
+Bounded RunBounded(const std::function<int()>& work, unsigned timeout_seconds, long grace_ms, int stop_signal) {
   const pid_t pid = fork();
-  if (pid < 0) return std::string("cannot start the worker: ") + strerror(errno) + "; nothing was changed";
+  if (pid < 0) return {std::string("cannot start the worker: ") + strerror(errno) + "; nothing was changed", false};
   if (pid == 0) {
     // A crash ends the worker, whatever handlers the parent had.
     for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT}) signal(sig, SIG_DFL);
@@ -64,28 +84,24 @@ std::string RunBounded(const std::function<int()>& work, unsigned timeout_second
     }
     _exit(rc);
   }
-  const long step_ms = 10;
-  const long limit_ms = static_cast<long>(timeout_seconds) * 1000;
-  for (long waited = 0;; waited += step_ms) {
-    int status = 0;
-    const pid_t r = waitpid(pid, &status, WNOHANG);
-    if (r == pid) {
-      if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return "";
-      if (WIFEXITED(status)) return "the worker exited with status " + std::to_string(WEXITSTATUS(status));
-      if (WIFSIGNALED(status)) return "the worker died of signal " + std::to_string(WTERMSIG(status));
-      return "the worker ended oddly";
-    }
-    if (r < 0 && errno != EINTR) return std::string("lost the worker: ") + strerror(errno);
-    if (waited >= limit_ms) {
-      kill(pid, SIGKILL);
-      while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-      }
-      return "timed out after " + std::to_string(timeout_seconds) +
-             " s (pmemreclaim.timeout); the worker was stopped, memory may be partly onlined (see lines above)";
-    }
-    struct timespec ts = {0, step_ms * 1000000L};
-    nanosleep(&ts, nullptr);
+  int status = 0;
+  std::string lost;
+  if (ReapWithin(pid, static_cast<long>(timeout_seconds) * 1000, &status, &lost)) {
+    if (!lost.empty()) return {lost, false};
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {"", false};
+    if (WIFEXITED(status)) return {"the worker exited with status " + std::to_string(WEXITSTATUS(status)), false};
+    if (WIFSIGNALED(status)) return {"the worker died of signal " + std::to_string(WTERMSIG(status)), false};
+    return {"the worker ended oddly", false};
   }
+  kill(pid, stop_signal);
+  const std::string timed_out = "timed out after " + std::to_string(timeout_seconds) + " s (pmemreclaim.timeout); ";
+  if (ReapWithin(pid, grace_ms, &status, &lost)) {
+    return {timed_out + "the worker was stopped, memory may be partly onlined (see lines above)", false};
+  }
+  return {timed_out + "the worker did not end within " + std::to_string(grace_ms) +
+              " ms of SIGKILL (it sleeps in the kernel: a hung probe or a device lock); handing off without it, "
+              "memory may be partly onlined (see lines above)",
+          true};
 }
 
 void RunReclaimJob(const Options& options) {
@@ -96,7 +112,7 @@ void RunReclaimJob(const Options& options) {
   // namespaces forced raw.
   RealSystem sys;
   const auto policy = sys.ReadFile(kAutoOnlinePath);
-  const std::string how = RunBounded(
+  const Bounded job = RunBounded(
       [&opts]() {
         const Stamp begin = Now();
         RealSystem sys;
@@ -109,14 +125,29 @@ void RunReclaimJob(const Options& options) {
       },
       opts.timeout_seconds);
   LogRenewBudget();  // the worker wrote on the same /dev/kmsg file
-  if (how.empty()) return;
-  LogError(how);
-  WriteHandoffRecord(sys, FailedStateJson(how));
-  const std::string restore = RestoreAfterWorker(sys, policy);
-  if (!restore.empty()) LogWarning(restore);
-  if (BootLookMayRun(opts)) {
-    FinishBootLook(sys, [](std::string* e) { return OpenLibNvdimm(e); });
+  if (job.how.empty()) return;
+  LogError(job.how);
+  WriteHandoffRecord(sys, FailedStateJson(job.how));
+  const bool look = BootLookMayRun(opts);
+  const std::string undone = std::string("the auto-online policy (if the worker changed it)") +
+                             (look ? ", the carve namespaces still forced raw, device_dax" : "");
+  if (job.stuck) {
+    // Its locks are held still: putting things back would hang on them too.
+    LogError("left undone, for the next boot or by hand: " + undone);
+    return;
   }
+  // Putting back is bounded too: it takes the same kernel locks the worker
+  // may have died holding.
+  const Bounded after = RunBounded(
+      [&sys, &policy, look]() {
+        const std::string restore = RestoreAfterWorker(sys, policy);
+        if (!restore.empty()) LogWarning(restore);
+        if (look) FinishBootLook(sys, [](std::string* e) { return OpenLibNvdimm(e); });
+        return 0;
+      },
+      kPutBackSeconds);
+  LogRenewBudget();
+  if (!after.how.empty()) LogError("putting things back after the worker: " + after.how + "; may be left undone: " + undone);
 }
 
 void WriteHandoffRecord(SystemInterface& sys, const std::string& json) {

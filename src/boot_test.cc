@@ -1,9 +1,11 @@
 #include "boot.h"
 
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <stdexcept>
 
 #include "fakes_test.h"
@@ -18,12 +20,41 @@ TEST_CASE("init candidates: the requested one, then /init, then /sbin/init") {
 }
 
 TEST_CASE("the bounded worker: success, failure, crash, exception, hang") {
-  CHECK(RunBounded([] { return 0; }, 5).empty());
-  CHECK(RunBounded([] { return 3; }, 5).find("status 3") != std::string::npos);
-  CHECK(RunBounded([]() -> int { raise(SIGSEGV); return 0; }, 5).find("signal 11") != std::string::npos);
-  CHECK(RunBounded([]() -> int { throw std::runtime_error("boom"); }, 5).find("status 1") != std::string::npos);
-  const std::string hang = RunBounded([] { for (;;) pause(); return 0; }, 1);
-  CHECK(hang.find("timed out after 1 s") != std::string::npos);
+  CHECK(RunBounded([] { return 0; }, 5).how.empty());
+  CHECK(RunBounded([] { return 3; }, 5).how.find("status 3") != std::string::npos);
+  CHECK(RunBounded([]() -> int { raise(SIGSEGV); return 0; }, 5).how.find("signal 11") != std::string::npos);
+  CHECK(RunBounded([]() -> int { throw std::runtime_error("boom"); }, 5).how.find("status 1") != std::string::npos);
+  const Bounded hang = RunBounded([] { for (;;) pause(); return 0; }, 1);
+  CHECK(hang.how.find("timed out after 1 s") != std::string::npos);
+  CHECK_FALSE(hang.stuck);
+}
+
+TEST_CASE("the bounded worker: one that SIGKILL does not end is left after the grace, not waited for") {
+  // SIGSTOP stands in for a worker asleep in the kernel: waitpid does not
+  // reap it, as it would not reap one in uninterruptible sleep.
+  pid_t worker = 0;
+  int pipefd[2];
+  REQUIRE(pipe(pipefd) == 0);
+  const auto start = std::chrono::steady_clock::now();
+  const Bounded stuck = RunBounded(
+      [&]() -> int {
+        const pid_t self = getpid();
+        if (write(pipefd[1], &self, sizeof self) != sizeof self) return 1;
+        for (;;) pause();
+        return 0;
+      },
+      1, 300, SIGSTOP);
+  const auto took = std::chrono::steady_clock::now() - start;
+  REQUIRE(read(pipefd[0], &worker, sizeof worker) == sizeof worker);
+  close(pipefd[0]);
+  close(pipefd[1]);
+  CHECK(stuck.stuck);
+  CHECK(stuck.how.find("did not end within 300 ms") != std::string::npos);
+  CHECK(took < std::chrono::seconds(3));
+  // still there, unreaped: end it now
+  CHECK(waitpid(worker, nullptr, WNOHANG) == 0);
+  kill(worker, SIGKILL);
+  CHECK(waitpid(worker, nullptr, 0) == worker);
 }
 
 TEST_CASE("an init that is pmemreclaim itself is skipped, the others keep their order") {
