@@ -2,7 +2,10 @@
 # Builds everything the tests and the demo need, from a fresh Debian 12 machine:
 #   Debian packages, the pinned zig toolchain, the static dependencies (deps/build.sh), the static
 #   pmemreclaim for TARGET (default x86_64-linux-musl) in build/TARGET/pmemreclaim, and the host
-#   build (unit tests, boot test registration) in build/host.
+#   build in build/host: the unit tests and the host pmemreclaim under ASan + UBSan (one build of the
+#   unit tests, run once, by ctest beside the boot tests), the boot test registration. The aarch64
+#   dependencies build in the background while the x86_64 ones and binary build (their configure
+#   steps are serial: two of them keep both cores busy).
 #   usage: tests/build.sh [--static-only] [TARGET]   prints the static binary's path on stdout
 #   --static-only: only the static binary for TARGET (what qemu/demo.sh needs): no aarch64 binary, no host,
 #   ASan or fuzz trees
@@ -29,6 +32,16 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
 
+# The aarch64 dependencies beside the x86_64 ones (the sources fetched first, once: no two downloads of
+# one tarball).
+arm_deps=
+if [ "$STATIC_ONLY" = 0 ] && [ "$TARGET" = x86_64-linux-musl ]; then
+  deps/fetch-sources.sh >&2
+  mkdir -p .cache/logs
+  deps/build.sh aarch64-linux-musl > .cache/logs/deps-aarch64.log 2>&1 &
+  arm_deps=$!
+fi
+
 # The static binary (configuring runs deps/build.sh TARGET; seconds when cached).
 t0=$SECONDS
 cmake -S . -B "build/$TARGET" -G Ninja -DCMAKE_TOOLCHAIN_FILE=deps/zig-toolchain.cmake \
@@ -41,18 +54,17 @@ if [ "$STATIC_ONLY" = 1 ]; then echo "$bin"; exit 0; fi
 
 # The same for aarch64 (the arm64 boot tests take build/aarch64-linux-musl/pmemreclaim).
 if [ "$TARGET" = x86_64-linux-musl ]; then
+  wait "$arm_deps" || { tail -n 30 .cache/logs/deps-aarch64.log >&2; log "deps/build.sh aarch64-linux-musl failed"; exit 1; }
   cmake -S . -B build/aarch64-linux-musl -G Ninja -DCMAKE_TOOLCHAIN_FILE=deps/zig-toolchain.cmake \
     -DPMEMRECLAIM_TARGET=aarch64-linux-musl -DPMEMRECLAIM_STATIC=ON -DPMEMRECLAIM_UNIT_TESTS=OFF >&2
   ninja -C build/aarch64-linux-musl >&2
   log "static aarch64 binary: $(stat -c %s build/aarch64-linux-musl/pmemreclaim) bytes"
 fi
 
-# The host build: unit tests, and the boot tests pointed at the static binary.
-cmake -S . -B build/host -G Ninja -DPMEMRECLAIM_STATIC_BINARY="$bin" >&2
+# The host build: unit tests under ASan + UBSan, and the boot tests pointed at the static binary.
+cmake -S . -B build/host -G Ninja -DPMEMRECLAIM_STATIC_BINARY="$bin" -DPMEMRECLAIM_SANITIZE=address,undefined >&2
 ninja -C build/host >&2
-# The unit tests again under ASan + UBSan, and the libFuzzer targets (clang).
-cmake -S . -B build/asan -G Ninja -DPMEMRECLAIM_SANITIZE=address,undefined >&2
-ninja -C build/asan unit_tests >&2
+# The libFuzzer targets (clang).
 cmake -S . -B build/fuzz -G Ninja -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
   -DPMEMRECLAIM_FUZZ=ON -DPMEMRECLAIM_UNIT_TESTS=OFF >&2
 ninja -C build/fuzz cmdline_fuzz iomem_fuzz plan_fuzz >&2

@@ -3,10 +3,10 @@
 #   0. every Debian package the builds and tests need, in one apt-get (qemu/host-deps.sh --all);
 #   1. in the background, tests/prebuild.sh: the kernels, the 64K-page kernel build, the Debian roots (the
 #      boot tests' shared pieces, made once and never under a test's timeout);
-#   2. meanwhile tests/build.sh (everything), the Catch2 unit tests under ASan + UBSan (build/asan) and each
-#      libFuzzer target for 20 s on its seed corpus (build/fuzz; a crash fails);
-#   3. when the prebuild is done, every test of the main build: the unit tests (label unit) and the QEMU boot
-#      tests (label boot), two at a time (PMEMRECLAIM_TEST_JOBS, default 2: one vCPU per guest on a 2-core
+#   2. meanwhile tests/build.sh (everything) and each libFuzzer target for 20 s on its seed corpus
+#      (build/fuzz; a crash fails);
+#   3. when the prebuild is done, every test of the main build: the Catch2 unit tests under ASan + UBSan
+#      (label unit), the command line (label cli) and the QEMU boot tests (label boot), two at a time (PMEMRECLAIM_TEST_JOBS, default 2: one vCPU per guest on a 2-core
 #      host; tests that need most of the host's memory hold the resource lock host-memory).
 #   usage: tests/run.sh [ctest arguments for step 3, e.g. -L unit or -R ramdax]
 # The last lines name every test that failed (ctest's list), then the ndctl comparison lines.
@@ -22,9 +22,8 @@ prelog=$ROOT/.cache/logs/prebuild.log
 prebuild=$!
 "$ROOT/tests/build.sh" >/dev/null
 phase "build"
-(cd "$ROOT/build/asan" && ctest --output-on-failure -L unit)
 (cd "$ROOT/build/fuzz" && ctest --output-on-failure -j2 -L fuzz)
-phase "unit tests (ASan) and fuzz targets"
+phase "fuzz targets"
 prc=0
 wait "$prebuild" || prc=$?
 cat "$prelog.steps"
