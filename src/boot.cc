@@ -231,7 +231,9 @@ std::vector<std::string> PrepareAndReclaim() {
   // into that directory (dracut's shell init copies it into its tmpfs).
   if (!IsMountPoint("/run") && EmptyOrMissing("/run")) {
     mkdir("/run", 0755);
-    if (mount("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") != 0) {
+    // systemd's own options for /run (it keeps this mount for the whole
+    // uptime): a bounded size and inode count.
+    if (mount("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV | MS_STRICTATIME, "mode=0755,size=20%,nr_inodes=800k") != 0) {
       mount_errors.push_back(std::string("mount /run: ") + strerror(errno));
     }
   }

@@ -62,6 +62,7 @@ Options ParseCommandLine(std::string_view cmdline) {
     const std::string key = param.substr(0, eq);
     const bool has_value = eq != std::string::npos;
     const std::string value = has_value ? param.substr(eq + 1) : std::string();
+    if (key == "elfcorehdr") opts.capture_kernel = true;  // a kdump capture kernel's own parameter
     const bool ours = key == kPrefix ||
                       key.compare(0, kPrefix.size() + 1, "pmemreclaim.") == 0;
     if (!ours) continue;

@@ -31,6 +31,10 @@ struct Options {
   bool early = false;
   unsigned timeout_seconds = kDefaultTimeoutSeconds;
   std::string init;  // pmemreclaim.init=; empty means the default search
+  // `elfcorehdr=` is on the command line: a kdump capture kernel, whose
+  // carves may hold the crashed kernel's memory while the dump is taken.
+  // Nothing is changed there (InCaptureKernel in reclaim.h).
+  bool capture_kernel = false;
   // One line per bad option.  Non-empty means: change nothing.
   std::vector<std::string> errors;
 };

@@ -294,6 +294,12 @@ bool CommandOptions(const std::vector<std::string>& args, const std::string& cmd
                     std::string* err) {
   std::vector<std::string> flags;
   for (const std::string& a : args) {
+    // A flag's value becomes one option of a command line: a blank or a
+    // quote in it would make it another option (--keep='0 pmemreclaim=legacy').
+    if (a.rfind("--", 0) == 0 && a.find_first_of(" \t\n\"'") != std::string::npos) {
+      *err = "pmemreclaim: bad argument '" + a + "': blanks and quotes are not allowed in a value\n";
+      return false;
+    }
     if (a == "--json") {
       *json = true;
     } else if (a == "--dry-run") {
@@ -316,7 +322,7 @@ bool CommandOptions(const std::vector<std::string>& args, const std::string& cmd
   for (const std::string& p : SplitCommandLine(cmdline)) {
     bool overridden = false;
     for (const std::string& f : flags) overridden = overridden || key_of(f) == key_of(p);
-    if (!overridden && p.rfind("pmemreclaim", 0) == 0) line += " \"" + p + "\"";
+    if (!overridden && (p.rfind("pmemreclaim", 0) == 0 || key_of(p) == "elfcorehdr")) line += " \"" + p + "\"";
   }
   for (const std::string& f : flags) {
     line += " " + f;

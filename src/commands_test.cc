@@ -118,6 +118,23 @@ TEST_CASE("command options: flags replace the kernel's keys, auto when nothing n
   CHECK(err.find("zone") != std::string::npos);
 }
 
+TEST_CASE("command options: a blank or a quote in a flag's value is a usage error, not another option") {
+  for (const std::string& bad : {std::string("--keep=0 pmemreclaim=legacy"), std::string("--keep=0\"pmemreclaim=legacy"),
+                                 std::string("--zone=normal\tpmemreclaim.dry_run=0"), std::string("--strategy='legacy'")}) {
+    Options o;
+    bool json = false;
+    std::string err;
+    CHECK_FALSE(CommandOptions({bad}, "pmemreclaim=ramdax", &o, &json, &err));
+    CHECK(err.find("blanks and quotes") != std::string::npos);
+  }
+  // elfcorehdr= from the kernel's command line comes along: apply in a capture kernel changes nothing
+  Options o;
+  bool json = false;
+  std::string err;
+  REQUIRE(CommandOptions({"--strategy=legacy"}, "elfcorehdr=0x1f000000 memmap=2G!4G", &o, &json, &err));
+  CHECK(o.capture_kernel);
+}
+
 TEST_CASE("modules: the one list, per architecture") {
   FakeSystem sys;
   Run r = Invoke(sys, nullptr, {"modules"});

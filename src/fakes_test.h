@@ -175,6 +175,7 @@ class FakeNvdimm : public NvdimmInterface {
   bool Reprobe(const std::string& ns, std::string* claimed, std::string* err) override {
     calls.push_back("reprobe " + ns);
     forced.erase(ns);
+    refused.erase(ns);
     if (reprobe_fails.count(ns)) {
       refused.insert(ns);
       *err = ns + ": the kernel did not attach it: Operation not supported";

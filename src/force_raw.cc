@@ -33,7 +33,8 @@ void GiveBack(NvdimmInterface& nvdimm, const std::string& ns, const std::string&
 }  // namespace
 
 bool BootLookMayRun(const Options& opts) {
-  return opts.early && opts.requested && opts.errors.empty() && !opts.dry_run && opts.strategy != Strategy::kOff;
+  return opts.early && opts.requested && opts.errors.empty() && !opts.dry_run && !opts.capture_kernel &&
+         opts.strategy != Strategy::kOff;
 }
 
 bool LoadLabelLessDrivers(SystemInterface& sys, const NvdimmOpener& open, const std::vector<std::string>& modules,
@@ -94,8 +95,16 @@ bool LoadLabelLessDrivers(SystemInterface& sys, const NvdimmOpener& open, const 
 void FinishBootLook(SystemInterface& sys, const NvdimmOpener& open) {
   std::string why;
   if (auto nvdimm = open(&why)) {
+    // Forced raw still, or left without a driver by a give-back that stopped
+    // between its unbind and its bind (force_raw already 0): the kernel's
+    // probe again.  One it refuses for its info block stays unbound.
     for (const RegionInfo& r : CarvesOf(sys, *nvdimm)) {
-      if (r.force_raw && !r.namespace_name.empty()) GiveBack(*nvdimm, r.namespace_name, "left raw");
+      if (r.namespace_name.empty()) continue;
+      if (r.force_raw) {
+        GiveBack(*nvdimm, r.namespace_name, "left raw");
+      } else if (r.unattached) {
+        GiveBack(*nvdimm, r.namespace_name, "left without a driver");
+      }
     }
   } else {
     LogWarning("cannot give the forced-raw namespaces back to the kernel's probe: " + why);

@@ -263,3 +263,40 @@ TEST_CASE("PID 1's undo: every carve namespace still forced raw is given back, o
   CHECK(w.nvdimm.forced == std::set<std::string>{"namespace1.0"});  // not a carve: never ours to change
   CHECK(w.sys.loaded == std::vector<std::string>{"device_dax"});
 }
+
+TEST_CASE("a give-back that stopped between unbind and bind is finished: the namespace is probed again") {
+  // force_raw already cleared, no driver bound (the worker died between the
+  // two): FinishBootLook binds it again; a carve namespace with a driver,
+  // and a foreign one without, are not touched.
+  BootWorld w;
+  w.AddRegion(k4G, 2 * kGiB);
+  w.AddRegion(k4G + 2 * kGiB, 2 * kGiB);
+  w.AddRegion(k4G + 4 * kGiB, 2 * kGiB).bus_device = "/sys/devices/platform/ACPI0012:00";
+  w.nvdimm.refused = {"namespace0.0", "namespace2.0"};
+  FinishBootLook(w.sys, w.Opener());
+  CHECK(w.nvdimm.calls == std::vector<std::string>{"reprobe namespace0.0"});
+  CHECK(w.sys.loaded == std::vector<std::string>{"device_dax"});
+}
+
+TEST_CASE("a crash capture kernel: nothing loaded, forced, read, written or onlined, by the boot job or apply") {
+  for (bool early : {true, false}) {
+    for (bool vmcore_only : {false, true}) {
+      BootWorld w;
+      w.AddRegion(k4G, 2 * kGiB);
+      std::string cmdline = "memmap=2G!4G pmemreclaim=auto pmemreclaim.keep=126M";
+      if (vmcore_only) {
+        w.sys.files["/proc/vmcore"] = "";
+      } else {
+        cmdline += " elfcorehdr=0x1f000000";
+      }
+      const Outcome o = w.Run(cmdline, early);
+      CHECK_FALSE(o.touched);
+      CHECK_FALSE(o.ok());
+      CHECK(o.error == "capture kernel");
+      CHECK(w.sys.loaded.empty());
+      CHECK(w.nvdimm.calls.empty());
+      CHECK(w.nvdimm.reads.empty());
+      CHECK(w.sys.writes.empty());
+    }
+  }
+}

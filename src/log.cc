@@ -64,13 +64,36 @@ void LogRenewBudget() {
 
 void SetLogSink(LogSink sink) { g_sink = sink; }
 
-void Log(LogLevel level, const std::string& message) {
-  // One kmsg record per line; kmsg records are limited to about 1 KiB.
+std::vector<std::string> LogRecords(const std::string& message, size_t width) {
+  std::vector<std::string> out;
   size_t start = 0;
   while (start <= message.size()) {
     size_t nl = message.find('\n', start);
     if (nl == std::string::npos) nl = message.size();
-    std::string line = message.substr(start, std::min<size_t>(nl - start, 900));
+    std::string rest = message.substr(start, nl - start);
+    bool first = true;
+    do {
+      const std::string lead = first ? "" : kLogContinued;
+      const size_t room = width > lead.size() + 1 ? width - lead.size() : 1;
+      size_t cut = rest.size();
+      if (rest.size() > room) {
+        // after the last blank that leaves at least half the room used, else hard
+        const size_t blank = rest.rfind(' ', room - 1);
+        cut = blank != std::string::npos && blank + 1 >= room / 2 ? blank + 1 : room;
+      }
+      out.push_back(lead + rest.substr(0, cut));
+      rest = rest.substr(cut);
+      first = false;
+    } while (!rest.empty());
+    start = nl + 1;
+  }
+  return out;
+}
+
+void Log(LogLevel level, const std::string& message) {
+  // One kmsg record per line; kmsg records are limited to about 1 KiB: a
+  // longer line goes on in further records, each marked as continued.
+  for (const std::string& line : LogRecords(message, kLogRecordWidth)) {
     if (g_sink != nullptr) {
       g_sink(level, line);
     } else if (g_kmsg >= 0) {
@@ -80,7 +103,6 @@ void Log(LogLevel level, const std::string& message) {
     } else {
       WriteAll(2, "pmemreclaim: " + line + "\n");
     }
-    start = nl + 1;
   }
 }
 

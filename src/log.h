@@ -3,7 +3,9 @@
 #ifndef PMEMRECLAIM_LOG_H_
 #define PMEMRECLAIM_LOG_H_
 
+#include <cstddef>
 #include <string>
+#include <vector>
 
 namespace pmemreclaim {
 
@@ -17,6 +19,14 @@ void LogToKmsg();
 // lines after it (the handoff) have a whole budget on the file it keeps.
 void LogRenewBudget();
 void Log(LogLevel level, const std::string& message);
+
+// A message as the records Log writes: one per line, and a line longer
+// than `width` split (after a blank where one is near) into records after
+// the first that start with kLogContinued.  Nothing is cut: the records
+// less that mark are the line.  Pure.
+constexpr size_t kLogRecordWidth = 900;
+constexpr char kLogContinued[] = "(continued) ";
+std::vector<std::string> LogRecords(const std::string& message, size_t width);
 
 // Tests capture lines instead (nullptr restores the default).
 using LogSink = void (*)(LogLevel level, const std::string& line);

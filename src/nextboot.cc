@@ -156,6 +156,10 @@ bool ParseNextBootArgs(const std::vector<std::string>& args, NextBootInput* in, 
         *err = "bad " + a + (key == "--keep" ? ": expected a size" : ": expected a power of two");
         return false;
       }
+      if (key == "--page" && *n != 4 * kKiB && *n != 16 * kKiB && *n != 64 * kKiB) {
+        *err = "bad " + a + ": expected a page size: 4K, 16K or 64K";
+        return false;
+      }
       if (key == "--block") in->block_size = *n;
       if (key == "--dax-align") in->dax_align = *n;
       if (key == "--page") in->dax_align = *n * (*n / 8);  // the PMD size

@@ -117,7 +117,8 @@ TEST_CASE("plan arguments") {
   for (std::vector<std::string> bad : std::vector<std::vector<std::string>>{
            {}, {"--carve=2G"}, {"--carve=2G!4G", "--block=3M"}, {"--carve=2G!4G", "--ram=5G-4G"},
            {"--carve=2G!4G", "--arch=riscv"}, {"--carve=2G!4G", "--frobnicate"},
-           {"--carve=2G!4G", "--block=1M"}}) {
+           {"--carve=2G!4G", "--block=1M"}, {"--carve=2G!4G", "--page=1"}, {"--carve=2G!4G", "--page=4"},
+           {"--carve=2G!4G", "--page=16G"}, {"--carve=2G!4G", "--page=8K"}}) {
     NextBootInput x;
     CHECK_FALSE(ParseNextBootArgs(bad, &x, &json, &err));
     CHECK_FALSE(err.empty());

@@ -12,6 +12,8 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -112,8 +114,20 @@ std::string BusDevice(struct ndctl_bus* bus) {
 std::optional<std::string> ReadBlockDevice(struct ndctl_namespace* ns, u64 offset, size_t size) {
   const char* block = ns != nullptr ? ndctl_namespace_get_block_device(ns) : nullptr;
   if (block == nullptr || *block == '\0') return std::nullopt;
+  // The node must be the block device sysfs names (its major:minor), not
+  // whatever else sits at /dev/<name>.
+  unsigned major_no = 0, minor_no = 0;
+  FILE* devfile = fopen((std::string("/sys/class/block/") + block + "/dev").c_str(), "re");
+  const bool have_dev = devfile != nullptr && fscanf(devfile, "%u:%u", &major_no, &minor_no) == 2;
+  if (devfile != nullptr) fclose(devfile);
+  if (!have_dev) return std::nullopt;
   const int fd = open((std::string("/dev/") + block).c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISBLK(st.st_mode) || st.st_rdev != makedev(major_no, minor_no)) {
+    close(fd);
+    return std::nullopt;
+  }
   std::string out(size, '\0');
   size_t got = 0;
   while (got < size) {
@@ -356,7 +370,11 @@ class LibNvdimm : public NvdimmInterface {
     }
     // A namespace the boot job's look forced raw (force_raw.h) is claimed
     // like any other: its flag would keep the dax device from seeing it.
-    if (ndctl_namespace_get_raw_mode(ns) == 1) ndctl_namespace_set_raw_mode(ns, 0);
+    if (ndctl_namespace_get_raw_mode(ns) == 1 && (rc = ndctl_namespace_set_raw_mode(ns, 0)) < 0) {
+      *err = std::string(ndctl_namespace_get_devname(ns)) + ": clear force_raw: " + Errno(rc);
+      ndctl_namespace_enable(ns);  // forced raw still: the job's end gives it back
+      return false;
+    }
     uuid_t uuid;
     if (!ToUuid(uuid_text, uuid)) {
       *err = name + ": bad uuid " + uuid_text;

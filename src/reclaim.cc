@@ -170,6 +170,12 @@ Outcome ReclaimCarves(const Options& opts, SystemInterface& sys, const NvdimmOpe
     LogInfo("pmemreclaim=off: nothing to do");
     return outcome;
   }
+  if (InCaptureKernel(opts, sys)) {
+    LogNotice("a crash capture kernel (elfcorehdr= on the command line, or /proc/vmcore): the carves may hold the "
+              "crashed kernel's memory while its dump is taken; nothing is changed");
+    outcome.error = "capture kernel";
+    return outcome;
+  }
   std::string err;
   Strategy strategy = opts.strategy;
   if (strategy == Strategy::kAuto) {
@@ -210,7 +216,8 @@ Outcome ReclaimCarves(const Options& opts, SystemInterface& sys, const NvdimmOpe
     if (c.kept.empty() || !preserved) continue;
     LogNotice("kept range " + Describe(c.kept) +
               (*preserved ? ": pmemreclaim's layout of an earlier boot found, the kept bytes are that boot's"
-                          : ": layout made now (first or cold boot): the kept bytes are not an earlier boot's"));
+                          : ": no layout of pmemreclaim's from an earlier boot (a first boot, or one after RAM was "
+                            "lost): it can't tell whether the kept bytes are an earlier boot's; the layout is made now"));
   }
   if (memtotal_before != 0 && memtotal_after != 0) {
     LogNotice("MemTotal " + std::to_string(memtotal_before >> 10) + " kB before, " +
@@ -221,11 +228,15 @@ Outcome ReclaimCarves(const Options& opts, SystemInterface& sys, const NvdimmOpe
 
 }  // namespace
 
+bool InCaptureKernel(const Options& opts, SystemInterface& sys) {
+  return opts.capture_kernel || sys.Exists("/proc/vmcore");
+}
+
 Outcome Reclaim(const Options& opts, SystemInterface& sys, const NvdimmOpener& open_nvdimm) {
   const Outcome outcome = ReclaimCarves(opts, sys, open_nvdimm);
   // What the boot job's look left forced raw (a kept region, a carve not
   // claimed, an error on the way) goes back to the kernel's probe.
-  if (BootLookMayRun(opts)) FinishBootLook(sys, open_nvdimm);
+  if (BootLookMayRun(opts) && !InCaptureKernel(opts, sys)) FinishBootLook(sys, open_nvdimm);
   return outcome;
 }
 

@@ -48,7 +48,12 @@ struct Resolution {
 bool ResolveAuto(SystemInterface& sys, const NvdimmOpener& open, const Options& opts, Resolution* out,
                  std::string* err);
 
-// The whole job for parsed options.  Never throws.
+// A kdump capture kernel: `elfcorehdr=` on the command line, or
+// /proc/vmcore.  Its carves may hold the crashed kernel's memory.
+bool InCaptureKernel(const Options& opts, SystemInterface& sys);
+
+// The whole job for parsed options.  Never throws.  Changes nothing in a
+// capture kernel (one line says why).
 Outcome Reclaim(const Options& opts, SystemInterface& sys, const NvdimmOpener& open_nvdimm);
 
 }  // namespace pmemreclaim

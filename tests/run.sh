@@ -1,11 +1,13 @@
 #!/bin/bash
 # The test suite:
 #   0. every Debian package the builds and tests need, in one apt-get (qemu/host-deps.sh --all);
-#   1. in the background, tests/prebuild.sh: the kernels, the 64K-page kernel build, the Debian roots (the
-#      boot tests' shared pieces, made once and never under a test's timeout);
+#   1. in the background, tests/prebuild.sh in two lanes: the downloads (kernels, userland, Debian roots) and
+#      the 64K-page kernel build (the boot tests' shared pieces, made once and never under a boot test's
+#      timeout);
 #   2. meanwhile tests/build.sh (everything) and each libFuzzer target for 20 s on its seed corpus
 #      (build/fuzz; a crash fails);
-#   3. when the prebuild is done, every test of the main build: the Catch2 unit tests under ASan + UBSan
+#   3. when the downloads are done (the 64K tests wait for their kernel through the ctest fixture
+#      boot.prebuilt-kernel-64k), every test of the main build: the Catch2 unit tests under ASan + UBSan
 #      (label unit), the command line (label cli) and the QEMU boot tests (label boot), two at a time (PMEMRECLAIM_TEST_JOBS, default 2: one vCPU per guest on a 2-core
 #      host; tests that need most of the host's memory hold the resource lock host-memory).
 #   usage: tests/run.sh [ctest arguments for step 3, e.g. -L unit or -R ramdax]
@@ -17,21 +19,22 @@ phase() { echo "run.sh: $1 done at $((SECONDS - T0)) s"; }
 "$ROOT/qemu/host-deps.sh" --all >/dev/null
 phase "host packages"
 mkdir -p "$ROOT/.cache/logs"
-prelog=$ROOT/.cache/logs/prebuild.log
-"$ROOT/tests/prebuild.sh" 2>"$prelog" > "$prelog.steps" &
+prelog=$ROOT/.cache/logs/prebuild
+"$ROOT/tests/prebuild.sh" downloads 2>"$prelog-downloads.log" > "$prelog-downloads.steps" &
 prebuild=$!
+"$ROOT/tests/prebuild.sh" kernel-64k 2>"$prelog-kernel-64k.log" > "$prelog-kernel-64k.steps" &
 "$ROOT/tests/build.sh" >/dev/null
 phase "build"
 (cd "$ROOT/build/fuzz" && ctest --output-on-failure -j2 -L fuzz)
 phase "fuzz targets"
 prc=0
 wait "$prebuild" || prc=$?
-cat "$prelog.steps"
+cat "$prelog-downloads.steps"
 if [ "$prc" -ne 0 ]; then
-  echo "run.sh: the prebuild failed (the tests that need its pieces will fail); its log's end:"
-  tail -n 30 "$prelog" | sed 's/^/    /'
+  echo "run.sh: the downloads failed (the tests that need them will fail); the log's end:"
+  tail -n 30 "$prelog-downloads.log" | sed 's/^/    /'
 fi
-phase "prebuild"
+phase "downloads"
 cd "$ROOT/build/host"
 mkdir -p "$ROOT/.cache/boot-tests" "$ROOT/.cache/ctest" && : > "$ROOT/.cache/boot-tests/compare.txt"
 # the tests' durations from the last run on this machine: ctest starts the longest first
@@ -42,6 +45,7 @@ rc=0
 ctest --output-on-failure -j"${PMEMRECLAIM_TEST_JOBS:-2}" "$@" || rc=$?
 [ ! -s "$costs" ] || cp "$costs" "$ROOT/.cache/ctest/CTestCostData.txt"
 phase "ctest"
+cat "$prelog-kernel-64k.steps" 2>/dev/null || true
 echo "pmemreclaim vs ndctl+daxctl, same VM and image (bytes, read from the guest kernel's /proc/iomem):"
 cat "$ROOT/.cache/boot-tests/compare.txt"
 if [ "$rc" -ne 0 ] && [ -s Testing/Temporary/LastTestsFailed.log ]; then
