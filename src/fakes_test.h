@@ -109,6 +109,11 @@ class FakeNvdimm : public NvdimmInterface {
   static constexpr char kCarveBus[] = "/sys/devices/platform/e820_pmem";
   explicit FakeNvdimm(FakeSystem* sys) : sys_(sys) {
     sys_->files.emplace("/sys/bus/platform/devices/e820_pmem/modalias", "platform:e820_pmem\n");
+    // The firmware's map: RAM everywhere (memmap= carves); a test of
+    // firmware pmem adds an entry of its own type.
+    sys_->files.emplace("/sys/firmware/memmap/0/start", "0x0\n");
+    sys_->files.emplace("/sys/firmware/memmap/0/end", "0xffffffffffff\n");
+    sys_->files.emplace("/sys/firmware/memmap/0/type", "System RAM\n");
   }
   std::vector<RegionInfo> regions;
   u64 block_size = 128 * kMiB;

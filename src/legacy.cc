@@ -101,9 +101,12 @@ bool ReadLabelLessCarves(SystemInterface& sys, const NvdimmOpener& open, bool ea
 std::string DeviceHoldings(const std::vector<RegionInfo>& regions, const std::string& device) {
   std::string out;
   for (const RegionInfo& r : regions) {
-    if (!r.carve || r.bus_device != std::string(kPlatformDevicesRoot) + device) continue;
+    if (r.bus_device != std::string(kPlatformDevicesRoot) + device) continue;
+    if (!r.carve && !r.firmware_pmem) continue;
     std::string what;
-    if (r.state == RegionState::kDevdax) {
+    if (r.firmware_pmem) {
+      what = "firmware persistent memory (not RAM carved out: the device can't move to ramdax without it)";
+    } else if (r.state == RegionState::kDevdax) {
       what = HasMark(r.dax_uuid, MarkRole::kDevdax, r.range) ? "a devdax of pmemreclaim's legacy layout"
                                                              : "a devdax pmemreclaim did not make";
     } else if (r.state == RegionState::kOther) {

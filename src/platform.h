@@ -12,6 +12,8 @@
 namespace pmemreclaim {
 
 constexpr char kPlatformDevices[] = "/sys/bus/platform/devices";
+// x86's one platform device for every e820 type-12 range.
+constexpr char kE820PmemDevice[] = "e820_pmem";
 // Where platform devices live in the device tree: an nd bus on a carve sits
 // under kPlatformDevicesRoot + the device name.
 constexpr char kPlatformDevicesRoot[] = "/sys/devices/platform/";

@@ -1,5 +1,6 @@
 #include "probe.h"
 
+#include "firmware_map.h"
 #include "iomem.h"
 #include "platform.h"
 
@@ -58,7 +59,23 @@ bool ProbeFor(const ReclaimStrategy& strategy, SystemInterface& sys, const Nvdim
 }
 
 void MarkCarves(SystemInterface& sys, std::vector<RegionInfo>* regions) {
-  for (RegionInfo& r : *regions) r.carve = IsCarveDevice(sys, r.bus_device);
+  std::optional<std::vector<FirmwareMapEntry>> map;
+  std::vector<Range> memmap;
+  for (RegionInfo& r : *regions) {
+    r.carve = IsCarveDevice(sys, r.bus_device);
+    // e820 type 12 is RAM carved out (memmap=!) or firmware pmem: only RAM
+    // is a carve.  (A device-tree pmem-region can't be told apart: README.)
+    if (!r.carve || r.bus_device != std::string(kPlatformDevicesRoot) + kE820PmemDevice) continue;
+    if (!map) {
+      map = ReadFirmwareMap(sys);
+      memmap = MemmapCarves(sys.ReadFile("/proc/cmdline").value_or(""));
+    }
+    if (!CarvedFromRam(r.range, *map, memmap)) {
+      r.carve = false;
+      r.firmware_pmem = true;
+      r.provider += ": firmware persistent memory, not RAM carved out";
+    }
+  }
 }
 
 std::string ForeignRegionsLine(const std::vector<RegionInfo>& regions) {

@@ -30,7 +30,9 @@ bool ProbeFor(const ReclaimStrategy& strategy, SystemInterface& sys, const Nvdim
               std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err);
 
 // Sets RegionInfo::carve: true only for a region whose nd bus sits on a
-// carve's platform device (e820_pmem, a pmem-region node).
+// carve's platform device (e820_pmem, a pmem-region node) and, on
+// e820_pmem, that the firmware's map lists as System RAM or a memmap=!
+// covers (else RegionInfo::firmware_pmem: firmware_map.h).
 void MarkCarves(SystemInterface& sys, std::vector<RegionInfo>* regions);
 
 // "not a RAM carve, never touched: region0 [..] (ACPI.NFIT), ..." for the

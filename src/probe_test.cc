@@ -13,6 +13,10 @@ TEST_CASE("only regions whose bus sits on a carve's platform device are carves")
   sys.files["/sys/bus/platform/devices/serial8250/modalias"] = "platform:serial8250\n";
   std::vector<RegionInfo> regions(5);
   regions[0].bus_device = "/sys/devices/platform/e820_pmem";
+  regions[0].range = Range::FromSize(4 * kGiB, 2 * kGiB);  // RAM in the firmware's map: carved out
+  sys.files["/sys/firmware/memmap/0/start"] = "0x100000000\n";
+  sys.files["/sys/firmware/memmap/0/end"] = "0x23fffffff\n";
+  sys.files["/sys/firmware/memmap/0/type"] = "System RAM\n";
   regions[1].bus_device = "/sys/devices/platform/1c0000000.pmem";
   regions[2].bus_device = "/sys/devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0012:00";  // NFIT
   regions[3].bus_device = "/sys/devices/pci0000:00/0000:00:04.0/virtio1";    // virtio-pmem

@@ -53,6 +53,9 @@ struct RegionInfo {
   // ever planned: the planners skip regions without it.
   bool carve = false;
   std::string bus_device;  // the device the region's bus sits on (sysfs path)
+  // On a carve's platform device (e820_pmem) but firmware persistent memory,
+  // not RAM: not a carve, and its device is never moved to ramdax.
+  bool firmware_pmem = false;
   std::string provider;    // the bus provider ("e820", "ACPI.NFIT", ...)
   RegionState state = RegionState::kRaw;
   std::string namespace_name;  // label-less: its one namespace ("namespace0.0"), if any
