@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "boot.h"
 #include "handoff.h"
 #include "keep_links.h"
 
@@ -103,6 +104,9 @@ int RunApply(const std::vector<std::string>& args, CommandEnv& env) {
   if (!OptionsOrUsage(args, env, &opts, &json)) return 2;
   const Stamp begin = Now();
   const Outcome o = Reclaim(opts, env.sys, env.open_nvdimm);
+  // What it changed is this boot's record now: `release` gives back what
+  // the record says pmemreclaim onlined.
+  if (o.touched) WriteHandoffRecord(env.sys, StateJson(o));
   LogInfo(FormatTimings(begin, Now(), PhaseTotals()));
   if (json) env.out += OutcomeJson(o) + "\n";
   return o.ok() ? 0 : 1;

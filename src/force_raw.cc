@@ -30,7 +30,27 @@ void GiveBack(NvdimmInterface& nvdimm, const std::string& ns, const std::string&
           (claimed.empty() ? "raw" : "claimed by a " + claimed + " device"));
 }
 
+// Gives back, to the kernel's probe, each carve namespace left without a
+// driver (a give-back stopped between unbind and bind, one disabled by
+// hand) and, with `forced`, each still forced raw.  One the kernel refuses
+// for its info block stays unbound (JudgeRawCarves then leaves it).
+void GiveBackCarves(SystemInterface& sys, NvdimmInterface& nvdimm, bool forced) {
+  for (const RegionInfo& r : CarvesOf(sys, nvdimm)) {
+    if (r.namespace_name.empty()) continue;
+    if (forced && r.force_raw) {
+      GiveBack(nvdimm, r.namespace_name, "left raw");
+    } else if (r.unattached) {
+      GiveBack(nvdimm, r.namespace_name, "left without a driver");
+    }
+  }
+}
+
 }  // namespace
+
+void ProbeUnattachedCarves(SystemInterface& sys, const NvdimmOpener& open) {
+  std::string why;
+  if (auto nvdimm = open(&why)) GiveBackCarves(sys, *nvdimm, false);
+}
 
 bool BootLookMayRun(const Options& opts) {
   return opts.early && opts.requested && opts.errors.empty() && !opts.dry_run && !opts.capture_kernel &&
@@ -95,17 +115,7 @@ bool LoadLabelLessDrivers(SystemInterface& sys, const NvdimmOpener& open, const 
 void FinishBootLook(SystemInterface& sys, const NvdimmOpener& open) {
   std::string why;
   if (auto nvdimm = open(&why)) {
-    // Forced raw still, or left without a driver by a give-back that stopped
-    // between its unbind and its bind (force_raw already 0): the kernel's
-    // probe again.  One it refuses for its info block stays unbound.
-    for (const RegionInfo& r : CarvesOf(sys, *nvdimm)) {
-      if (r.namespace_name.empty()) continue;
-      if (r.force_raw) {
-        GiveBack(*nvdimm, r.namespace_name, "left raw");
-      } else if (r.unattached) {
-        GiveBack(*nvdimm, r.namespace_name, "left without a driver");
-      }
-    }
+    GiveBackCarves(sys, *nvdimm, true);
   } else {
     LogWarning("cannot give the forced-raw namespaces back to the kernel's probe: " + why);
   }

@@ -36,7 +36,14 @@ bool BootLookMayRun(const Options& opts);
 bool LoadLabelLessDrivers(SystemInterface& sys, const NvdimmOpener& open, const std::vector<std::string>& modules,
                           bool early, std::string* err);
 
-// Gives every carve namespace still forced raw back to the kernel's probe,
+// `apply` on a running system (not a dry run, not the boot job): each carve
+// namespace no driver holds (disabled by hand, `ndctl destroy-namespace`,
+// or a give-back stopped halfway) is probed by the kernel again before the
+// carves are read; one the kernel refuses stays unbound and is left.
+void ProbeUnattachedCarves(SystemInterface& sys, const NvdimmOpener& open);
+
+// Gives every carve namespace still forced raw, or left without a driver,
+// back to the kernel's probe,
 // logging what the kernel made of each, then loads device_dax (any dax
 // device kmem did not take gets its /dev/daxX.Y as without the look).  The
 // boot job calls it when it is done, and PID 1 when the worker died.

@@ -159,7 +159,8 @@ TEST_CASE("a signature is someone's data: an info block the kernel's probe refus
     if (early) {
       w.nvdimm.reprobe_fails.insert("namespace0.0");  // the look gives it back; the kernel refuses it
     } else {
-      w.nvdimm.refused.insert("namespace0.0");  // apply on a running system: refused at boot
+      w.nvdimm.refused.insert("namespace0.0");       // apply on a running system: refused at boot,
+      w.nvdimm.reprobe_fails.insert("namespace0.0");  // and again when apply asks the kernel
     }
     const Outcome o = w.Run("pmemreclaim=legacy", early);
     CHECK_FALSE(w.Called("create"));
@@ -299,4 +300,23 @@ TEST_CASE("a crash capture kernel: nothing loaded, forced, read, written or onli
       CHECK(w.sys.writes.empty());
     }
   }
+}
+
+TEST_CASE("apply: a carve namespace disabled by hand is probed by the kernel again, then reclaimed") {
+  // ndctl destroy-namespace leaves a label-less namespace disabled, its info
+  // block zeroed: the kernel attaches it raw when asked.
+  BootWorld w;
+  w.AddRegion(k4G, 2 * kGiB);
+  w.nvdimm.refused.insert("namespace0.0");
+  const Outcome o = w.Run("pmemreclaim=legacy", false);
+  CHECK(w.Count("reprobe namespace0.0") == 1);
+  CHECK(OnlyRegion(o).action == RegionAction::kCreateDevdax);
+  CHECK(o.kmem_bytes == std::vector<u64>{1920 * kMiB});
+  // a dry run binds nothing: it says what it found
+  BootWorld dry;
+  dry.AddRegion(k4G, 2 * kGiB);
+  dry.nvdimm.refused.insert("namespace0.0");
+  const Outcome p = dry.Run("pmemreclaim=legacy pmemreclaim.dry_run", false);
+  CHECK_FALSE(dry.Called("reprobe"));
+  CHECK(OnlyRegion(p).action == RegionAction::kLeave);
 }

@@ -29,11 +29,12 @@ std::string StateJson(const Outcome& o) {
   const size_t n = o.plan ? o.plan->carves.size() : 0;
   for (size_t i = 0; i < n; ++i) {
     const CarvePlan& c = o.plan->carves[i];
-    std::string devices, errors;
+    std::string devices, online, errors;
     for (const RegionPlan& r : c.regions) {
       for (const RegionOutcome& ro : o.regions) {
         if (ro.region != r.region.name) continue;
         if (!ro.kept_device.empty()) devices += (devices.empty() ? "" : ",") + JsonString(ro.kept_device);
+        if (!ro.online_device.empty()) online += (online.empty() ? "" : ",") + JsonString(ro.online_device);
         if (!ro.ok) errors += (errors.empty() ? "" : ",") + JsonString(ro.message);
       }
     }
@@ -41,16 +42,19 @@ std::string StateJson(const Outcome& o) {
     const std::optional<bool> preserved = Preserved(o.strategy, c);
     out += std::string(i ? "," : "") + "{\"range\":" + JsonRange(c.range) + ",\"strategy\":" +
            JsonString(StrategyName(o.strategy)) + ",\"kept\":" + JsonRange(c.kept) + ",\"kept_devices\":[" + devices +
-           "],\"onlined\":" + std::to_string(onlined) +
+           "],\"online_devices\":[" + online + "],\"onlined\":" + std::to_string(onlined) +
            ",\"lost\":" + std::to_string(c.range.size() - c.kept.size() - onlined) + ",\"preserved\":" +
            (preserved ? (*preserved ? "true" : "false") : "null") + ",\"errors\":[" + errors + "]}";
   }
   return out + "]}";
 }
 
-std::vector<std::string> KeptDevicesInRecord(const std::string& record) {
+namespace {
+
+// The names in every list `"key":[..]` of a record.
+std::vector<std::string> NamesInRecord(const std::string& record, const std::string& name) {
   std::vector<std::string> out;
-  const std::string key = "\"kept_devices\":[";
+  const std::string key = "\"" + name + "\":[";
   for (size_t at = record.find(key); at != std::string::npos; at = record.find(key, at)) {
     at += key.size();
     const size_t end = record.find(']', at);
@@ -65,6 +69,14 @@ std::vector<std::string> KeptDevicesInRecord(const std::string& record) {
     at = end;
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<std::string> KeptDevicesInRecord(const std::string& record) { return NamesInRecord(record, "kept_devices"); }
+
+std::vector<std::string> OnlineDevicesInRecord(const std::string& record) {
+  return NamesInRecord(record, "online_devices");
 }
 
 std::vector<std::string> KeepLinkNames(size_t index, size_t count) {

@@ -27,12 +27,15 @@ std::optional<bool> Preserved(Strategy strategy, const CarvePlan& carve);
 
 // The record (schema in README "The handoff record"):
 // {"version":1,"strategy":..,"ok":..,"error":..,"carves":[{"range":{..},
-//  "strategy":..,"kept":{..},"kept_devices":[..],"onlined":..,"lost":..,
+//  "strategy":..,"kept":{..},"kept_devices":[..],"online_devices":[..],"onlined":..,"lost":..,
 //  "preserved":true|false|null,"errors":[..]}]}
 std::string StateJson(const Outcome& outcome);
 
 // The kept devices a record names, in its order (carves by address).
 std::vector<std::string> KeptDevicesInRecord(const std::string& record);
+
+// The dax devices a record says pmemreclaim gave to kmem (hmem).
+std::vector<std::string> OnlineDevicesInRecord(const std::string& record);
 
 // The /dev links of kept device number `index` of `count`: always
 // "pmemreclaim/keepINDEX", and "pmemreclaim/keep" when it is the only one.

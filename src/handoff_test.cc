@@ -46,6 +46,8 @@ TEST_CASE("handoff record, hmem: the kept dax device named, preserved unknown") 
   const std::string json = StateJson(w.Run("pmemreclaim=hmem pmemreclaim.keep=100M"));
   CHECK(Has(json, "\"kept_devices\":[\"dax0.0\"]"));
   CHECK(Has(json, "\"preserved\":null"));
+  // the device it gave to kmem, for `release`
+  CHECK(OnlineDevicesInRecord(json) == std::vector<std::string>{"dax0.1"});
 }
 
 TEST_CASE("handoff record: errors, and a run that never planned") {

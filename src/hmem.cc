@@ -1,5 +1,7 @@
 #include "hmem.h"
 
+#include "handoff.h"
+
 #include "cmdline.h"
 #include "iomem.h"
 #include "kmem.h"
@@ -94,6 +96,7 @@ std::vector<RegionOutcome> HmemStrategy::Apply(const Plan& plan, Zone zone, Syst
     rests.clear();
   }
   for (const Rest& rest : rests) {
+    out[rest.outcome].online_device = rest.dev;
     int blocks = 0;
     if (nvdimm.OnlineDaxDevice(rest.dev, zone, &blocks, &err)) err.clear();
     FinishOnlining(*rest.region, rest.dev, rest.kept, plan.block_size, zone, err, sys, &out[rest.outcome]);
@@ -105,6 +108,17 @@ std::vector<RegionInfo> HmemStrategy::Regions(SystemInterface& /*sys*/, NvdimmIn
   return nvdimm.HmemRegions();
 }
 
-bool HmemStrategy::Onlined(SystemInterface& /*sys*/, const KmemDevice& device) const { return device.hmem; }
+bool HmemStrategy::Onlined(SystemInterface& sys, const KmemDevice& device) const {
+  // Soft-reserved memory the OS onlined itself (EFI_MEMORY_SP, CXL: Linux
+  // >= 6.3 does by default) is not pmemreclaim's: only what the record of
+  // this boot (or of the last apply) says it gave to kmem.
+  if (!device.hmem) return false;
+  const auto record = sys.ReadFile(kStatePath);
+  if (!record) return false;
+  for (const std::string& d : OnlineDevicesInRecord(*record)) {
+    if (d == device.devname) return true;
+  }
+  return false;
+}
 
 }  // namespace pmemreclaim

@@ -20,6 +20,7 @@ std::vector<std::string> LegacyStrategy::Modules(const std::string& machine) con
 bool LegacyStrategy::Prepare(SystemInterface& sys, const NvdimmOpener& open, const Options& opts, Machine* machine,
                              std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err) const {
   if (!LoadLabelLessDrivers(sys, open, Modules(sys.Machine()), BootLookMayRun(opts), err)) return false;
+  if (!opts.dry_run && !opts.early) ProbeUnattachedCarves(sys, open);
   return ProbeFor(*this, sys, open, machine, nvdimm, err);
 }
 
@@ -50,8 +51,8 @@ void JudgeRawCarves(NvdimmInterface& nvdimm, std::vector<RegionInfo>* regions) {
     if (!r.carve || r.state != RegionState::kRaw || r.namespace_name.empty()) continue;
     if (r.unattached) {
       r.state = RegionState::kOther;
-      r.holds = "a namespace the kernel's probe refused (an info block this kernel can't honour: another page "
-                "size, alignment or data offset)";
+      r.holds = "a namespace without a driver: the kernel's probe refused it (an info block this kernel can't "
+                "honour: another page size, alignment or data offset), or it was disabled by hand";
       continue;
     }
     const auto start = nvdimm.ReadNamespace(r.namespace_name, 0, kInfoBlockArea);
@@ -82,14 +83,15 @@ bool LegacyStrategy::Onlined(SystemInterface& sys, const KmemDevice& device) con
   return MarkedCarveDevdax(sys, device);
 }
 
-bool ReadLabelLessCarves(SystemInterface& sys, const NvdimmOpener& open, bool early,
+bool ReadLabelLessCarves(SystemInterface& sys, const NvdimmOpener& open, const Options& opts,
                          std::vector<RegionInfo>* regions, std::string* err) {
   const LegacyStrategy legacy;
   std::string why;
-  if (!LoadLabelLessDrivers(sys, open, legacy.Modules(sys.Machine()), early, &why)) {
+  if (!LoadLabelLessDrivers(sys, open, legacy.Modules(sys.Machine()), BootLookMayRun(opts), &why)) {
     *err = why + " (to look at the carves)";
     return false;
   }
+  if (!opts.dry_run && !opts.early) ProbeUnattachedCarves(sys, open);
   auto nvdimm = open(err);
   if (!nvdimm) return false;
   *regions = legacy.Regions(sys, *nvdimm);

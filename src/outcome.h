@@ -22,6 +22,10 @@ struct RegionOutcome {
   // the region's name when it has none), the kept namespace (ramdax,
   // "namespace0.0") or the kept dax device (hmem, "dax0.0"); "" when none.
   std::string kept_device;
+  // The dax device pmemreclaim gave to kmem for this region (hmem: the
+  // device it made or found of its own split); "" when none.  The record
+  // lists them, and `release` gives back only those (hmem has no mark).
+  std::string online_device;
 };
 
 struct Outcome {

@@ -59,7 +59,7 @@ bool RamdaxStrategy::Prepare(SystemInterface& sys, const NvdimmOpener& open, con
   // Look before switching: a carve that holds an info block stays where it
   // is.  (The look first: ramdax's module list loads nd_pmem.)
   std::vector<RegionInfo> held;
-  if (!ReadLabelLessCarves(sys, open, BootLookMayRun(opts), &held, err)) return false;
+  if (!ReadLabelLessCarves(sys, open, opts, &held, err)) return false;
   if (!LoadModules(sys, Modules(sys.Machine()), err)) return false;
   // Binding takes the carves from nd_e820/of_pmem: check first, on the
   // carves' geometry, that the kept range leaves the label areas alone.

@@ -80,7 +80,7 @@ bool ResolveAuto(SystemInterface& sys, const NvdimmOpener& open, const Options& 
   // geometry.  The carves are the label-less drivers' regions (arm64
   // device-tree carves have no /proc/iomem entry).
   std::vector<RegionInfo> held;
-  if (!ReadLabelLessCarves(sys, open, BootLookMayRun(opts), &held, err)) return false;
+  if (!ReadLabelLessCarves(sys, open, opts, &held, err)) return false;
   std::string holdings;
   bool labels = false;
   std::vector<Range> carves;

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "fakes_test.h"
+#include "handoff.h"
 #include "mark.h"
 
 using namespace pmemreclaim;
@@ -83,16 +84,25 @@ TEST_CASE("release offlines only what pmemreclaim onlined: hmem devices and its 
   nfit.bus_device = "/sys/devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0012:00";
   nfit.range = Range::FromSize(10 * kGiB, kGiB);
   KmemDevice hmem{"dax3", "dax3.1", Range::FromSize(12 * kGiB, kGiB), true, "/sys/devices/platform/hmem.0", {}, ""};
+  // soft-reserved memory the OS onlined itself (EFI_MEMORY_SP, CXL: Linux >= 6.3 by default)
+  KmemDevice os_hmem{"dax4", "dax4.0", Range::FromSize(14 * kGiB, kGiB), true, "/sys/devices/platform/hmem.1", {}, ""};
+  // this boot's record: pmemreclaim gave dax3.1 to kmem
+  sys.files[kStatePath] = "{\"version\":1,\"carves\":[{\"kept_devices\":[\"dax3.0\"],\"online_devices\":[\"dax3.1\"]}]}\n";
   CHECK(OnlinedByUs(sys, ours));
   CHECK_FALSE(OnlinedByUs(sys, ndctl));
   CHECK_FALSE(OnlinedByUs(sys, nfit));
   CHECK(OnlinedByUs(sys, hmem));
-  nv.kmem_devices = {ours, ndctl, nfit, hmem};
+  CHECK_FALSE(OnlinedByUs(sys, os_hmem));
+  nv.kmem_devices = {ours, ndctl, nfit, hmem, os_hmem};
   CHECK(Release(sys, nv));
   CHECK(nv.calls == std::vector<std::string>{"devdax dax0.0", "devdax dax3.1"});
   CHECK(sys.files["/sys/devices/system/memory/memory" + std::to_string(8 * kGiB / b) + "/state"] == "online\n");
   CHECK(sys.files["/sys/devices/system/memory/memory" + std::to_string(10 * kGiB / b) + "/state"] == "online\n");
   CHECK(sys.files["/sys/devices/system/memory/memory" + std::to_string(12 * kGiB / b) + "/state"] == "offline\n");
+  CHECK(sys.files["/sys/devices/system/memory/memory" + std::to_string(14 * kGiB / b) + "/state"] == "online\n");
+  // without a record nothing soft-reserved is pmemreclaim's
+  sys.files.erase(kStatePath);
+  CHECK_FALSE(OnlinedByUs(sys, hmem));
 }
 
 TEST_CASE("kexec hazard covers soft-reserved carves too") {
