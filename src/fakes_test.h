@@ -5,6 +5,7 @@
 #ifndef PMEMRECLAIM_FAKES_TEST_H_
 #define PMEMRECLAIM_FAKES_TEST_H_
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <set>
@@ -267,6 +268,16 @@ class FakeNvdimm : public NvdimmInterface {
   }
   bool DeleteNamespace(const std::string& region, const std::string& ns, std::string*) override {
     calls.push_back("delete " + region + " " + ns);
+    for (RegionInfo& r : ramdax_regions) {
+      if (r.name != region) continue;
+      r.namespaces.erase(std::remove_if(r.namespaces.begin(), r.namespaces.end(),
+                                        [&](const NamespaceInfo& n) { return n.devname == ns; }),
+                         r.namespaces.end());
+      // first fit again: after the last namespace left
+      u64 end = r.range.start;
+      for (const NamespaceInfo& n : r.namespaces) end = std::max(end, n.range.end);
+      next_dpa[region] = end;
+    }
     return true;
   }
   bool CreateDevdax(const std::string& region, const std::string& ns, u64 align, const std::string& uuid, Range* data,

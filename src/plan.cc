@@ -235,7 +235,8 @@ RegionPlan PlanRamdaxRegion(const RegionInfo& region, const Range& kept, u64 blo
     }
     (ns.alt_name == kKeepNamespaceName ? keep_found : dax_found) = &ns;
   }
-  const bool have_any = keep_found != nullptr || dax_found != nullptr;
+  bool have_any = keep_found != nullptr || dax_found != nullptr;
+  std::string relaid;
   if (have_any) {
     // A layout left half-built (the kept namespace made, the devdax one not
     // yet) is completed: what is there must be where this plan puts it.
@@ -243,8 +244,22 @@ RegionPlan PlanRamdaxRegion(const RegionInfo& region, const Range& kept, u64 blo
                                               : keep_found != nullptr && keep_found->range == keep_ns;
     const bool dax_matches = dax_found == nullptr || dax_found->range == dax_ns;
     if (!keep_matches || !dax_matches) {
-      p.why = "it holds pmemreclaim namespaces of another layout (was keep changed?); left as they are";
-      return p;
+      // An earlier boot's layout for another keep: laid out again.  Its
+      // namespaces go (labels only), the new ones are made; the bytes both
+      // kept ranges share are never written, and no new info block lands in
+      // the new kept range (the devdax namespace starts after it).
+      if (dax_found != nullptr && dax_found->devdax && !HasMark(dax_found->dax_uuid, MarkRole::kDevdax, dax_found->range)) {
+        p.why = "its devdax " + Describe(dax_found->dax_data) + " is not one pmemreclaim made there; left as it is";
+        return p;
+      }
+      const Range old_keep = keep_found != nullptr ? keep_found->range : Range::FromSize(mapping.start, 0);
+      if (dax_found != nullptr) p.delete_first.push_back(dax_found->devname);
+      if (keep_found != nullptr) p.delete_first.push_back(keep_found->devname);
+      relaid = "its layout of an earlier boot kept " + HumanSize(old_keep.size()) + ", this boot keeps " +
+               HumanSize(keep_ns.size()) + ": laid out again, the first " +
+               HumanSize(std::min(old_keep.size(), keep_ns.size())) + " kept in both untouched";
+      keep_found = dax_found = nullptr;
+      have_any = false;
     }
     if (dax_found != nullptr && dax_found->devdax) {
       if (!HasMark(dax_found->dax_uuid, MarkRole::kDevdax, dax_ns) || !dax_ns.Contains(dax_found->dax_data) ||
@@ -261,6 +276,7 @@ RegionPlan PlanRamdaxRegion(const RegionInfo& region, const Range& kept, u64 blo
   p.data = data;
   p.online = online;
   p.init_labels = !region.labels_valid;
+  if (!relaid.empty()) p.why = relaid;
   if (dax_ns.empty()) {
     if (keep_ns.empty()) {
       p.why = region.target_node < 0 ? "it has no NUMA node: kmem would reject its dax device"
@@ -271,7 +287,7 @@ RegionPlan PlanRamdaxRegion(const RegionInfo& region, const Range& kept, u64 blo
       return p;
     }
     p.action = RegionAction::kKeep;
-    p.why = have_any ? "kept namespace from an earlier boot" : "kept range as its own namespace";
+    if (relaid.empty()) p.why = have_any ? "kept namespace from an earlier boot" : "kept range as its own namespace";
     return p;
   }
   p.action = have_any && dax_found != nullptr && dax_found->devdax ? RegionAction::kReuseDevdax

@@ -67,6 +67,10 @@ struct RegionPlan {
   // device_dax, the other one for kmem).
   Range keep_extent;
   Range dax_extent;
+  // ramdax: pmemreclaim's namespaces of an earlier boot's layout (another
+  // keep) to delete before the new layout is made, the devdax one first.
+  // Only labels change: the kept bytes both layouts share are not written.
+  std::vector<std::string> delete_first;
 };
 
 // A carve: one maximal run of adjacent pmem regions (adjacent memmap=

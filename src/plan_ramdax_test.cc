@@ -94,8 +94,20 @@ TEST_CASE("ramdax: our namespaces from the last boot are reused; another layout 
   CHECK(r.action == RegionAction::kReuseDevdax);
   CHECK_FALSE(r.init_labels);
   CHECK(r.online.size() == 1879048192);
-  // The same namespaces with another keep: not ours to resize.
-  CHECK(PlanRamdax(m, 62 * kMiB).carves.at(0).regions.at(0).action == RegionAction::kLeave);
+  // The same namespaces with another keep: laid out again (labels only), the shared kept bytes untouched.
+  for (u64 keep : {62 * kMiB, 254 * kMiB, u64{0}}) {
+    const RegionPlan again = PlanRamdax(m, keep).carves.at(0).regions.at(0);
+    CHECK(again.action == RegionAction::kCreateDevdax);
+    CHECK(again.delete_first == std::vector<std::string>{"namespace0.1", "namespace0.0"});
+    CHECK(again.keep_extent == Range::FromSize(k4G, keep));
+    CHECK(again.dax_extent.start == k4G + keep);               // nothing new inside the new kept range
+    CHECK(again.why.find("laid out again") != std::string::npos);
+  }
+  // ... but not over a devdax info block someone else wrote into our namespace
+  Machine foreign_dax = m;
+  foreign_dax.regions[0].namespaces[1].dax_uuid = "6b1c3c0e-0d4a-4a6e-9a57-0f0d4b2f5e11";
+  CHECK(PlanRamdax(foreign_dax, 62 * kMiB).carves.at(0).regions.at(0).action == RegionAction::kLeave);
+  CHECK(PlanRamdax(foreign_dax, 62 * kMiB).carves.at(0).regions.at(0).delete_first.empty());
 
   // Our names with uuids that are not our marks (ndctl create-namespace -n pmemreclaim-keep ...): foreign.
   Machine copied = m;

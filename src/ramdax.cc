@@ -1,5 +1,7 @@
 #include "ramdax.h"
 
+#include <algorithm>
+
 #include "cmdline.h"
 #include "force_raw.h"
 #include "kmem.h"
@@ -94,6 +96,22 @@ Plan RamdaxStrategy::MakePlan(const Machine& machine, u64 keep) const { return P
 
 namespace {
 
+// A namespace of the region the plan keeps (not one it lays out again).
+bool Stays(const RegionPlan& r, const NamespaceInfo& n) {
+  return std::find(r.delete_first.begin(), r.delete_first.end(), n.devname) == r.delete_first.end();
+}
+
+// The earlier layout's namespaces, when the plan lays the carve out again.
+bool DeleteEarlierLayout(const RegionPlan& r, NvdimmInterface& nvdimm, std::string* err) {
+  for (const std::string& ns : r.delete_first) {
+    if (!nvdimm.DeleteNamespace(r.region.name, ns, err)) {
+      *err = "could not delete " + ns + " of the earlier layout (" + *err + "); nothing else written";
+      return false;
+    }
+  }
+  return true;
+}
+
 // Labels, then the namespace over the kept range, if not there yet; its
 // name in *kept ("" when nothing is kept).
 bool PrepareLabels(const RegionPlan& r, NvdimmInterface& nvdimm, std::string* kept, std::string* err) {
@@ -101,9 +119,10 @@ bool PrepareLabels(const RegionPlan& r, NvdimmInterface& nvdimm, std::string* ke
     *err = "could not initialise the label area (" + *err + "); nothing else written";
     return false;
   }
+  if (!DeleteEarlierLayout(r, nvdimm, err)) return false;
   if (r.keep_extent.empty()) return true;
   for (const NamespaceInfo& n : r.region.namespaces) {
-    if (n.alt_name == kKeepNamespaceName) {  // from an earlier boot
+    if (n.alt_name == kKeepNamespaceName && Stays(r, n)) {  // from an earlier boot
       *kept = n.devname;
       return true;
     }
@@ -131,7 +150,7 @@ bool PrepareLabels(const RegionPlan& r, NvdimmInterface& nvdimm, std::string* ke
 // block, from a run stopped midway), else made now.  "" with *err.
 std::string DaxNamespace(const RegionPlan& r, NvdimmInterface& nvdimm, std::string* err) {
   for (const NamespaceInfo& n : r.region.namespaces) {
-    if (n.alt_name == kDaxNamespaceName) return n.devname;
+    if (n.alt_name == kDaxNamespaceName && Stays(r, n)) return n.devname;
   }
   if (r.action == RegionAction::kReuseDevdax) {
     *err = "its devdax namespace is not there any more";
@@ -165,7 +184,7 @@ std::vector<RegionOutcome> RamdaxStrategy::Apply(const Plan& plan, Zone zone, Sy
       RegionOutcome o = StartOutcome(r);
       std::string err;
       for (const NamespaceInfo& n : r.region.namespaces) {
-        if (n.alt_name == kKeepNamespaceName && r.action != RegionAction::kLeave) o.kept_device = n.devname;
+        if (n.alt_name == kKeepNamespaceName && r.action != RegionAction::kLeave && Stays(r, n)) o.kept_device = n.devname;
       }
       if (r.action == RegionAction::kLeave) {
         // nothing

@@ -279,3 +279,46 @@ TEST_CASE("auto with a keep: a carve whose info block the kernel refused or atta
     CHECK(o.plan->carves.at(0).advice.empty());
   }
 }
+
+TEST_CASE("ramdax: every boot honours its own keep: the layout of another keep is laid out again") {
+  // Each boot a fresh kernel (nothing onlined); the label area (the
+  // namespaces and their info blocks) is what survives the reboot.
+  std::vector<NamespaceInfo> labels;
+  const auto boot = [&labels](const std::string& keep, std::vector<std::string>* calls) {
+    RamdaxWorld w({Range::FromSize(k4G, 2 * kGiB)});
+    const auto bind = w.sys.on_write;
+    w.sys.on_write = [&w, &labels, bind](const std::string& path, const std::string& value) {
+      bind(path, value);
+      if (path != "/sys/bus/platform/drivers_probe") return;
+      for (RegionInfo& r : w.nv.ramdax_regions) {
+        r.namespaces = labels;
+        r.labels_valid = !labels.empty();
+        u64 end = r.range.start;
+        for (const NamespaceInfo& n : labels) end = std::max(end, n.range.end);
+        w.nv.next_dpa[r.name] = end;
+      }
+    };
+    const Outcome o = w.Run("pmemreclaim=ramdax pmemreclaim.keep=" + keep);
+    labels = w.nv.ramdax_regions.at(0).namespaces;
+    *calls = w.nv.calls;
+    return o;
+  };
+  std::vector<std::string> calls;
+  REQUIRE(boot("126M", &calls).ok());
+  for (const char* keep : {"254M", "62M", "126M"}) {
+    const Outcome next = boot(keep, &calls);
+    REQUIRE(next.ok());
+    const u64 kept = *ParseSize(keep);
+    CHECK(next.plan->carves.at(0).regions.at(0).keep_extent == Range::FromSize(k4G, kept));
+    // the earlier layout's namespaces deleted (labels), the new ones made after them
+    CHECK(std::count_if(calls.begin(), calls.end(), [](const std::string& c) { return c.rfind("delete ", 0) == 0; }) == 2);
+    CHECK(std::count(calls.begin(), calls.end(), "namespace region0 pmemreclaim-keep " + HumanSize(kept) +
+                                                     " align 2 MiB enabled") == 1);
+    // nothing in the new kept range is onlined: the devdax data starts after it
+    REQUIRE(labels.size() == 2);
+    CHECK(labels[0].range == Range::FromSize(k4G, kept));
+    CHECK(labels[1].dax_data.start >= k4G + kept);
+    CHECK(next.kmem_bytes.at(0) == AlignInward(labels[1].dax_data, 128 * kMiB).size());
+    CHECK(next.kmem_bytes.at(0) > 0);
+  }
+}
