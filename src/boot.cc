@@ -294,9 +294,13 @@ void BootMain(int argc, char** argv, char** envp) {
       execve(init, args, envp);
     }
   }
-  // PID 1 must not exit: the kernel would panic.  Say so and wait.
-  LogError("no init could be executed; the system cannot continue booting");
-  for (;;) pause();
+  // No init at all: the machine can't boot with or without pmemreclaim.
+  // Do as the kernel does when it finds no working init (it panics, and
+  // panic= decides what follows), with a line that says why first, rather
+  // than hang without a word.
+  LogError("no init could be executed (see the lines above); as the kernel does when it finds no working init, "
+           "PID 1 ends here and the kernel panics (\"Attempted to kill init\"); pass pmemreclaim.init= or init=");
+  _exit(1);
 }
 
 }  // namespace pmemreclaim
