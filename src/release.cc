@@ -54,8 +54,10 @@ bool Release(SystemInterface& sys, NvdimmInterface& nvdimm) {
     if (OnlinedByUs(sys, d)) {
       devices.push_back(d);
     } else {
-      LogInfo(d.devname + " " + Describe(d.range) + ": pmemreclaim did not online it (" +
-              (IsCarveDevice(sys, d.bus_device) ? "a devdax without its mark" : "not a RAM carve") + "); left as it is");
+      const char* why = d.hmem ? "soft-reserved memory this boot's record does not name: the OS onlined it"
+                        : IsCarveDevice(sys, d.bus_device) ? "a devdax without its mark"
+                                                           : "not a RAM carve";
+      LogInfo(d.devname + " " + Describe(d.range) + ": pmemreclaim did not online it (" + why + "); left as it is");
     }
   }
   if (devices.empty()) LogInfo("no dax device pmemreclaim onlined is in system-ram mode: nothing to release");
