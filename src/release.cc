@@ -1,5 +1,6 @@
 #include "release.h"
 
+#include "firmware_map.h"
 #include "iomem.h"
 #include "log.h"
 #include "memory_block.h"
@@ -14,20 +15,12 @@ std::vector<std::string> KexecHazards(SystemInterface& sys, const std::vector<Ra
   std::vector<Range> carves = soft_reserved;
   for (const Range& c : LegacyCarveRanges(ReadIomem(sys))) carves.push_back(c);
   if (carves.empty()) return out;
-  const std::string dir = "/sys/firmware/memmap";
-  for (const std::string& entry : sys.ListDir(dir)) {
-    const auto type = sys.ReadFile(dir + "/" + entry + "/type");
-    const auto start = sys.ReadFile(dir + "/" + entry + "/start");
-    const auto end = sys.ReadFile(dir + "/" + entry + "/end");
-    if (!type || !start || !end || type->rfind("System RAM", 0) != 0) continue;
-    const auto s = ParseHex(*start);
-    const auto e = ParseHex(*end);
-    if (!s || !e || *e < *s) continue;
-    const Range ram{*s, *e + 1};
+  for (const FirmwareMapEntry& e : ReadFirmwareMap(sys)) {
+    if (e.type != "System RAM") continue;
     for (const Range& c : carves) {
-      if (ram.Overlaps(c)) {
-        out.push_back("carve " + Describe(c) + " is System RAM in /sys/firmware/memmap/" + entry +
-                      ": kexec -l (kexec_load) may load the next kernel into it and overwrite kept data; "
+      if (e.range.Overlaps(c)) {
+        out.push_back("carve " + Describe(c) + " is System RAM in the firmware's map (" + kFirmwareMap +
+                      "): kexec -l (kexec_load) may load the next kernel into it and overwrite kept data; "
                       "use kexec -s (kexec_file_load)");
       }
     }
