@@ -204,13 +204,16 @@ copy_foreign_with_libs() {   # copy_foreign_with_libs PATH_IN_UL DEST_IN_IMAGE
   done
 }
 # link_applets BUSYBOX: a /bin/busybox link for every applet BUSYBOX lists (test image)
+# (one perl process: a mkdir and an ln per applet were 3 of the image's 10 seconds)
 link_applets() {
-  local a
-  for a in $("$1" --list-full); do
-    [ -e "$STAGE/$a" ] && continue
-    mkdir -p "$STAGE/$(dirname "$a")"
-    ln -s /bin/busybox "$STAGE/$a"
-  done
+  "$1" --list-full | perl -MFile::Path=make_path -MFile::Basename=dirname -e '
+    my $stage = shift;
+    while (my $a = <STDIN>) {
+      chomp $a; my $p = "$stage/$a";
+      next if $a eq "" || -e $p || -l $p;
+      make_path(dirname($p));
+      symlink("/bin/busybox", $p) or die "initrd/build.sh: $p: $!\n";
+    }' "$STAGE"
 }
 
 # finish_test_image: what every test image has besides its binaries: the test init as /init, the
@@ -261,8 +264,11 @@ elif [ "$MODE" = test ]; then
   finish_test_image
 fi
 
+# a test image lives for one test run: gzip -1 (0.3 s; -9 took 2.2 s for 1.5 % less); the overlay, which
+# users install, gets -9
+[ -n "$COMPRESS" ] || { [ "$MODE" = test ] && COMPRESS="gzip -n -1"; } || COMPRESS="gzip -n -9"
 mkdir -p "$(dirname "$OUT")"
 ( cd "$STAGE" && find . -mindepth 1 ! -name '.dm.*' | LC_ALL=C sort \
-    | cpio --quiet -o -H newc -R 0:0 --reproducible ) | ${COMPRESS:-gzip -n -9} > "$OUT.tmp"
+    | cpio --quiet -o -H newc -R 0:0 --reproducible ) | $COMPRESS > "$OUT.tmp"
 mv "$OUT.tmp" "$OUT"
 echo "initrd/build.sh: wrote $OUT ($(stat -c %s "$OUT") bytes, $MODE, $KVER${UL:+, $ARCH})" >&2
