@@ -16,7 +16,8 @@
 #                    by qemu/kernel-build.sh (same private apt configuration, same result layout)
 #
 # Result layout: DIR/kver, DIR/vmlinuz, DIR/lib/modules/<kver>/... (with modules.dep from depmod -b),
-#                DIR/package (the Debian packages used).
+#                DIR/package (the Debian packages used); amd64: DIR/vmlinux, the ELF inside vmlinuz, which
+#                qemu/vm.sh boots through QEMU's PVH entry (see extract_vmlinux).
 # A flavour that is not the host's own suite/arch uses a private apt setup under .cache/apt/<flavour>/:
 # a .sources file whose URIs/Signed-By are copied from the host's debian.sources, and
 # -o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts=... -o Dir::State::Lists=... so the
@@ -29,7 +30,7 @@ HOST_SOURCES=${HOST_SOURCES:-/etc/apt/sources.list.d/debian.sources}
 PATH=$PATH:/usr/sbin:/sbin
 
 usage() {
-  sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 die() { echo "kernel.sh: $*" >&2; exit 1; }
@@ -95,12 +96,37 @@ resolve_packages() {
     | grep -E '^linux-(image|binary|modules|base)-[0-9]' | grep -v -- '-dbg' | sort -u
 }
 
+# extract_vmlinux BZIMAGE OUT: the ELF kernel inside an x86 bzImage (its zstd or xz payload), for QEMU's
+# PVH entry (-kernel vmlinux; Debian's x86 kernels have CONFIG_PVH=y). Under TCG this skips the real-mode
+# setup, the BIOS's EDD probe and the decompressor inside the guest: about 1.8 of a boot's 10 seconds.
+# The guest is the same kernel with the same e820 map (QEMU hands it over in the PVH start info); KASLR,
+# which only the decompressor does, is off, as with nokaslr.
+extract_vmlinux() {
+  local in=$1 out=$2 off magic dec
+  for magic in '\x28\xb5\x2f\xfd:zstd' '\xfd\x37\x7a\x58\x5a\x00:xz'; do
+    off=$(LC_ALL=C grep -obUaP "${magic%:*}" "$in" | head -1 | cut -d: -f1) || true
+    [ -n "$off" ] || continue
+    dec=${magic#*:}
+    # the payload is followed by the decompressor's tail: a complaint about trailing data is expected
+    tail -c +$((off + 1)) "$in" | "$dec" -dcq > "$out.tmp" 2>/dev/null || true
+    if readelf -nW "$out.tmp" 2>/dev/null | grep -q 'Xen.*(0x00000012)'; then
+      mv "$out.tmp" "$out"; return 0
+    fi
+  done
+  rm -f "$out.tmp"
+  echo "kernel.sh: no PVH-bootable ELF inside $in: QEMU boots the bzImage" >&2
+  : > "$out"   # empty: tried (vm.sh then boots vmlinuz)
+}
+
 fetch() {
   parse_flavour "$1"
   # no Debian binary package: built from Debian's kernel source (same layout, same apt configuration)
   if [ "$VARIANT" = 64k ]; then "$ROOT/qemu/kernel-build.sh" "$1"; return; fi
   local dir=$CACHE/kernels/$1
-  fetched() { [ -s "$dir/kver" ] && [ -s "$dir/vmlinuz" ] && [ -s "$dir/lib/modules/$(cat "$dir/kver")/modules.dep" ]; }
+  fetched() {
+    [ -s "$dir/kver" ] && [ -s "$dir/vmlinuz" ] && [ -s "$dir/lib/modules/$(cat "$dir/kver")/modules.dep" ] \
+      && { [ "$ARCH" != amd64 ] || [ -e "$dir/vmlinux" ]; }
+  }
   if fetched; then echo "$dir"; return 0; fi
   # one writer per flavour (boot tests run side by side); a waiter finds the result made
   mkdir -p "$CACHE/kernels"
@@ -108,6 +134,11 @@ fetch() {
   flock 9
   if fetched; then echo "$dir"; return 0; fi
   "$ROOT/qemu/host-deps.sh" >&2
+  # fetched before vmlinux was kept: only the extraction is missing
+  if [ "$ARCH" = amd64 ] && [ -s "$dir/kver" ] && [ -s "$dir/vmlinuz" ] && [ ! -e "$dir/vmlinux" ]; then
+    extract_vmlinux "$dir/vmlinuz" "$dir/vmlinux"
+    if fetched; then echo "$dir"; return 0; fi
+  fi
   setup_apt
   local pkgs
   pkgs=$(resolve_packages) || true
@@ -133,6 +164,7 @@ fetch() {
   kver=$(basename "$moddir")
   rm -rf "$dir.new"; mkdir -p "$dir.new/lib/modules"
   cp "$vmlinuz" "$dir.new/vmlinuz"
+  [ "$ARCH" != amd64 ] || extract_vmlinux "$dir.new/vmlinuz" "$dir.new/vmlinux"
   rm -f "$moddir/vmlinuz"
   mv "$moddir" "$dir.new/lib/modules/$kver"
   local sysmap= cfg=
