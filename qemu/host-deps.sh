@@ -44,10 +44,11 @@ declare -A need=(
   [ldd]=libc-bin
   [file]=file
   [jq]=jq
+  [readelf]=binutils
 )
 case "$ARCH" in
   x86_64|amd64) ;;
-  arm64|aarch64) need[qemu-system-aarch64]=qemu-system-arm; need[dtc]=device-tree-compiler; need[readelf]=binutils ;;
+  arm64|aarch64) need[qemu-system-aarch64]=qemu-system-arm; need[dtc]=device-tree-compiler ;;
   *) echo "host-deps.sh: unknown arch '$ARCH'" >&2; exit 2 ;;
 esac
 PATH=$PATH:/usr/sbin:/sbin
@@ -66,7 +67,7 @@ if [ -n "$ALL" ]; then
   # tests/build.sh (host build, ASan, fuzz), deps/toolchain.sh --host-tools (dependency recipes, npm),
   # qemu/kernel-build.sh (the 64K kernel), qemu/debian-root.sh (debootstrap), the jq of the boot tests
   for p in g++ cmake ninja-build pkg-config catch2 libndctl-dev libdaxctl-dev libkmod-dev uuid-dev clang-14 \
-           libclang-rt-14-dev meson python3 bison flex ca-certificates debian-archive-keyring llvm-14 \
+           libclang-rt-14-dev ccache meson python3 bison flex ca-certificates debian-archive-keyring llvm-14 \
            make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu bc libssl-dev libelf-dev perl \
            debootstrap; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -52,6 +52,8 @@ void ProbeUnattachedCarves(SystemInterface& sys, const NvdimmOpener& open) {
   if (auto nvdimm = open(&why)) GiveBackCarves(sys, *nvdimm, false);
 }
 
+bool ReprobeMayRun(const Options& opts) { return !opts.dry_run && !opts.early; }
+
 bool BootLookMayRun(const Options& opts) {
   return opts.early && opts.requested && opts.errors.empty() && !opts.dry_run && !opts.capture_kernel &&
          opts.strategy != Strategy::kOff;

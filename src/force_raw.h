@@ -22,6 +22,13 @@ namespace pmemreclaim {
 // with good options.
 bool BootLookMayRun(const Options& opts);
 
+// Whether the job these options ask for probes unattached carve namespaces
+// again before reading the carves (ProbeUnattachedCarves): `apply` on a
+// running system, not a dry run.  Under `auto` the carves are read twice
+// (to choose, then by the chosen strategy) and a namespace the kernel
+// refuses is probed twice: the kernel refuses it twice, nothing changes.
+bool ReprobeMayRun(const Options& opts);
+
 // Loads the label-less drivers `modules` in order, the bus driver
 // (nd_e820, of_pmem) first.  With `early` (the boot job: nothing else
 // runs) and nd_pmem not yet loaded, device_dax is left for FinishBootLook,

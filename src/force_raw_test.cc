@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "cmdline.h"
 #include "fakes_test.h"
 #include "mark.h"
 
@@ -319,4 +320,24 @@ TEST_CASE("apply: a carve namespace disabled by hand is probed by the kernel aga
   const Outcome p = dry.Run("pmemreclaim=legacy pmemreclaim.dry_run", false);
   CHECK_FALSE(dry.Called("reprobe"));
   CHECK(OnlyRegion(p).action == RegionAction::kLeave);
+}
+
+TEST_CASE("which job looks early and which probes unattached carves again") {
+  Options boot = ParseCommandLine("pmemreclaim=legacy");
+  boot.early = true;
+  CHECK(BootLookMayRun(boot));
+  CHECK_FALSE(ReprobeMayRun(boot));  // the boot job gives back what it forced itself
+  Options apply = ParseCommandLine("pmemreclaim=legacy");
+  CHECK_FALSE(BootLookMayRun(apply));
+  CHECK(ReprobeMayRun(apply));
+  Options dry = ParseCommandLine("pmemreclaim=legacy pmemreclaim.dry_run=1");
+  CHECK_FALSE(ReprobeMayRun(dry));
+  dry.early = true;
+  CHECK_FALSE(BootLookMayRun(dry));
+  Options capture = ParseCommandLine("pmemreclaim=legacy elfcorehdr=0x7f000000");
+  capture.early = true;
+  CHECK_FALSE(BootLookMayRun(capture));
+  Options off = ParseCommandLine("pmemreclaim=off");
+  off.early = true;
+  CHECK_FALSE(BootLookMayRun(off));
 }

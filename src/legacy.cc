@@ -20,7 +20,7 @@ std::vector<std::string> LegacyStrategy::Modules(const std::string& machine) con
 bool LegacyStrategy::Prepare(SystemInterface& sys, const NvdimmOpener& open, const Options& opts, Machine* machine,
                              std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err) const {
   if (!LoadLabelLessDrivers(sys, open, Modules(sys.Machine()), BootLookMayRun(opts), err)) return false;
-  if (!opts.dry_run && !opts.early) ProbeUnattachedCarves(sys, open);
+  if (ReprobeMayRun(opts)) ProbeUnattachedCarves(sys, open);
   return ProbeFor(*this, sys, open, machine, nvdimm, err);
 }
 
@@ -91,7 +91,7 @@ bool ReadLabelLessCarves(SystemInterface& sys, const NvdimmOpener& open, const O
     *err = why + " (to look at the carves)";
     return false;
   }
-  if (!opts.dry_run && !opts.early) ProbeUnattachedCarves(sys, open);
+  if (ReprobeMayRun(opts)) ProbeUnattachedCarves(sys, open);
   auto nvdimm = open(err);
   if (!nvdimm) return false;
   *regions = legacy.Regions(sys, *nvdimm);

@@ -21,7 +21,7 @@ log() { echo "build: $*" >&2; }
 qemu/host-deps.sh >&2
 deps/toolchain.sh --host-tools >/dev/null
 host_pkgs=(g++ cmake ninja-build pkg-config catch2 libndctl-dev libdaxctl-dev libkmod-dev uuid-dev
-           clang-14 libclang-rt-14-dev)
+           clang-14 libclang-rt-14-dev ccache)
 missing=()
 for p in "${host_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -31,6 +31,14 @@ if ((${#missing[@]})); then
   apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
+
+# Every compile of the program goes through ccache, its cache in .cache/ccache: a warm run recompiles only
+# what changed. The zig trees are keyed by the pinned zig and the wrapper (CCACHE_COMPILERCHECK below);
+# the host's gcc and clang by ccache's default (their mtime).
+export CCACHE_DIR=$ROOT/.cache/ccache CCACHE_BASEDIR=$ROOT CCACHE_NOHASHDIR=1 CCACHE_MAXSIZE=2G
+launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+zig_check="string:$(cat deps/zig/package-lock.json deps/zig-wrap | sha256sum | cut -c1-16)"
+ccache -z >/dev/null
 
 # The aarch64 dependencies beside the x86_64 ones (the sources fetched first, once: no two downloads of
 # one tarball).
@@ -45,8 +53,8 @@ fi
 # The static binary (configuring runs deps/build.sh TARGET; seconds when cached).
 t0=$SECONDS
 cmake -S . -B "build/$TARGET" -G Ninja -DCMAKE_TOOLCHAIN_FILE=deps/zig-toolchain.cmake \
-  -DPMEMRECLAIM_TARGET="$TARGET" -DPMEMRECLAIM_STATIC=ON -DPMEMRECLAIM_UNIT_TESTS=OFF >&2
-ninja -C "build/$TARGET" >&2
+  -DPMEMRECLAIM_TARGET="$TARGET" -DPMEMRECLAIM_STATIC=ON -DPMEMRECLAIM_UNIT_TESTS=OFF "${launcher[@]}" >&2
+CCACHE_COMPILERCHECK=$zig_check ninja -C "build/$TARGET" >&2
 bin=$ROOT/build/$TARGET/pmemreclaim
 log "static $TARGET binary in $((SECONDS - t0)) s: $bin ($(stat -c %s "$bin") bytes, $(file -b "$bin" | cut -d, -f1-4))"
 
@@ -56,16 +64,18 @@ if [ "$STATIC_ONLY" = 1 ]; then echo "$bin"; exit 0; fi
 if [ "$TARGET" = x86_64-linux-musl ]; then
   wait "$arm_deps" || { tail -n 30 .cache/logs/deps-aarch64.log >&2; log "deps/build.sh aarch64-linux-musl failed"; exit 1; }
   cmake -S . -B build/aarch64-linux-musl -G Ninja -DCMAKE_TOOLCHAIN_FILE=deps/zig-toolchain.cmake \
-    -DPMEMRECLAIM_TARGET=aarch64-linux-musl -DPMEMRECLAIM_STATIC=ON -DPMEMRECLAIM_UNIT_TESTS=OFF >&2
-  ninja -C build/aarch64-linux-musl >&2
+    -DPMEMRECLAIM_TARGET=aarch64-linux-musl -DPMEMRECLAIM_STATIC=ON -DPMEMRECLAIM_UNIT_TESTS=OFF "${launcher[@]}" >&2
+  CCACHE_COMPILERCHECK=$zig_check ninja -C build/aarch64-linux-musl >&2
   log "static aarch64 binary: $(stat -c %s build/aarch64-linux-musl/pmemreclaim) bytes"
 fi
 
 # The host build: unit tests under ASan + UBSan, and the boot tests pointed at the static binary.
-cmake -S . -B build/host -G Ninja -DPMEMRECLAIM_STATIC_BINARY="$bin" -DPMEMRECLAIM_SANITIZE=address,undefined >&2
+cmake -S . -B build/host -G Ninja -DPMEMRECLAIM_STATIC_BINARY="$bin" -DPMEMRECLAIM_SANITIZE=address,undefined \
+  "${launcher[@]}" >&2
 ninja -C build/host >&2
 # The libFuzzer targets (clang).
 cmake -S . -B build/fuzz -G Ninja -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
-  -DPMEMRECLAIM_FUZZ=ON -DPMEMRECLAIM_UNIT_TESTS=OFF >&2
+  -DPMEMRECLAIM_FUZZ=ON -DPMEMRECLAIM_UNIT_TESTS=OFF "${launcher[@]}" >&2
 ninja -C build/fuzz cmdline_fuzz iomem_fuzz plan_fuzz >&2
+log "ccache: $(ccache -s | tr -s ' ' | grep -E '^ *(Hits|Misses):' | tr '\n' ' ')"
 echo "$bin"

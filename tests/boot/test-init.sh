@@ -14,6 +14,7 @@
 #   test.run=NAME            run /test/NAME.sh (experiments) before the report
 #   test.kept=/dev/pmem0[:BYTES][,...]  report sha256 of the first BYTES (default all) of each device
 #   test.shell=1             drop to a shell instead of powering off (interactive debugging)
+#   test.kexec=N, test.kdump=1, test.fill=1: see the end of this file
 export PATH=/sbin:/bin:/usr/sbin:/usr/bin
 umask 022
 
@@ -57,6 +58,8 @@ say "modprobe_path $(cat /proc/sys/kernel/modprobe 2>/dev/null) exists=$([ -e "$
 say "block_size 0x$(cat /sys/devices/system/memory/block_size_bytes)"
 say "auto_online_blocks $(cat /sys/devices/system/memory/auto_online_blocks 2>/dev/null)"
 say "memtotal_kb_at_init $(memtotal)"
+# a crash capture kernel (kdump) has /proc/vmcore: the crashed kernel's memory
+say "vmcore $([ -e /proc/vmcore ] && echo yes || echo no)"
 # the handoff record pmemreclaim left under /run (one line), and whether /run is its own mount
 say "state_json $(tr -d '\n' < /run/pmemreclaim/state.json 2>/dev/null)"
 say "run_mount $(awk '$2 == "/run" {print $3}' /proc/mounts)"
@@ -157,21 +160,40 @@ done
 say "done uptime=$(cut -d' ' -f1 /proc/uptime)"
 if [ "$(opt shell)" = 1 ]; then exec sh; fi
 
+# fill_free: fill the free memory (tmpfs), so the onlined blocks are in use (test.fill=1)
+fill_free() {
+  mkdir -p /fill && mount -t tmpfs -o size=100% fill /fill
+  # tmpfs pages are movable: they fill ZONE_MOVABLE (the onlined blocks) first; 3 GiB is plenty
+  mb=$(awk '/^MemAvailable:/ {m = int($2 / 1024) - 384; print (m > 3072 ? 3072 : m)}' /proc/meminfo)
+  dd if=/dev/zero of=/fill/zero bs=1M count="$mb" 2>/dev/null
+  say "filled_mb $(du -m /fill/zero | cut -f1) memfree_kb $(awk '/^MemFree:/ {print $2}' /proc/meminfo)"
+}
+# next_image: this image, rebuilt from the running rootfs, in /tmp/next.cpio (the next kernel's initrd)
+next_image() { (cd / && find . -xdev ! -path './tmp/*' ! -path './fill/*' | cpio -o -H newc 2>/dev/null) > /tmp/next.cpio; }
+
+# test.kdump=1 (and no /proc/vmcore: not in the capture kernel): load this kernel and image as the crash
+# capture kernel (`kexec -s -p`, the same command line without crashkernel=), fill the memory, then crash
+# (sysrq c). The capture kernel boots with the carve's memmap= and pmemreclaim= again, reports, powers off.
+if [ "$(opt kdump)" = 1 ] && [ ! -e /proc/vmcore ]; then
+  next_image
+  args="$(sed 's/ *crashkernel=[^ ]*//' /proc/cmdline)"
+  if kexec -s -p /boot/vmlinuz --initrd=/tmp/next.cpio --append="$args"; then
+    say "kdump_loaded $(cat /sys/kernel/kexec_crash_loaded)"
+    [ "$(opt fill)" = 1 ] && fill_free
+    echo 1 > /proc/sys/kernel/sysrq
+    echo c > /proc/sysrq-trigger
+  fi
+  say "error kdump: kexec -p failed"
+fi
+
 # test.kexec=N: N more boots through `kexec -s` into the same kernel (/boot/vmlinuz in this image)
 # and command line (+ test.cycle=K); this image, rebuilt from the running rootfs, is the initrd.
 # test.fill=1 first fills the free memory (tmpfs), so the onlined blocks are used before kexec.
 if n=$(opt kexec); then
   cycle=$(opt cycle || echo 0)
   if [ "$cycle" -lt "$n" ]; then
-    if [ "$(opt fill)" = 1 ]; then
-      mkdir -p /fill && mount -t tmpfs -o size=100% fill /fill
-      # tmpfs pages are movable: they fill ZONE_MOVABLE (the onlined blocks) first; 3 GiB is plenty
-      mb=$(awk '/^MemAvailable:/ {m = int($2 / 1024) - 384; print (m > 3072 ? 3072 : m)}' /proc/meminfo)
-      dd if=/dev/zero of=/fill/zero bs=1M count="$mb" 2>/dev/null
-      say "filled_mb $(du -m /fill/zero | cut -f1) memfree_kb $(awk '/^MemFree:/ {print $2}' /proc/meminfo)"
-      rm -f /fill/zero; umount /fill
-    fi
-    (cd / && find . -xdev ! -path './tmp/*' | cpio -o -H newc 2>/dev/null) > /tmp/next.cpio
+    if [ "$(opt fill)" = 1 ]; then fill_free; rm -f /fill/zero; umount /fill; fi
+    next_image
     args="$(sed 's/ test\.cycle=[0-9]*//' /proc/cmdline) test.cycle=$((cycle + 1))"
     say "kexec cycle=$((cycle + 1)) initrd_bytes=$(wc -c < /tmp/next.cpio)"
     kexec -s -l /boot/vmlinuz --initrd=/tmp/next.cpio --append="$args" && kexec -e
