@@ -14,7 +14,7 @@
 #   test.run=NAME            run /test/NAME.sh (experiments) before the report
 #   test.kept=/dev/pmem0[:BYTES][,...]  report sha256 of the first BYTES (default all) of each device
 #   test.shell=1             drop to a shell instead of powering off (interactive debugging)
-#   test.kexec=N, test.kdump=1, test.fill=1: see the end of this file
+#   test.kexec=N, test.kdump=1, test.fill=1, test.fwpmem=STRATEGY: see the end of this file
 export PATH=/sbin:/bin:/usr/sbin:/usr/bin
 umask 022
 
@@ -184,6 +184,27 @@ if [ "$(opt kdump)" = 1 ] && [ ! -e /proc/vmcore ]; then
     echo c > /proc/sysrq-trigger
   fi
   say "error kdump: kexec -p failed"
+fi
+
+# test.fwpmem=STRATEGY (and not test.cycle=1): firmware persistent memory without firmware that has it.
+# The RAM at 4 GiB (kept from this kernel by memmap=SIZE$4G) is listed as "Persistent Memory (legacy)"
+# in /sys/firmware/memmap (a file bind-mounted over the entry's type), and `kexec -l` (kexec_load:
+# kexec-tools builds the next kernel's e820 from /sys/firmware/memmap) starts this kernel again without
+# memmap=, with pmemreclaim=STRATEGY and test.cycle=1: its firmware hands it an e820 type 12 range, as
+# an NVDIMM-N platform's does, that no memmap= carved from RAM.
+if fw=$(opt fwpmem) && [ "$(opt cycle)" != 1 ]; then
+  entry=
+  for e in /sys/firmware/memmap/*; do [ "$(cat "$e/start")" = 0x100000000 ] && entry=$e; done
+  if [ -n "$entry" ]; then
+    echo "Persistent Memory (legacy)" > /tmp/fwtype
+    mount -o bind /tmp/fwtype "$entry/type"
+    say "fwpmem_entry ${entry##*/} $(cat "$entry/start")-$(cat "$entry/end") $(cat "$entry/type")"
+    next_image
+    args="$(sed -e 's/ *memmap=[^ ]*//g' -e 's/ *pmemreclaim=[^ ]*//' -e 's/ *rdinit=[^ ]*//' /proc/cmdline)"
+    args="rdinit=/sbin/pmemreclaim pmemreclaim=$fw $args test.cycle=1"
+    kexec -l /boot/vmlinuz --initrd=/tmp/next.cpio --append="$args" && kexec -e
+  fi
+  say "error fwpmem: no firmware map entry at 4 GiB, or kexec -l failed"
 fi
 
 # test.kexec=N: N more boots through `kexec -s` into the same kernel (/boot/vmlinuz in this image)
