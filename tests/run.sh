@@ -4,8 +4,8 @@
 #   1. in the background, tests/prebuild.sh in two lanes: the downloads (kernels, userland, Debian roots) and
 #      the 64K-page kernel build (the boot tests' shared pieces, made once and never under a boot test's
 #      timeout);
-#   2. meanwhile tests/build.sh (everything) and each libFuzzer target for 20 s on its seed corpus
-#      (build/fuzz; a crash fails);
+#   2. meanwhile tests/build.sh (everything); then each libFuzzer target for 20 s on its seed corpus
+#      (build/fuzz; a crash fails) in the background, beside the downloads and the tests;
 #   3. when the downloads are done (the 64K tests wait for their kernel through the ctest fixture
 #      boot.prebuilt-kernel-64k), every test of the main build: the Catch2 unit tests under ASan + UBSan
 #      (label unit), the command line (label cli) and the QEMU boot tests (label boot), two at a time (PMEMRECLAIM_TEST_JOBS, default 2: one vCPU per guest on a 2-core
@@ -25,8 +25,9 @@ prebuild=$!
 "$ROOT/tests/prebuild.sh" kernel-64k 2>"$prelog-kernel-64k.log" > "$prelog-kernel-64k.steps" &
 "$ROOT/tests/build.sh" >/dev/null
 phase "build"
-(cd "$ROOT/build/fuzz" && ctest --output-on-failure -j2 -L fuzz)
-phase "fuzz targets"
+# the fuzz targets (20 s each, bounded by libFuzzer's own clock) beside the downloads and the first tests
+(cd "$ROOT/build/fuzz" && ctest --output-on-failure -j2 -L fuzz) > "$ROOT/.cache/logs/fuzz.log" 2>&1 &
+fuzz=$!
 prc=0
 wait "$prebuild" || prc=$?
 cat "$prelog-downloads.steps"
@@ -45,6 +46,13 @@ rc=0
 ctest --output-on-failure -j"${PMEMRECLAIM_TEST_JOBS:-2}" "$@" || rc=$?
 [ ! -s "$costs" ] || cp "$costs" "$ROOT/.cache/ctest/CTestCostData.txt"
 phase "ctest"
+frc=0
+wait "$fuzz" || frc=$?
+sed -n '/tests passed\|tests failed/,$p' "$ROOT/.cache/logs/fuzz.log"
+if [ "$frc" -ne 0 ]; then
+  echo "run.sh: a fuzz target failed; its output:"; sed 's/^/    /' "$ROOT/.cache/logs/fuzz.log" | tail -n 60
+  [ "$rc" -ne 0 ] || rc=$frc
+fi
 cat "$prelog-kernel-64k.steps" 2>/dev/null || true
 echo "pmemreclaim vs ndctl+daxctl, same VM and image (bytes, read from the guest kernel's /proc/iomem):"
 cat "$ROOT/.cache/boot-tests/compare.txt"

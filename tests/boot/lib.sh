@@ -59,8 +59,23 @@ tb_build_initrd() {
   local bin=${PMEMRECLAIM_BINARY:-}
   [ "${2:-}" = --placeholder ] && bin=
   [ "${2:-}" = --binary ] && bin=$3
-  "$TB_ROOT/initrd/build.sh" --test $(tb_arch_opt) --kernel "$TB_KDIR" ${bin:+--binary "$bin"} --out "$TB_INITRD" 2>&1 \
-    | sed "s/^/[$TB_NAME] /"
+  # The same inputs make the same image: one build per kernel, binary and test scripts, shared by every
+  # test (a copy: a test may write into its own)
+  local key dir=$TB_ROOT/.cache/boot-tests/images
+  key=$( { echo "$TB_ARCH $(cat "$TB_KDIR/kver") ${2:-}"; cat "$TB_KDIR/lib/modules/$(cat "$TB_KDIR/kver")/modules.dep";
+           cat "$TB_ROOT/initrd/build.sh" "$TB_ROOT/tests/boot/test-init.sh" "$TB_ROOT"/tests/boot/guest/*.sh;
+           [ -z "$bin" ] || cat "$bin"; } | sha256sum | cut -c1-24)
+  if [ ! -s "$dir/$key.cpio.gz" ]; then
+    mkdir -p "$dir"
+    "$TB_ROOT/initrd/build.sh" --test $(tb_arch_opt) --kernel "$TB_KDIR" ${bin:+--binary "$bin"} \
+      --out "$dir/$key.$$.tmp" 2>&1 | sed "s/^/[$TB_NAME] /"
+    mv "$dir/$key.$$.tmp" "$dir/$key.cpio.gz"
+    # the images of earlier binaries and scripts go (kept: this week's)
+    find "$dir" -name '*.cpio.gz' -mtime +7 -delete 2>/dev/null || true
+  else
+    tb_log "test image $key (built by an earlier test from the same inputs)"
+  fi
+  cp "$dir/$key.cpio.gz" "$TB_INITRD"
 }
 
 # tb_arch_opt: "--arch arm64" on arm64, nothing on x86_64 (x86 command lines stay as they were)
