@@ -18,7 +18,11 @@
 #                   a page fault (transparent huge pages where the host allows them: QEMU advises them)
 #                   instead of a page fault plus a block allocation in the file's file system
 #   --timeout S     hard limit (default 300); exit status 124 when hit
-#   --arch arm64    qemu-system-aarch64 -machine virt -cpu max, console=ttyAMA0 (default x86_64: pc, ttyS0).
+#   --arch arm64    qemu-system-aarch64 -machine virt -cpu max,pauth-impdef=on, console=ttyAMA0 (default
+#                   x86_64: pc, ttyS0). pauth-impdef: pointer authentication with QEMU's own cheap algorithm
+#                   instead of emulating QARMA5 (Debian's arm64 kernels sign every return address): the
+#                   same guest, an arm64 boot in half the time under TCG (measured 20.1 s -> 9.1 s).
+#                   VM_ARM64_CPU overrides the -cpu value.
 #                   virt RAM is one block from guest physical 0x40000000: RAM-file offset = GPA - 0x40000000.
 #   --pmem LIST     arm64: carves as device-tree pmem-region nodes (qemu/dtb.sh, cached), booted with -dtb.
 #                   QEMU puts the whole -m into the DT memory node: add mem= so the carves lie above the
@@ -36,7 +40,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-usage() { sed -n '2,35p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,39p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 KERNEL= INITRD= APPEND= RAMFILE= RAMANON=0 LOG= TIMEOUT=300 MEM=8G SMP=2 RDINIT=/sbin/pmemreclaim
 ARCH=x86_64 PMEM= NUMA=0 PMEM_NODE= DTB= NVDIMM=0 MAXMEM=16G SLOTS=4
 while [ $# -gt 0 ]; do
@@ -122,7 +126,7 @@ else
 fi
 echo "vm.sh: arm64 dtb=${DTB:-none} numa=$NUMA" >> "$LOG.meta"
 timeout --foreground -k 5 "$TIMEOUT" qemu-system-aarch64 \
-  "${mach[@]}" -cpu max \
+  "${mach[@]}" -cpu "${VM_ARM64_CPU:-max,pauth-impdef=on}" \
   -m "$MEM" -smp "$SMP" -nographic -no-reboot \
   ${DTB:+-dtb "$DTB"} \
   -kernel "$KERNEL" -initrd "$INITRD" -append "$CMDLINE" \
