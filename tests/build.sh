@@ -69,12 +69,16 @@ if [ "$TARGET" = x86_64-linux-musl ]; then
   log "static aarch64 binary: $(stat -c %s build/aarch64-linux-musl/pmemreclaim) bytes"
 fi
 
-# The host build: unit tests under ASan + UBSan, and the boot tests pointed at the static binary.
+# The host build: unit tests under ASan + UBSan, and the boot tests pointed at the static binary. clang at
+# -O1 (what the sanitizers' documentation suggests): the unit tests compile in 107 s instead of about 6
+# minutes with g++ -O3 (reclaim_test.cc alone: 9 s against 32 s) and run in 6.5 s. The fuzz tree: the same.
+host_cc=(-DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14
+         "-DCMAKE_C_FLAGS_RELEASE=-O1 -DNDEBUG" "-DCMAKE_CXX_FLAGS_RELEASE=-O1 -DNDEBUG")
 cmake -S . -B build/host -G Ninja -DPMEMRECLAIM_STATIC_BINARY="$bin" -DPMEMRECLAIM_SANITIZE=address,undefined \
-  "${launcher[@]}" >&2
+  "${host_cc[@]}" "${launcher[@]}" >&2
 ninja -C build/host >&2
 # The libFuzzer targets (clang).
-cmake -S . -B build/fuzz -G Ninja -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
+cmake -S . -B build/fuzz -G Ninja "${host_cc[@]}" \
   -DPMEMRECLAIM_FUZZ=ON -DPMEMRECLAIM_UNIT_TESTS=OFF "${launcher[@]}" >&2
 ninja -C build/fuzz cmdline_fuzz iomem_fuzz plan_fuzz >&2
 log "ccache: $(ccache -s | tr -s ' ' | grep -E '^ *(Hits|Misses):' | tr '\n' ' ')"
