@@ -94,6 +94,7 @@ class FakeSystem : public SystemInterface {
       return false;
     }
     loaded.push_back(spec);
+    files["/sys/module/" + name] = "";  // as the kernel shows a loaded module
     if (on_load) on_load(name);
     return true;
   }
@@ -437,8 +438,11 @@ struct RamdaxWorld {
     };
   }
   ~RamdaxWorld() { SetLogSink(nullptr); }
-  Outcome Run(const std::string& cmdline) {
-    return Reclaim(ParseCommandLine(cmdline), sys,
+  // `early`: as the boot job (PID 1's worker) runs it
+  Outcome Run(const std::string& cmdline, bool early = false) {
+    Options opts = ParseCommandLine(cmdline);
+    opts.early = early;
+    return Reclaim(opts, sys,
                    [this](std::string*) -> std::unique_ptr<NvdimmInterface> { return std::make_unique<NvdimmRef>(&nv); });
   }
   bool Wrote(const std::string& path, const std::string& value) const {

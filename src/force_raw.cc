@@ -59,9 +59,20 @@ bool BootLookMayRun(const Options& opts) {
          opts.strategy != Strategy::kOff;
 }
 
+std::vector<std::string> WithoutDeferred(const std::vector<std::string>& modules) {
+  std::vector<std::string> out;
+  for (const std::string& m : modules) {
+    if (m != kDeferred) out.push_back(m);
+  }
+  return out;
+}
+
 bool LoadLabelLessDrivers(SystemInterface& sys, const NvdimmOpener& open, const std::vector<std::string>& modules,
                           bool early, std::string* err) {
-  if (!early || modules.size() < 2 || sys.Exists(kNdPmemModule)) return LoadModules(sys, modules, err);
+  if (!early || modules.size() < 2) return LoadModules(sys, modules, err);
+  // nd_pmem there already (auto's look loaded it, or the image did): no
+  // look now, but device_dax still waits for FinishBootLook.
+  if (sys.Exists(kNdPmemModule)) return LoadModules(sys, WithoutDeferred(modules), err);
   if (!LoadModules(sys, {modules.front()}, err)) return false;
   bool forced = false;
   {
@@ -80,10 +91,7 @@ bool LoadLabelLessDrivers(SystemInterface& sys, const NvdimmOpener& open, const 
       }
     }
   }
-  std::vector<std::string> rest;
-  for (size_t i = 1; i < modules.size(); ++i) {
-    if (modules[i] != kDeferred) rest.push_back(modules[i]);
-  }
+  const std::vector<std::string> rest = WithoutDeferred({modules.begin() + 1, modules.end()});
   if (!LoadModules(sys, rest, err)) {
     FinishBootLook(sys, open);
     return false;

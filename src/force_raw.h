@@ -40,6 +40,10 @@ bool ReprobeMayRun(const Options& opts);
 // it or FinishBootLook gives it back.  Namespaces of regions that are not
 // carves are never touched.  False with *err when a module won't load
 // (every forced namespace given back first).
+// `modules` without device_dax, the one module the boot job leaves for
+// FinishBootLook.
+std::vector<std::string> WithoutDeferred(const std::vector<std::string>& modules);
+
 bool LoadLabelLessDrivers(SystemInterface& sys, const NvdimmOpener& open, const std::vector<std::string>& modules,
                           bool early, std::string* err);
 

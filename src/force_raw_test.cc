@@ -341,3 +341,25 @@ TEST_CASE("which job looks early and which probes unattached carves again") {
   off.early = true;
   CHECK_FALSE(BootLookMayRun(off));
 }
+
+TEST_CASE("boot job under auto: device_dax still loads last, after kmem has the devdax") {
+  // auto's look loads nd_pmem first; the chosen strategy then must not load
+  // device_dax with the rest (it would map the new devdax whole first).
+  for (const bool reuse : {false, true}) {
+    BootWorld w;
+    w.sys.available_modules.insert("ramdax");  // auto looks at the carves only where it has a choice
+    RegionInfo& r = w.AddRegion(k4G, 2 * kGiB);
+    if (reuse) {  // pmemreclaim's devdax from an earlier boot
+      r.state = RegionState::kDevdax;
+      r.dax_uuid = MarkUuid(MarkRole::kDevdax, r.range);
+      r.dax_data = Range::FromSize(k4G + 2 * kMiB, 2 * kGiB - 2 * kMiB);
+      r.dax_align = 4096;
+    }
+    const Outcome o = w.Run("pmemreclaim=auto");
+    REQUIRE(o.ok());
+    CHECK(o.kmem_bytes == std::vector<u64>{1920 * kMiB});
+    CHECK(w.sys.loaded.back() == "device_dax");
+    CHECK(std::count(w.sys.loaded.begin(), w.sys.loaded.end(), "device_dax") == 1);  // not before kmem too
+    CHECK(w.calls_at_device_dax == w.nvdimm.calls.size());
+  }
+}

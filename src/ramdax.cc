@@ -62,7 +62,10 @@ bool RamdaxStrategy::Prepare(SystemInterface& sys, const NvdimmOpener& open, con
   // is.  (The look first: ramdax's module list loads nd_pmem.)
   std::vector<RegionInfo> held;
   if (!ReadLabelLessCarves(sys, open, opts, &held, err)) return false;
-  if (!LoadModules(sys, Modules(sys.Machine()), err)) return false;
+  // The boot job leaves device_dax for FinishBootLook: the devdax namespace
+  // made below goes to kmem without device_dax mapping it whole first.
+  const std::vector<std::string> modules = Modules(sys.Machine());
+  if (!LoadModules(sys, BootLookMayRun(opts) ? WithoutDeferred(modules) : modules, err)) return false;
   // Binding takes the carves from nd_e820/of_pmem: check first, on the
   // carves' geometry, that the kept range leaves the label areas alone.
   Machine geometry;

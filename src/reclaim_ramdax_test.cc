@@ -322,3 +322,20 @@ TEST_CASE("ramdax: every boot honours its own keep: the layout of another keep i
     CHECK(next.kmem_bytes.at(0) > 0);
   }
 }
+
+TEST_CASE("ramdax as the boot job, and auto choosing it: device_dax loads once, after kmem has the devdax") {
+  for (const char* cmdline : {"pmemreclaim=ramdax pmemreclaim.keep=126M", "pmemreclaim=auto pmemreclaim.keep=126M"}) {
+    RamdaxWorld w({Range::FromSize(k4G, 2 * kGiB)});
+    size_t calls_at_device_dax = 0;
+    w.sys.on_load = [&](const std::string& m) {
+      if (m == "device_dax") calls_at_device_dax = w.nv.calls.size();
+    };
+    const Outcome o = w.Run(cmdline, true);
+    REQUIRE(o.plan);
+    CHECK(o.plan->strategy == Strategy::kRamdax);
+    CHECK(o.kmem_bytes.at(0) == 1879048192);
+    CHECK(std::count(w.sys.loaded.begin(), w.sys.loaded.end(), "device_dax") == 1);
+    CHECK(w.sys.loaded.back() == "device_dax");
+    CHECK(calls_at_device_dax == w.nv.calls.size());  // every namespace made and onlined before it
+  }
+}
