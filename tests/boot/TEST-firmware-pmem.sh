@@ -14,11 +14,8 @@ export TB_MEM=${TB_MEM:-4G}
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/reclaim.sh"
 tr_require_binary
-command -v jq >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq >/dev/null; }
 tb_setup
-TB_INITRD=$TB_WORK/test.cpio.gz
-"$TB_ROOT/initrd/build.sh" --test --kernel "$TB_KDIR" --binary "$PMEMRECLAIM_BINARY" \
-  --extra "$TB_KDIR/vmlinuz:/boot/vmlinuz" --out "$TB_INITRD" 2>&1 | sed "s/^/[$TB_NAME] /"
+tr_build_kexec_initrd
 size=$((1 * GiB))
 tb_ramfile_create "$TB_WORK/ram"
 want=$(tb_write_pattern "$TB_WORK/ram" $((4 * GiB)) 7 $size)

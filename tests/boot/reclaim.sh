@@ -286,3 +286,11 @@ tr_arm64_below_block_scenario() {
     tb_fail "second boot: did not reach the end of the report"
   fi
 }
+
+# tr_build_kexec_initrd: the test image with the guest kernel's own vmlinuz as /boot/vmlinuz, for the
+# kexec steps of guest/test-init.sh (test.kexec, test.kdump, test.fwpmem); sets TB_INITRD
+tr_build_kexec_initrd() {
+  TB_INITRD=$TB_WORK/test.cpio.gz
+  "$TB_ROOT/initrd/build.sh" --test --kernel "$TB_KDIR" --binary "$PMEMRECLAIM_BINARY" \
+    --extra "$TB_KDIR/vmlinuz:/boot/vmlinuz" --out "$TB_INITRD" 2>&1 | sed "s/^/[$TB_NAME] /"
+}
