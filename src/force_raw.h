@@ -29,6 +29,10 @@ bool BootLookMayRun(const Options& opts);
 // refuses is probed twice: the kernel refuses it twice, nothing changes.
 bool ReprobeMayRun(const Options& opts);
 
+// `modules` without device_dax, the one module the boot job leaves for
+// FinishBootLook.
+std::vector<std::string> WithoutDeferred(const std::vector<std::string>& modules);
+
 // Loads the label-less drivers `modules` in order, the bus driver
 // (nd_e820, of_pmem) first.  With `early` (the boot job: nothing else
 // runs) and nd_pmem not yet loaded, device_dax is left for FinishBootLook,
@@ -38,12 +42,10 @@ bool ReprobeMayRun(const Options& opts);
 // force_raw cleared, as if it had never been set; one without stays forced
 // raw (the kernel would have called it raw too) until CreateDevdax claims
 // it or FinishBootLook gives it back.  Namespaces of regions that are not
-// carves are never touched.  False with *err when a module won't load
-// (every forced namespace given back first).
-// `modules` without device_dax, the one module the boot job leaves for
-// FinishBootLook.
-std::vector<std::string> WithoutDeferred(const std::vector<std::string>& modules);
-
+// carves are never touched.  With `early` and nd_pmem loaded already
+// (auto's look, or the image), no look, and device_dax is still left for
+// FinishBootLook.  False with *err when a module won't load (every forced
+// namespace given back first).
 bool LoadLabelLessDrivers(SystemInterface& sys, const NvdimmOpener& open, const std::vector<std::string>& modules,
                           bool early, std::string* err);
 

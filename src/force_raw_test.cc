@@ -59,6 +59,15 @@ constexpr u64 k4G = 4 * kGiB;
 
 const RegionPlan& OnlyRegion(const Outcome& o) { return o.plan->carves.at(0).regions.at(0); }
 
+// The 2 GiB region at 4 GiB as pmemreclaim's devdax from an earlier boot
+// left it: marked, its data 2 MiB in.
+void MakeOwnDevdax(RegionInfo& r) {
+  r.state = RegionState::kDevdax;
+  r.dax_uuid = MarkUuid(MarkRole::kDevdax, r.range);
+  r.dax_data = Range::FromSize(k4G + 2 * kMiB, 2 * kGiB - 2 * kMiB);
+  r.dax_align = 4096;
+}
+
 }  // namespace
 
 TEST_CASE("boot job, fresh carve: nd_pmem attaches it without struct pages, the devdax is made on it") {
@@ -85,11 +94,7 @@ TEST_CASE("boot job, fresh carve: nd_pmem attaches it without struct pages, the 
 
 TEST_CASE("boot job: a carve with pmemreclaim's devdax goes back to the kernel's probe and is reused") {
   BootWorld w;
-  RegionInfo& r = w.AddRegion(k4G, 2 * kGiB);
-  r.state = RegionState::kDevdax;
-  r.dax_uuid = MarkUuid(MarkRole::kDevdax, r.range);
-  r.dax_data = Range::FromSize(k4G + 2 * kMiB, 2 * kGiB - 2 * kMiB);
-  r.dax_align = 4096;
+  MakeOwnDevdax(w.AddRegion(k4G, 2 * kGiB));
   const Outcome o = w.Run("pmemreclaim=legacy");
   REQUIRE(o.ok());
   CHECK(w.Count("reprobe namespace0.0") == 1);
@@ -349,12 +354,7 @@ TEST_CASE("boot job under auto: device_dax still loads last, after kmem has the 
     BootWorld w;
     w.sys.available_modules.insert("ramdax");  // auto looks at the carves only where it has a choice
     RegionInfo& r = w.AddRegion(k4G, 2 * kGiB);
-    if (reuse) {  // pmemreclaim's devdax from an earlier boot
-      r.state = RegionState::kDevdax;
-      r.dax_uuid = MarkUuid(MarkRole::kDevdax, r.range);
-      r.dax_data = Range::FromSize(k4G + 2 * kMiB, 2 * kGiB - 2 * kMiB);
-      r.dax_align = 4096;
-    }
+    if (reuse) MakeOwnDevdax(r);
     const Outcome o = w.Run("pmemreclaim=auto");
     REQUIRE(o.ok());
     CHECK(o.kmem_bytes == std::vector<u64>{1920 * kMiB});
