@@ -113,9 +113,9 @@ run_row() {
     . "$ROOT/tests/boot/lib.sh"
     tb_setup >/dev/null
     tb_build_initrd >/dev/null
-    [ "$backing" = anon ] || tb_ramfile_create "$TB_WORK/ram"
+    [ "$backing" = anon ] || tb_ramfile_create "$TB_RAMDIR/ram"
     tb_boot "$OUT/$id.log" "$opts" || true
-    rm -f "$TB_WORK/ram"
+    rm -f "$TB_RAMDIR/ram"
   ) >&2
   if ! tr -d '\r' < "$OUT/$id.log" | grep -q '^@@bench_done'; then
     echo "bench: row $id did not complete (see $OUT/$id.log)" >&2

@@ -16,8 +16,8 @@ tb_setup >/dev/null
 tb_build_initrd >/dev/null
 carve='memmap=126M!4G memmap=1922M!0x107E00000'
 kept=$((126 * MiB))
-tb_ramfile_create "$TB_WORK/ram"
-want=$(tb_write_pattern "$TB_WORK/ram" $((4 * GiB)) 1 $kept)
+tb_ramfile_create "$TB_RAMDIR/ram"
+want=$(tb_write_pattern "$TB_RAMDIR/ram" $((4 * GiB)) 1 $kept)
 
 tb_boot "$TB_WORK/before.log" "$carve test.modprobe=nd_e820,nd_pmem" >/dev/null || tb_die "first boot"
 tb_boot "$TB_WORK/after.log" "${DEMO_APPEND:-$carve pmemreclaim=legacy pmemreclaim.keep=126M} test.kept=/dev/pmem0:$kept" \

@@ -26,7 +26,7 @@ tb_setup
 tb_build_initrd
 oops='Internal error|Unable to handle kernel|kernel BUG|Oops'
 no_oops() { ! tr -d '\r' < "$1" | grep -qE "$oops"; }
-ram=$TB_WORK/ram
+ram=$TB_RAMDIR/ram
 want_guest=$(tb_pattern_sha256 126 $TB_GUEST_HASH)
 # fill: the kept carve's pattern, the devdax carve's first 8 MiB (where an info block would go) and last MiB
 fill() {

@@ -42,7 +42,7 @@ tb_build_initrd
 oops='Internal error|Unable to handle kernel|kernel BUG|Oops'
 no_oops() { ! tr -d '\r' < "$1" | grep -qE "$oops"; }
 
-ram=$TB_WORK/ram log=$TB_WORK/ours.log
+ram=$TB_RAMDIR/ram log=$TB_WORK/ours.log
 want_guest=$(tb_pattern_sha256 141 $TB_GUEST_HASH)   # the guest hashes the first TB_GUEST_HASH bytes
 tb_ramfile_create "$ram"
 want=$(tb_write_pattern "$ram" $base 141 $keep)
@@ -85,7 +85,7 @@ tb_assert_eq "kept bytes in the RAM file after poweroff" "$want" "$(tb_read_sha2
 # ndctl_boot NAME KEEP_BYTES REGION_ALIGN: guest/ramdax-ndctl.sh (ndctl init-labels, raw namespace of KEEP,
 # devdax -M mem -f of the rest at the kernel's default dax align, daxctl); sets nlog, nram
 ndctl_boot() {
-  nlog=$TB_WORK/$1.log nram=$TB_WORK/ram-$1
+  nlog=$TB_WORK/$1.log nram=$TB_RAMDIR/ram-$1
   tb_ramfile_create "$nram"
   tb_write_pattern "$nram" $base 141 $keep >/dev/null
   tb_boot "$nlog" "test.auto_online=offline test.run=ramdax-ndctl test.rd_keep=$2 test.rd_align=$3 \

@@ -36,7 +36,7 @@ cat "$TB_WORK/overlay.cpio.gz" "$base" > "$TB_INITRD"
 # ---- the boot ----
 e2e_rootfs "$TB_WORK/root.img"
 command -v jq >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq >/dev/null; }
-ram=$TB_WORK/ram log=$TB_WORK/legacy.log
+ram=$TB_RAMDIR/ram log=$TB_WORK/legacy.log
 tb_ramfile_create "$ram"
 want=$(tb_write_pattern "$ram" $((4 * GiB)) $E2E_SEED $E2E_KEPT)
 want_guest=$(tb_pattern_sha256 $E2E_SEED $TB_GUEST_HASH)

@@ -27,7 +27,7 @@ said() { tb_section "$1" dmesg | grep -F 'pmemreclaim: ' | grep -qF -- "$2"; }
 # placed in the 5th or 6th split that carve: seen once in CI, 1486 MiB of carve instead of 1536)
 log=$TB_WORK/lines.log
 carves='memmap=256M!0x100000000 memmap=256M!0x110000000 memmap=256M!0x120000000 memmap=256M!0x130000000 memmap=256M!0x140000000 memmap=256M!0x150000000'
-tb_ramfile_create "$TB_WORK/ram"
+tb_ramfile_create "$TB_RAMDIR/ram"
 if tb_boot "$log" "$carves nokaslr pmemreclaim=legacy"; then
   tb_section "$log" dmesg | grep -E 'pmemreclaim:|suppressed' | sed 's/^/    /' || true
   tb_assert_eq "lines: carve bytes" $((1536 * MiB)) "$(tb_carve_bytes "$log")"
@@ -46,7 +46,7 @@ fi
 # b. pmemreclaim.init=/sbin/pmemreclaim (the binary itself). Broken, it execs itself for ever: a short
 # bound for this boot (a good one takes 20-40 s under TCG).
 log=$TB_WORK/self-init.log
-tb_ramfile_create "$TB_WORK/ram"
+tb_ramfile_create "$TB_RAMDIR/ram"
 if TB_TIMEOUT=${TB_LOOP_TIMEOUT:-90} tb_boot "$log" "memmap=2G!4G pmemreclaim=legacy pmemreclaim.init=/sbin/pmemreclaim"; then
   tb_section "$log" dmesg | grep -E 'pmemreclaim:' | sed 's/^/    /' || true
   tb_assert_eq "self as init: /init runs as PID 1" pid=1 "$(tb_report "$log" init_start 2)"
@@ -60,7 +60,7 @@ fi
 
 # c. the policy put back after the worker was killed holding it
 log=$TB_WORK/policy.log
-tb_ramfile_create "$TB_WORK/ram"
+tb_ramfile_create "$TB_RAMDIR/ram"
 if tb_boot "$log" "memmap=2G!4G pmemreclaim=legacy pmemreclaim.timeout=1 rdinit=/test/policy-hang.sh pmemreclaim.init=/test/policy-hang.sh"; then
   tr -d '\r' < "$log" | grep -E '^@@(policy_hang|auto_online_blocks|error)' | sed 's/^/    /' || true
   tb_section "$log" dmesg | grep -E 'pmemreclaim:' | sed 's/^/    /' || true
@@ -77,15 +77,15 @@ fi
 
 # d. bad keys and no pmemreclaim=
 log=$TB_WORK/bad-key.log
-tb_ramfile_create "$TB_WORK/ram"
-want=$(tb_write_pattern "$TB_WORK/ram" $((4 * GiB)) 12 $MiB)
+tb_ramfile_create "$TB_RAMDIR/ram"
+want=$(tb_write_pattern "$TB_RAMDIR/ram" $((4 * GiB)) 12 $MiB)
 if tb_boot "$log" "memmap=2G!4G pmemreclaim.keep=lots pmemreclaim.kep=1G test.modprobe=nd_e820,nd_pmem test.kept=/dev/pmem0:$MiB"; then
   tb_section "$log" dmesg | grep -E 'pmemreclaim:' | sed 's/^/    /' || true
   tb_assert_eq "bad key: /init runs as PID 1" pid=1 "$(tb_report "$log" init_start 2)"
   tb_assert_eq "bad key: kmem bytes" 0 "$(tb_kmem_bytes "$log")"
   tb_assert_eq "bad key: carve left as legacy pmem" $((2 * GiB)) "$(tb_carve_bytes "$log")"
   tb_assert_eq "bad key: carve bytes unchanged (guest)" "$want" "$(tb_report "$log" sha256 2)"
-  tb_assert_eq "bad key: carve bytes unchanged (RAM file)" "$want" "$(tb_read_sha256 "$TB_WORK/ram" $((4 * GiB)) $MiB)"
+  tb_assert_eq "bad key: carve bytes unchanged (RAM file)" "$want" "$(tb_read_sha256 "$TB_RAMDIR/ram" $((4 * GiB)) $MiB)"
   tb_assert_true "bad key: the error line" said "$log" "bad options: every carve left untouched"
   tb_assert_true "bad key: a pmemreclaim line names pmemreclaim.keep=lots" said "$log" "pmemreclaim.keep=lots"
   tb_assert_true "bad key: a pmemreclaim line names pmemreclaim.kep" said "$log" "pmemreclaim.kep"

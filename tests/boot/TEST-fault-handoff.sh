@@ -12,7 +12,7 @@ set -euo pipefail
 tr_require_binary
 tb_setup
 tb_build_initrd
-tb_ramfile_create "$TB_WORK/ram"
+tb_ramfile_create "$TB_RAMDIR/ram"
 tb_boot "$TB_WORK/missing-init.log" "memmap=2G!4G pmemreclaim=legacy pmemreclaim.init=/no/such/init" \
   || tb_die "missing init: did not reach /init"
 log=$TB_WORK/missing-init.log
@@ -21,7 +21,7 @@ tb_assert_true "missing init: says so" tr_dmesg_has "$log" "cannot execute /no/s
 tb_assert_eq "missing init: the reclaim itself happened" $((1920 * MiB)) "$(tb_kmem_bytes "$log")"
 
 TB_MEM=20G
-tb_ramfile_create "$TB_WORK/ram"
+tb_ramfile_create "$TB_RAMDIR/ram"
 tb_boot "$TB_WORK/timeout.log" "memmap=126M!4G memmap=14210M!0x107E00000 pmemreclaim=legacy pmemreclaim.keep=126M pmemreclaim.timeout=1" \
   || tb_die "timeout: did not reach /init"
 log=$TB_WORK/timeout.log

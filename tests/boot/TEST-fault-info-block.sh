@@ -9,15 +9,15 @@ set -euo pipefail
 tr_require_binary
 tb_setup
 tb_build_initrd
-tb_ramfile_create "$TB_WORK/ram"
-tb_write_pattern "$TB_WORK/ram" $((4 * GiB)) 17 $((64 * 1024)) >/dev/null   # garbage over the info block
+tb_ramfile_create "$TB_RAMDIR/ram"
+tb_write_pattern "$TB_RAMDIR/ram" $((4 * GiB)) 17 $((64 * 1024)) >/dev/null   # garbage over the info block
 tb_boot "$TB_WORK/garbage.log" "memmap=2G!4G pmemreclaim=legacy" || tb_die "garbage: no boot"
 tb_assert_eq "garbage: reclaimed as usual" $((1920 * MiB)) "$(tb_kmem_bytes "$TB_WORK/garbage.log")"
 
 # ndctl's devdax, map=dev (another layout) and map=mem (the very shape pmemreclaim makes: data 2 MiB in):
 # made and onlined by ndctl + daxctl in a first boot, left alone by pmemreclaim in the next (no mark).
 for map in dev mem; do
-  tb_ramfile_create "$TB_WORK/ram"
+  tb_ramfile_create "$TB_RAMDIR/ram"
   tb_boot "$TB_WORK/other-$map.log" "memmap=2G!4G test.ndctl=devdax test.map=$map" || tb_die "ndctl map=$map: no boot"
   tb_assert_true "ndctl made a devdax (map=$map)" [ "$(tb_kmem_bytes "$TB_WORK/other-$map.log")" -gt 0 ]
   uuid=$(tb_report "$TB_WORK/other-$map.log" nd_dax_uuid 1)

@@ -34,8 +34,8 @@ TB_KERNEL_FLAVOUR=sid-amd64
 tb_setup
 tb_build_initrd "$TB_WORK/sid.cpio.gz"
 kept=$((126 * MiB))
-tb_ramfile_create "$TB_WORK/ram"
-want=$(tb_write_pattern "$TB_WORK/ram" $((4 * GiB)) 40 $kept)
+tb_ramfile_create "$TB_RAMDIR/ram"
+want=$(tb_write_pattern "$TB_RAMDIR/ram" $((4 * GiB)) 40 $kept)
 want_guest=$(tb_pattern_sha256 40 $TB_GUEST_HASH)
 log=$TB_WORK/hwpoison.log
 tb_boot "$log" "memmap=126M!4G memmap=1922M!0x107E00000 pmemreclaim=legacy pmemreclaim.keep=126M \
@@ -50,13 +50,13 @@ tb_assert_true "7.2 hwpoison: the line says the kept range was not touched" tr_d
 tb_assert_eq "7.2 hwpoison: kept bytes in the guest (/dev/pmem0, first $TB_GUEST_HASH)" "$want_guest" \
   "$(tb_report "$log" sha256 2)"
 tb_assert_eq "7.2 hwpoison: kept bytes in the RAM file after poweroff" "$want" \
-  "$(tb_read_sha256 "$TB_WORK/ram" $((4 * GiB)) $kept)"
+  "$(tb_read_sha256 "$TB_RAMDIR/ram" $((4 * GiB)) $kept)"
 
 # Linux 6.1: a read-only bind mount over memory40/state, memmap=2G!4G
 TB_KERNEL_FLAVOUR=bookworm-amd64
 tb_setup
 tb_build_initrd "$TB_WORK/bookworm.cpio.gz"
-tb_ramfile_create "$TB_WORK/ram"
+tb_ramfile_create "$TB_RAMDIR/ram"
 log=$TB_WORK/ro-state.log
 tb_boot "$log" "memmap=2G!4G pmemreclaim=legacy rdinit=/test/online-midway.sh \
 pmemreclaim.init=/test/online-midway.sh test.midway_fault=ro-state" || tb_die "ro-state: did not reach /init"

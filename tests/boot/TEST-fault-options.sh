@@ -7,8 +7,8 @@ set -euo pipefail
 tr_require_binary
 tb_setup
 tb_build_initrd
-tb_ramfile_create "$TB_WORK/ram"
-want=$(tb_write_pattern "$TB_WORK/ram" $((4 * GiB)) 11 $MiB)
+tb_ramfile_create "$TB_RAMDIR/ram"
+want=$(tb_write_pattern "$TB_RAMDIR/ram" $((4 * GiB)) 11 $MiB)
 n=0
 while IFS='|' read -r opts line; do
   n=$((n + 1)); log=$TB_WORK/case$n.log
@@ -24,5 +24,5 @@ pmemreclaim=legacy pmemreclaim.keep=99999999999999999999G|bad pmemreclaim.keep=9
 pmemreclaim=legacy pmemreclaim=ramdax|pmemreclaim given twice with different values
 pmemreclaim=legacy pmemreclaim.keep=3G|is larger than the first carve
 CASES
-tb_assert_eq "RAM file bytes at 4G" "$want" "$(tb_read_sha256 "$TB_WORK/ram" $((4 * GiB)) $MiB)"
+tb_assert_eq "RAM file bytes at 4G" "$want" "$(tb_read_sha256 "$TB_RAMDIR/ram" $((4 * GiB)) $MiB)"
 tb_finish

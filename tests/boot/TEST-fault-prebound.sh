@@ -8,7 +8,7 @@ set -euo pipefail
 tr_require_binary
 tb_setup
 tb_build_initrd
-tb_ramfile_create "$TB_WORK/ram"
+tb_ramfile_create "$TB_RAMDIR/ram"
 tb_boot "$TB_WORK/prebound.log" "memmap=2G!4G pmemreclaim=legacy rdinit=/test/prebound.sh" \
   || tb_die "prebound: did not reach /init"
 log=$TB_WORK/prebound.log
@@ -18,11 +18,11 @@ tb_assert_eq "prebound: kmem bytes" $((1920 * MiB)) "$(tb_kmem_bytes "$log")"
 TB_INITRD=$TB_WORK/no-kmem.cpio.gz
 "$TB_ROOT/initrd/build.sh" --test --kernel "$TB_KDIR" --binary "$PMEMRECLAIM_BINARY" --without-module kmem \
   --out "$TB_INITRD" 2>&1 | sed "s/^/[$TB_NAME] /"
-tb_ramfile_create "$TB_WORK/ram"
-want=$(tb_write_pattern "$TB_WORK/ram" $((4 * GiB)) 16 $MiB)
+tb_ramfile_create "$TB_RAMDIR/ram"
+want=$(tb_write_pattern "$TB_RAMDIR/ram" $((4 * GiB)) 16 $MiB)
 tb_boot "$TB_WORK/no-kmem.log" "memmap=2G!4G pmemreclaim=legacy" || tb_die "no kmem: did not reach /init"
 log=$TB_WORK/no-kmem.log
 tb_assert_true "no kmem: says which module" tr_dmesg_has "$log" "cannot load kernel module kmem"
 tb_assert_eq "no kmem: kmem bytes" 0 "$(tb_kmem_bytes "$log")"
-tb_assert_eq "no kmem: carve bytes unchanged (no info block)" "$want" "$(tb_read_sha256 "$TB_WORK/ram" $((4 * GiB)) $MiB)"
+tb_assert_eq "no kmem: carve bytes unchanged (no info block)" "$want" "$(tb_read_sha256 "$TB_RAMDIR/ram" $((4 * GiB)) $MiB)"
 tb_finish

@@ -29,7 +29,7 @@ TB_INITRD=$TB_WORK/test.cpio.gz
 "$TB_ROOT/initrd/build.sh" --test --kernel "$TB_KDIR" --binary "$PMEMRECLAIM_BINARY" \
   --extra "$conf:/etc/modprobe.d/freeze.conf" --extra "$freeze:/test/freeze.sh" --out "$TB_INITRD" 2>&1 \
   | sed "s/^/[$TB_NAME] /"
-tb_ramfile_create "$TB_WORK/ram"
+tb_ramfile_create "$TB_RAMDIR/ram"
 log=$TB_WORK/boot.log
 TB_TIMEOUT=${TB_TIMEOUT:-180} tb_boot "$log" "memmap=2G!4G pmemreclaim=legacy pmemreclaim.timeout=1" \
   || tb_die "the next init was never reached (PID 1 waited for the frozen worker)"

@@ -17,8 +17,8 @@ tr_require_binary
 tb_setup
 tr_build_kexec_initrd
 size=$((1 * GiB))
-tb_ramfile_create "$TB_WORK/ram"
-want=$(tb_write_pattern "$TB_WORK/ram" $((4 * GiB)) 7 $size)
+tb_ramfile_create "$TB_RAMDIR/ram"
+want=$(tb_write_pattern "$TB_RAMDIR/ram" $((4 * GiB)) 7 $size)
 TB_TIMEOUT=${TB_TIMEOUT_KEXEC:-600}
 tb_boot "$TB_WORK/chain.log" 'memmap=1G$4G pmemreclaim=off pmemreclaim.keep=126M test.fwpmem=auto' || true
 boots=$(tr_split_cycles "$TB_WORK/chain.log" "$TB_WORK/boots")
@@ -39,5 +39,5 @@ else
   tb_fail "the second kernel did not report (no second @@init_start)"
 fi
 tb_assert_eq "the 1 GiB of firmware persistent memory in the RAM file after poweroff" "$want" \
-  "$(tb_read_sha256 "$TB_WORK/ram" $((4 * GiB)) $size)"
+  "$(tb_read_sha256 "$TB_RAMDIR/ram" $((4 * GiB)) $size)"
 tb_finish

@@ -124,20 +124,20 @@ for flavour in bookworm-amd64 sid-amd64; do
     e_auto=">=$((1792 * MiB))" e_keep=$((1792 * MiB))
   fi
 
-  fill_devices; tb_ramfile_create "$TB_WORK/ram"
+  fill_devices; tb_ramfile_create "$TB_RAMDIR/ram"
   tb_boot "$TB_WORK/$flavour-auto.log" "$base pmemreclaim=auto" \
     || tb_fail "$flavour auto: the boot did not reach the end of the report"
   check $flavour auto "$TB_WORK/$flavour-auto.log" "$e_auto"
 
-  fill_devices; tb_ramfile_create "$TB_WORK/ram"
-  kept_want=$(tb_write_pattern "$TB_WORK/ram" $carve_lo 53 $((126 * MiB)))
+  fill_devices; tb_ramfile_create "$TB_RAMDIR/ram"
+  kept_want=$(tb_write_pattern "$TB_RAMDIR/ram" $carve_lo 53 $((126 * MiB)))
   tb_boot "$TB_WORK/$flavour-auto-keep.log" "$base pmemreclaim=auto pmemreclaim.keep=126M" \
     || tb_fail "$flavour auto-keep: the boot did not reach the end of the report"
   check $flavour auto-keep "$TB_WORK/$flavour-auto-keep.log" "$e_keep"
   tb_assert_eq "$flavour auto-keep: kept 126 MiB in the RAM file after poweroff" "$kept_want" \
-    "$(tb_read_sha256 "$TB_WORK/ram" $carve_lo $((126 * MiB)))"
+    "$(tb_read_sha256 "$TB_RAMDIR/ram" $carve_lo $((126 * MiB)))"
 
-  fill_devices; tb_ramfile_create "$TB_WORK/ram"
+  fill_devices; tb_ramfile_create "$TB_RAMDIR/ram"
   tb_boot "$TB_WORK/$flavour-apply.log" "$base test.run=foreign-apply" \
     || tb_fail "$flavour apply: the boot did not reach the end of the report"
   check $flavour apply "$TB_WORK/$flavour-apply.log" "$e_auto"

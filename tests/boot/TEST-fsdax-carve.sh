@@ -45,7 +45,7 @@ show() {
 }
 
 # ---- boot 1: the fsdax namespace and its data ----
-tb_ramfile_create "$TB_WORK/ram"
+tb_ramfile_create "$TB_RAMDIR/ram"
 tb_boot "$TB_WORK/make.log" "$memmap test.run=fsdax test.fsdax=make test.kept=/dev/pmem0:$plen" \
   || tb_die "boot 1 (making the fsdax namespace) did not reach the end of the report"
 log=$TB_WORK/make.log
@@ -61,20 +61,20 @@ tb_assert_eq "boot 1: /dev/pmem0 size (2 GiB - 2 MiB info block)" $((csize - 2 *
 tb_assert_eq "boot 1: pattern written through /dev/pmem0" 0 "$(tb_report "$log" fsdax_write_rc)"
 tb_assert_eq "boot 1: pattern read back from /dev/pmem0" "$pwant" "$(tb_report "$log" sha256 2)"
 tb_assert_eq "boot 1: kmem bytes" 0 "$(tb_kmem_bytes "$log")"
-t0=$SECONDS; want=$(carve_sha256 "$TB_WORK/ram"); t_hash=$((SECONDS - t0))
+t0=$SECONDS; want=$(carve_sha256 "$TB_RAMDIR/ram"); t_hash=$((SECONDS - t0))
 tb_log "carve sha256 after boot 1: $want (hashing 2 GiB took ${t_hash}s)"
 [ "$TB_FAILS" -eq 0 ] || tb_die "no fsdax namespace to test with"
-mv "$TB_WORK/ram" "$TB_WORK/ram.fsdax"
+mv "$TB_RAMDIR/ram" "$TB_RAMDIR/ram.fsdax"
 
 # ---- boot 2 on the same RAM file, once per strategy ----
 for opts in 'pmemreclaim=auto pmemreclaim.keep=126M' 'pmemreclaim=ramdax pmemreclaim.keep=126M' 'pmemreclaim=legacy'; do
   name=${opts%% *}; name=${name#pmemreclaim=}
   log=$TB_WORK/$name.log
-  cp --sparse=always "$TB_WORK/ram.fsdax" "$TB_WORK/ram"
+  cp --sparse=always "$TB_RAMDIR/ram.fsdax" "$TB_RAMDIR/ram"
   tb_boot "$log" "$memmap $opts test.run=fsdax test.kept=/dev/pmem0:$plen" \
     || tb_fail "$name: the boot did not reach the end of the report"
   show "$log" "$name"
-  after=$(carve_sha256 "$TB_WORK/ram")
+  after=$(carve_sha256 "$TB_RAMDIR/ram")
   errs=$(kernel_errors "$log")
   [ -z "$errs" ] || sed "s/^/    $name| kernel: /" <<<"$errs"
   drv=$(tb_report "$log" fsdax_e820_pmem_driver 1)
@@ -100,16 +100,16 @@ done
 # onlined or moved to ramdax, with legacy and with auto plus a keep (auto's other choice is ramdax).
 sb=$TB_ROOT/tests/boot/pfn-sb.py
 for edit in flip-checksum move-dataoff; do
-  cp --sparse=always "$TB_WORK/ram.fsdax" "$TB_WORK/ram.$edit"
-  "$sb" "$TB_WORK/ram.$edit" "$(tb_gpa_to_off $carve)" $edit $((64 << 10)) || tb_die "$edit: pfn-sb.py failed"
-  edited=$(carve_sha256 "$TB_WORK/ram.$edit")
+  cp --sparse=always "$TB_RAMDIR/ram.fsdax" "$TB_RAMDIR/ram.$edit"
+  "$sb" "$TB_RAMDIR/ram.$edit" "$(tb_gpa_to_off $carve)" $edit $((64 << 10)) || tb_die "$edit: pfn-sb.py failed"
+  edited=$(carve_sha256 "$TB_RAMDIR/ram.$edit")
   for opts in 'pmemreclaim=legacy' 'pmemreclaim=auto pmemreclaim.keep=126M'; do
     name=$edit-${opts%% *}; name=${name/pmemreclaim=/}
     log=$TB_WORK/$name.log
-    cp --sparse=always "$TB_WORK/ram.$edit" "$TB_WORK/ram"
+    cp --sparse=always "$TB_RAMDIR/ram.$edit" "$TB_RAMDIR/ram"
     tb_boot "$log" "$memmap $opts test.run=fsdax" || tb_fail "$name: the boot did not reach the end of the report"
     show "$log" "$name"
-    after=$(carve_sha256 "$TB_WORK/ram")
+    after=$(carve_sha256 "$TB_RAMDIR/ram")
     errs=$(kernel_errors "$log")
     drv=$(tb_report "$log" fsdax_e820_pmem_driver 1)
     ns=$(tb_report "$log" fsdax_namespace)
@@ -128,8 +128,8 @@ for edit in flip-checksum move-dataoff; do
     echo "[$TB_NAME] RESULT edit=$edit opts='$opts' carve=$([ "$after" = "$edited" ] && echo same || echo CHANGED)" \
       "kmem=$(tb_kmem_bytes "$log") namespace0.0: $(echo "$ns" | cut -d' ' -f2-) e820_pmem_driver=$drv wall=${TB_WALL}s"
   done
-  rm -f "$TB_WORK/ram.$edit"
+  rm -f "$TB_RAMDIR/ram.$edit"
 done
 tb_log "took $((SECONDS - t_start)) s"
-if [ "$TB_FAILS" -eq 0 ] && [ "${TB_KEEP:-0}" != 1 ]; then rm -f "$TB_WORK/ram.fsdax"; fi
+if [ "$TB_FAILS" -eq 0 ] && [ "${TB_KEEP:-0}" != 1 ]; then rm -f "$TB_RAMDIR/ram.fsdax"; fi
 tb_finish

@@ -15,8 +15,8 @@ tr_require_binary
 tb_setup
 tb_build_initrd
 
-tb_ramfile_create "$TB_WORK/ram"
-want=$(tb_write_pattern "$TB_WORK/ram" $((4 * GiB)) 9 $((64 * MiB)))
+tb_ramfile_create "$TB_RAMDIR/ram"
+want=$(tb_write_pattern "$TB_RAMDIR/ram" $((4 * GiB)) 9 $((64 * MiB)))
 log=$TB_WORK/unbound.log
 if tb_boot "$log" "memmap=1G!4G pmemreclaim=off test.run=unbound test.unbound_keep=1G"; then
   ns() { tr -d '\r' < "$log" | sed -n "s/^@@unbound_ns $1 namespace0.0 //p"; }
@@ -30,5 +30,5 @@ if tb_boot "$log" "memmap=1G!4G pmemreclaim=off test.run=unbound test.unbound_ke
   tb_assert_eq "kmem bytes (the whole carve kept)" 0 "$(tb_kmem_bytes "$log")"
 fi
 tb_assert_eq "the carve's first 64 MiB in the RAM file after poweroff" "$want" \
-  "$(tb_read_sha256 "$TB_WORK/ram" $((4 * GiB)) $((64 * MiB)))"
+  "$(tb_read_sha256 "$TB_RAMDIR/ram" $((4 * GiB)) $((64 * MiB)))"
 tb_finish

@@ -19,7 +19,7 @@ tb_build_initrd
 command -v jq >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq >/dev/null; }
 kept=$((126 * MiB))
 
-# boot NAME APPEND PRESERVED: one boot on $TB_WORK/ram; the record's fields checked
+# boot NAME APPEND PRESERVED: one boot on $TB_RAMDIR/ram; the record's fields checked
 boot() {
   local name=$1 append=$2 preserved=$3 log=$TB_WORK/$1.log state
   tb_boot "$log" "$append pmemreclaim.keep=126M" || { tb_fail "$name: no report"; return 0; }
@@ -39,8 +39,8 @@ boot() {
     grep -qE "^ *100000000-[0-9a-f]+ : $dev\$" <(tb_section "$log" iomem)
 }
 
-tb_ramfile_create "$TB_WORK/ram"
-want=$(tb_write_pattern "$TB_WORK/ram" $((4 * GiB)) 5 $kept)
+tb_ramfile_create "$TB_RAMDIR/ram"
+want=$(tb_write_pattern "$TB_RAMDIR/ram" $((4 * GiB)) 5 $kept)
 boot ramdax-1 'memmap=2G!4G pmemreclaim=ramdax' false
 boot ramdax-2 "memmap=2G!4G pmemreclaim=ramdax test.kept=/dev/pmemreclaim/keep:$TB_GUEST_HASH" true
 tb_assert_eq "ramdax-2: /dev/pmemreclaim links (made by PID 1 from the record)" "keep->../pmem0,keep0->../pmem0," \
@@ -48,13 +48,13 @@ tb_assert_eq "ramdax-2: /dev/pmemreclaim links (made by PID 1 from the record)" 
 tb_assert_eq "ramdax-2: /dev/pmemreclaim/keep holds the kept bytes (first $TB_GUEST_HASH, pattern from the host)" \
   "$(tb_pattern_sha256 5 $TB_GUEST_HASH)" "$(tb_report "$TB_WORK/ramdax-2.log" sha256 2)"
 tb_assert_eq "ramdax: kept bytes in the RAM file after two boots" "$want" \
-  "$(tb_read_sha256 "$TB_WORK/ram" $((4 * GiB)) $kept)"
-tb_ramfile_create "$TB_WORK/ram"   # a cold boot: the RAM held nothing
+  "$(tb_read_sha256 "$TB_RAMDIR/ram" $((4 * GiB)) $kept)"
+tb_ramfile_create "$TB_RAMDIR/ram"   # a cold boot: the RAM held nothing
 boot ramdax-cold 'memmap=2G!4G pmemreclaim=ramdax' false
 tb_assert_true "cold boot: the kernel log says no earlier layout was found, and only that" \
   tr_dmesg_has "$TB_WORK/ramdax-cold.log" "no layout of pmemreclaim's from an earlier boot"
 
-tb_ramfile_create "$TB_WORK/ram"
+tb_ramfile_create "$TB_RAMDIR/ram"
 boot legacy-1 'memmap=126M!4G memmap=1922M!4222M pmemreclaim=legacy' false
 boot legacy-2 'memmap=126M!4G memmap=1922M!4222M pmemreclaim=legacy' true
 tb_finish

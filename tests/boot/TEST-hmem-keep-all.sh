@@ -47,8 +47,8 @@ show() {
 # keep_case NAME KEEP_BYTES EXTRA_APPEND: a boot whose kept range [4G, 4G+KEEP) must stay out of kmem
 keep_case() {
   local name=$1 keep=$2 extra=$3 log=$TB_WORK/$flavour-$1.log want
-  tb_ramfile_create "$TB_WORK/ram"
-  want=$(tb_write_pattern "$TB_WORK/ram" $base 31 "$keep")
+  tb_ramfile_create "$TB_RAMDIR/ram"
+  want=$(tb_write_pattern "$TB_RAMDIR/ram" $base 31 "$keep")
   tb_boot "$log" "$carve pmemreclaim=hmem pmemreclaim.keep=$keep test.modprobe=kmem test.run=hmem-state $fill $extra" \
     || { tb_fail "$flavour $name: did not reach the end of the report"; return 0; }
   show "$log"
@@ -65,7 +65,7 @@ keep_case() {
     tb_assert_eq "$flavour $name: kmem bytes (nothing left for a block)" 0 "$(tb_kmem_bytes "$log")"
   fi
   tb_assert_eq "$flavour $name: kept bytes in the RAM file after poweroff" "$want" \
-    "$(tb_read_sha256 "$TB_WORK/ram" $base "$keep")"
+    "$(tb_read_sha256 "$TB_RAMDIR/ram" $base "$keep")"
 }
 
 for flavour in sid-amd64 bookworm-amd64; do
@@ -88,8 +88,8 @@ for flavour in sid-amd64 bookworm-amd64; do
   # d. a finished split, then apply again in the guest
   log=$TB_WORK/$flavour-again.log
   keep=$((256 * MiB))
-  tb_ramfile_create "$TB_WORK/ram"
-  want=$(tb_write_pattern "$TB_WORK/ram" $base 32 $keep)
+  tb_ramfile_create "$TB_RAMDIR/ram"
+  want=$(tb_write_pattern "$TB_RAMDIR/ram" $base 32 $keep)
   tb_boot "$log" "$carve pmemreclaim=hmem pmemreclaim.keep=256M test.run=hmem-state test.hmem_apply=--strategy=hmem,--keep=256M test.hmem_release=1" \
     || { tb_fail "$flavour again: did not reach the end of the report"; continue; }
   show "$log"
@@ -116,6 +116,6 @@ for flavour in sid-amd64 bookworm-amd64; do
   tb_assert_true "$flavour release: warns of kexec -l for the soft-reserved carve" \
     grep -qE '^@@hmem_release_log .*carve \[0x100000000-0x11fffffff\] is System RAM .*kexec -s' \
     <(tr -d '\r' < "$log")
-  tb_assert_eq "$flavour again: kept bytes in the RAM file after poweroff" "$want" "$(tb_read_sha256 "$TB_WORK/ram" $base $keep)"
+  tb_assert_eq "$flavour again: kept bytes in the RAM file after poweroff" "$want" "$(tb_read_sha256 "$TB_RAMDIR/ram" $base $keep)"
 done
 tb_finish

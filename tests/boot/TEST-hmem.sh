@@ -24,8 +24,8 @@ for flavour in sid-amd64 bookworm-amd64; do
   TB_INITRD=$TB_WORK/$flavour.cpio.gz
   "$TB_ROOT/initrd/build.sh" --test --kernel "$TB_KDIR" --binary "$PMEMRECLAIM_BINARY" \
     --extra "$TB_KDIR/vmlinuz:/boot/vmlinuz" --out "$TB_INITRD" 2>&1 | sed "s/^/[$TB_NAME] /"
-  tb_ramfile_create "$TB_WORK/ram"
-  want=$(tb_write_pattern "$TB_WORK/ram" $((4 * GiB)) 21 $kept)
+  tb_ramfile_create "$TB_RAMDIR/ram"
+  want=$(tb_write_pattern "$TB_RAMDIR/ram" $((4 * GiB)) 21 $kept)
   cycles=0; [ "$flavour" = sid-amd64 ] && cycles=1
   tb_boot "$TB_WORK/$flavour.log" "$carve test.kexec=$cycles test.fill=1" || true
   boots=$(tr_split_cycles "$TB_WORK/$flavour.log" "$TB_WORK/$flavour")
@@ -37,6 +37,6 @@ for flavour in sid-amd64 bookworm-amd64; do
     tb_assert_true "$flavour boot $i: says 0 lost" tr_dmesg_has "$b" "kept 256 MiB, onlined 1792 MiB (1879048192 bytes), lost 0 B"
   done
   tb_assert_eq "$flavour: kept bytes in the RAM file after poweroff" "$want" \
-    "$(tb_read_sha256 "$TB_WORK/ram" $((4 * GiB)) $kept)"
+    "$(tb_read_sha256 "$TB_RAMDIR/ram" $((4 * GiB)) $kept)"
 done
 tb_finish

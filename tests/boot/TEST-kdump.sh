@@ -15,8 +15,8 @@ tr_require_binary
 tb_setup
 tr_build_kexec_initrd
 kept=$((126 * MiB))
-tb_ramfile_create "$TB_WORK/ram"
-want=$(tb_write_pattern "$TB_WORK/ram" $((4 * GiB)) 5 $kept)
+tb_ramfile_create "$TB_RAMDIR/ram"
+want=$(tb_write_pattern "$TB_RAMDIR/ram" $((4 * GiB)) 5 $kept)
 TB_TIMEOUT=${TB_TIMEOUT_KEXEC:-600}
 tb_boot "$TB_WORK/chain.log" "memmap=126M!4G memmap=1922M!0x107E00000 crashkernel=384M pmemreclaim=legacy \
 pmemreclaim.keep=126M test.kdump=1" || true
@@ -39,5 +39,5 @@ else
   tb_fail "the capture kernel did not report (no second @@init_start)"
 fi
 tb_assert_eq "kept bytes in the RAM file after the capture kernel's poweroff" "$want" \
-  "$(tb_read_sha256 "$TB_WORK/ram" $((4 * GiB)) $kept)"
+  "$(tb_read_sha256 "$TB_RAMDIR/ram" $((4 * GiB)) $kept)"
 tb_finish

@@ -25,8 +25,8 @@ kmem_starts() { tb_section "$1" iomem | sed -n 's/^ *\([0-9a-f]*\)-[0-9a-f]* : S
 scenario() {
   local name=$1 append=$2; shift 2
   local prev=0 keep log state shared s
-  tb_ramfile_create "$TB_WORK/ram"
-  tb_write_pattern "$TB_WORK/ram" $carve 7 $plen >/dev/null
+  tb_ramfile_create "$TB_RAMDIR/ram"
+  tb_write_pattern "$TB_RAMDIR/ram" $carve 7 $plen >/dev/null
   for keep in "$@"; do
     keep=$(tb_size "$keep")
     log=$TB_WORK/$name-$((keep >> 20))M.log
@@ -43,7 +43,7 @@ scenario() {
     shared=$keep; [ "$prev" -eq 0 ] || [ "$prev" -ge "$shared" ] || shared=$prev
     [ "$shared" -le "$plen" ] || shared=$plen
     tb_assert_eq "$name keep $((keep >> 20))M: the first $((shared >> 20)) MiB kept in both boots, in the RAM file" \
-      "$(tb_pattern_sha256 7 $shared)" "$(tb_read_sha256 "$TB_WORK/ram" $carve $shared)"
+      "$(tb_pattern_sha256 7 $shared)" "$(tb_read_sha256 "$TB_RAMDIR/ram" $carve $shared)"
     echo "[$TB_NAME] RESULT $name keep=$((keep >> 20))M kmem=$(tb_kmem_bytes "$log") record_onlined=$(jq '.carves[0].onlined' <<<"$state") wall=${TB_WALL}s"
     prev=$keep
   done

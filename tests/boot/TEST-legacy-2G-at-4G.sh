@@ -8,7 +8,7 @@ set -euo pipefail
 tr_require_binary
 tb_setup
 tb_build_initrd
-tb_ramfile_create "$TB_WORK/ram"
+tb_ramfile_create "$TB_RAMDIR/ram"
 memmap='memmap=2G!4G'
 
 tb_boot "$TB_WORK/ours.log" "$memmap pmemreclaim=legacy" || tb_die "boot with pmemreclaim"
@@ -27,8 +27,8 @@ tb_assert_true "the devdax has a uuid ($uuid1)" [ -n "$uuid1" ]
 tb_assert_eq "same devdax (uuid) on the second boot" "$uuid1" "$(tb_report "$TB_WORK/again.log" nd_dax_uuid 1)"
 
 # The advice, booted: at most 2 MiB lost.
-tb_ramfile_create "$TB_WORK/ram-advice"
-tb_boot "$TB_WORK/advice.log" "$advice pmemreclaim=legacy" "$TB_WORK/ram-advice" || tb_die "boot with the advice"
+tb_ramfile_create "$TB_RAMDIR/ram-advice"
+tb_boot "$TB_WORK/advice.log" "$advice pmemreclaim=legacy" "$TB_RAMDIR/ram-advice" || tb_die "boot with the advice"
 alog=$TB_WORK/advice.log
 tb_assert_true "advised carve loses at most 2 MiB (lost $(tr_lost "$alog"))" [ "$(tr_lost "$alog")" -le $((2 * MiB)) ]
 tb_assert_ge "advised carve onlines at least as much" $((1920 * MiB)) "$(tb_kmem_bytes "$alog")"

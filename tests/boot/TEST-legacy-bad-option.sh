@@ -7,8 +7,8 @@ set -euo pipefail
 tr_require_binary
 tb_setup
 tb_build_initrd
-tb_ramfile_create "$TB_WORK/ram"
-want=$(tb_write_pattern "$TB_WORK/ram" $((4 * GiB)) 9 $MiB)
+tb_ramfile_create "$TB_RAMDIR/ram"
+want=$(tb_write_pattern "$TB_RAMDIR/ram" $((4 * GiB)) 9 $MiB)
 n=0
 for bad in 'pmemreclaim=fast' 'pmemreclaim=legacy pmemreclaim.kep=126M'; do
   n=$((n + 1))
@@ -21,5 +21,5 @@ for bad in 'pmemreclaim=fast' 'pmemreclaim=legacy pmemreclaim.kep=126M'; do
   tb_assert_eq "'$bad': carve bytes unchanged" "$want" "$(tb_report "$log" sha256 2)"
   tb_assert_true "'$bad': an error line in the kernel log" tr_dmesg_has "$log" "pmemreclaim: bad options: every carve left untouched"
 done
-tb_assert_eq "RAM file bytes at 4G" "$want" "$(tb_read_sha256 "$TB_WORK/ram" $((4 * GiB)) $MiB)"
+tb_assert_eq "RAM file bytes at 4G" "$want" "$(tb_read_sha256 "$TB_RAMDIR/ram" $((4 * GiB)) $MiB)"
 tb_finish

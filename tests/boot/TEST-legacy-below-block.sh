@@ -8,7 +8,7 @@ set -euo pipefail
 tr_require_binary
 tb_setup
 tb_build_initrd
-tb_ramfile_create "$TB_WORK/ram"
+tb_ramfile_create "$TB_RAMDIR/ram"
 memmap='memmap=0x80200000!0x13FE00000'
 
 tb_boot "$TB_WORK/ours.log" "$memmap pmemreclaim=legacy" || tb_die "boot with pmemreclaim"

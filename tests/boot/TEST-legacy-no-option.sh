@@ -7,8 +7,8 @@ set -euo pipefail
 tr_require_binary
 tb_setup
 tb_build_initrd
-tb_ramfile_create "$TB_WORK/ram"
-want=$(tb_write_pattern "$TB_WORK/ram" $((4 * GiB)) 7 $MiB)
+tb_ramfile_create "$TB_RAMDIR/ram"
+want=$(tb_write_pattern "$TB_RAMDIR/ram" $((4 * GiB)) 7 $MiB)
 tb_boot "$TB_WORK/boot.log" "memmap=2G!4G test.modprobe=nd_e820,nd_pmem test.kept=/dev/pmem0:$MiB" \
   || tb_die "boot did not reach the test init"
 log=$TB_WORK/boot.log
@@ -17,5 +17,5 @@ tb_assert_eq "no module loaded before the test init" "" "$(tb_report "$log" modu
 tb_assert_eq "carve left as legacy pmem" $((2 * GiB)) "$(tb_carve_bytes "$log")"
 tb_assert_eq "kmem bytes" 0 "$(tb_kmem_bytes "$log")"
 tb_assert_eq "carve bytes in the guest" "$want" "$(tb_report "$log" sha256 2)"
-tb_assert_eq "carve bytes in the RAM file" "$want" "$(tb_read_sha256 "$TB_WORK/ram" $((4 * GiB)) $MiB)"
+tb_assert_eq "carve bytes in the RAM file" "$want" "$(tb_read_sha256 "$TB_RAMDIR/ram" $((4 * GiB)) $MiB)"
 tb_finish

@@ -19,7 +19,7 @@ command -v jq >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteracti
 # case NAME CARVE ARGS STRATEGY ONLINED E820_DRIVER
 case_() {
   local name=$1 carve=$2 args=$3 strategy=$4 onlined=$5 driver=$6 log=$TB_WORK/$1.log plan apply
-  tb_ramfile_create "$TB_WORK/ram"
+  tb_ramfile_create "$TB_RAMDIR/ram"
   tb_boot "$log" "$carve test.run=plan-apply test.pa_args=$args" || { tb_fail "$name: no report"; return 0; }
   tr -d '\r' < "$log" | grep -E '^@@pa_(plan_rc|apply_rc|e820)|^@@pa_apply_log .*(strategy|carve \[)' | sed 's/^/    /' || true
   plan=$(tr -d '\r' < "$log" | sed -n 's/^@@pa_plan //p')

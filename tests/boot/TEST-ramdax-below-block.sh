@@ -9,7 +9,7 @@ TB_KERNEL_FLAVOUR=${TB_KERNEL_FLAVOUR:-sid-amd64}
 tr_require_binary
 tb_setup
 tb_build_initrd
-tb_ramfile_create "$TB_WORK/ram"
+tb_ramfile_create "$TB_RAMDIR/ram"
 memmap='memmap=0x80220000!0x107E00000'
 tb_boot "$TB_WORK/ours.log" "$memmap pmemreclaim=ramdax" || tb_die "boot with pmemreclaim"
 log=$TB_WORK/ours.log
@@ -19,8 +19,8 @@ tb_assert_eq "bytes lost (info block + label area)" $((2 * MiB + 128 * 1024)) "$
 tb_assert_true "ramdax bound the carve" tr_dmesg_has "$log" "e820_pmem: bound to ramdax"
 # The standard tools on the same ramdax carve (ramdax bound by hand, ndctl init-labels, a raw namespace
 # for the kept bytes, devdax for the rest, daxctl; auto_online_blocks=offline or daxctl aborts on 7.x).
-tb_ramfile_create "$TB_WORK/ram-ndctl"
+tb_ramfile_create "$TB_RAMDIR/ram-ndctl"
 tb_boot "$TB_WORK/ndctl.log" "$memmap test.auto_online=offline test.run=ramdax-ndctl test.rd_keep=0 test.rd_align=2M" \
-  "$TB_WORK/ram-ndctl" || true
+  "$TB_RAMDIR/ram-ndctl" || true
 tr_compare "$memmap (ramdax)" "$log" 0 "$TB_WORK/ndctl.log"
 tb_finish

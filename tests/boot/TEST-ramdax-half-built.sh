@@ -13,8 +13,8 @@ tr_require_binary
 tb_setup
 tb_build_initrd
 kept=$((126 * MiB))
-tb_ramfile_create "$TB_WORK/ram"
-want=$(tb_write_pattern "$TB_WORK/ram" $((4 * GiB)) 31 $kept)
+tb_ramfile_create "$TB_RAMDIR/ram"
+want=$(tb_write_pattern "$TB_RAMDIR/ram" $((4 * GiB)) 31 $kept)
 want_guest=$(tb_pattern_sha256 31 $TB_GUEST_HASH)
 opts="memmap=2G!4G pmemreclaim=ramdax pmemreclaim.keep=126M test.kept=/dev/pmem0:$TB_GUEST_HASH"
 keep_uuid() { tr -d '\r' < "$1" | sed -n 's/^@@nd_namespace [^ ]* name=pmemreclaim-keep uuid=\([^ ]*\) .*/\1/p'; }
@@ -38,6 +38,6 @@ tb_assert_eq "boot 2: the same kept namespace (uuid)" "$uuid1" "$(keep_uuid "$lo
 tb_assert_eq "boot 2: a devdax namespace again" 1 \
   "$(tr -d '\r' < "$log" | grep -c '^@@nd_namespace [^ ]* name=pmemreclaim-dax ')"
 tb_assert_eq "boot 2: kept bytes in the guest" "$want_guest" "$(tb_report "$log" sha256 2)"
-tb_assert_eq "kept bytes in the RAM file after both boots" "$want" "$(tb_read_sha256 "$TB_WORK/ram" $((4 * GiB)) $kept)"
+tb_assert_eq "kept bytes in the RAM file after both boots" "$want" "$(tb_read_sha256 "$TB_RAMDIR/ram" $((4 * GiB)) $kept)"
 tb_assert_true "no kernel Oops" eval "! tr -d '\r' < '$log' | grep -qE 'Oops|kernel BUG|Internal error'"
 tb_finish

@@ -11,8 +11,8 @@ tr_require_binary
 tb_setup
 tb_build_initrd
 kept=$((126 * MiB))
-tb_ramfile_create "$TB_WORK/ram"
-want=$(tb_write_pattern "$TB_WORK/ram" $((4 * GiB)) 2 $kept)
+tb_ramfile_create "$TB_RAMDIR/ram"
+want=$(tb_write_pattern "$TB_RAMDIR/ram" $((4 * GiB)) 2 $kept)
 want_guest=$(tb_pattern_sha256 2 $TB_GUEST_HASH)
 memmap='memmap=2G!4G'
 tb_boot "$TB_WORK/ours.log" "$memmap pmemreclaim=auto pmemreclaim.keep=126M test.kept=/dev/pmem0:$TB_GUEST_HASH" \
@@ -24,14 +24,14 @@ tb_assert_eq "bytes lost" $((130 * MiB)) "$(tr_lost "$log" $kept)"
 tb_assert_eq "kept namespace in /proc/iomem" "100000000-107dfffff : namespace0.0" \
   "$(tb_section "$log" iomem | sed -n 's/^ *\(100000000-107dfffff : namespace0.0\)$/\1/p')"
 tb_assert_eq "kept bytes in the guest (/dev/pmem0, first $TB_GUEST_HASH)" "$want_guest" "$(tb_report "$log" sha256 2)"
-tb_assert_eq "kept bytes in the RAM file" "$want" "$(tb_read_sha256 "$TB_WORK/ram" $((4 * GiB)) $kept)"
+tb_assert_eq "kept bytes in the RAM file" "$want" "$(tb_read_sha256 "$TB_RAMDIR/ram" $((4 * GiB)) $kept)"
 tb_assert_true "advice printed" tr_dmesg_has "$log" "to lose less next boot, carve: memmap="
 # The standard tools on the same ramdax carve (ramdax bound by hand, ndctl init-labels, a raw namespace
 # for the kept bytes, devdax for the rest, daxctl; auto_online_blocks=offline or daxctl aborts on 7.x).
-tb_ramfile_create "$TB_WORK/ram-ndctl"
-tb_write_pattern "$TB_WORK/ram-ndctl" $((4 * GiB)) 2 $kept >/dev/null
+tb_ramfile_create "$TB_RAMDIR/ram-ndctl"
+tb_write_pattern "$TB_RAMDIR/ram-ndctl" $((4 * GiB)) 2 $kept >/dev/null
 tb_boot "$TB_WORK/ndctl.log" "$memmap test.auto_online=offline test.run=ramdax-ndctl test.rd_keep=$kept test.rd_align=2M" \
-  "$TB_WORK/ram-ndctl" || true
+  "$TB_RAMDIR/ram-ndctl" || true
 tr_compare "$memmap keep=126M (auto: ramdax)" "$log" $kept "$TB_WORK/ndctl.log"
-tb_assert_eq "ndctl+daxctl path: kept bytes in its RAM file" "$want" "$(tb_read_sha256 "$TB_WORK/ram-ndctl" $((4 * GiB)) $kept)"
+tb_assert_eq "ndctl+daxctl path: kept bytes in its RAM file" "$want" "$(tb_read_sha256 "$TB_RAMDIR/ram-ndctl" $((4 * GiB)) $kept)"
 tb_finish

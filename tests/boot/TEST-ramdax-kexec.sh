@@ -15,8 +15,8 @@ tr_require_binary
 tb_setup
 tr_build_kexec_initrd
 kept=$((126 * MiB))
-tb_ramfile_create "$TB_WORK/ram"
-want=$(tb_write_pattern "$TB_WORK/ram" $((4 * GiB)) 3 $kept)
+tb_ramfile_create "$TB_RAMDIR/ram"
+want=$(tb_write_pattern "$TB_RAMDIR/ram" $((4 * GiB)) 3 $kept)
 want_guest=$(tb_pattern_sha256 3 $TB_GUEST_HASH)
 TB_TIMEOUT=${TB_TIMEOUT_KEXEC:-600}
 tb_boot "$TB_WORK/chain.log" "memmap=0x80020000!4G pmemreclaim=ramdax pmemreclaim.keep=126M \
@@ -33,5 +33,5 @@ for i in $(seq 0 $((boots - 1))); do
   if [ "$i" -lt 3 ]; then tb_assert_ge "boot $i: MiB filled before kexec" 1920 "$(tb_report "$b" filled_mb 1)"; fi
 done
 tb_assert_eq "kept bytes in the RAM file after the last poweroff" "$want" \
-  "$(tb_read_sha256 "$TB_WORK/ram" $((4 * GiB)) $kept)"
+  "$(tb_read_sha256 "$TB_RAMDIR/ram" $((4 * GiB)) $kept)"
 tb_finish

@@ -7,8 +7,8 @@ set -euo pipefail
 tr_require_binary
 tb_setup
 tb_build_initrd
-tb_ramfile_create "$TB_WORK/ram"
-want=$(tb_write_pattern "$TB_WORK/ram" $((4 * GiB)) 5 $MiB)
+tb_ramfile_create "$TB_RAMDIR/ram"
+want=$(tb_write_pattern "$TB_RAMDIR/ram" $((4 * GiB)) 5 $MiB)
 tb_boot "$TB_WORK/ramdax.log" "memmap=2G!4G pmemreclaim=ramdax test.modprobe=nd_e820,nd_pmem test.kept=/dev/pmem0:$MiB" \
   || tb_die "the machine did not boot to the test init"
 log=$TB_WORK/ramdax.log

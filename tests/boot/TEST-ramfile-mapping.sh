@@ -6,7 +6,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 tb_setup
 tb_build_initrd "$TB_WORK/test.cpio.gz" --placeholder
-ram=$TB_WORK/ram
+ram=$TB_RAMDIR/ram
 tb_ramfile_create "$ram"
 want=$(tb_write_pattern "$ram" $((4 * GiB)) 7 $MiB)
 tail_want=$(tb_write_pattern "$ram" $((6 * GiB - MiB)) 8 $MiB)

@@ -13,7 +13,7 @@ TB_KERNEL_FLAVOUR=${TB_KERNEL_FLAVOUR:-sid-amd64}
 tr_require_binary
 tb_setup
 tb_build_initrd
-tb_ramfile_create "$TB_WORK/ram"
+tb_ramfile_create "$TB_RAMDIR/ram"
 log=$TB_WORK/boot.log
 tb_boot "$log" "memmap=2G!4G memmap=1G%6G-1+0xefffffff nokaslr test.run=release-os-hmem" || tb_die "no report"
 tr -d '\r' < "$log" | grep '^@@os_hmem' | sed 's/^/    /'

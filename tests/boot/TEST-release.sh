@@ -23,7 +23,7 @@ TB_INITRD=$TB_WORK/test.cpio.gz
   --extra "$TB_WORK/pattern:/test/pattern" --extra "$TB_KDIR/vmlinuz:/boot/vmlinuz" \
   --extra "$TB_WORK/daxwrite:/test/daxwrite" \
   --out "$TB_INITRD" 2>&1 | sed "s/^/[$TB_NAME] /"
-tb_ramfile_create "$TB_WORK/ram"
+tb_ramfile_create "$TB_RAMDIR/ram"
 tb_boot "$TB_WORK/chain.log" "memmap=2G!4G pmemreclaim=legacy test.run=release test.kexec=1" || true
 boots=$(tr_split_cycles "$TB_WORK/chain.log" "$TB_WORK/boots")
 tb_assert_eq "boots (1 + kexec -s)" 2 "$boots"
@@ -42,5 +42,5 @@ tb_assert_true "after kexec -s: the devdax is reused" tr_dmesg_has "$next" "reus
 # The first 126 MiB of the devdax data (4G + 2M .. 4G + 128M) are below the first block boundary: the
 # next boot does not online them, so the data written after release is still there at the end.
 tb_assert_eq "new data in guest RAM after the last poweroff" "$want" \
-  "$(tb_read_sha256 "$TB_WORK/ram" $((4 * GiB + 2 * MiB)) $((64 * MiB)))"
+  "$(tb_read_sha256 "$TB_RAMDIR/ram" $((4 * GiB + 2 * MiB)) $((64 * MiB)))"
 tb_finish

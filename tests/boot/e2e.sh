@@ -131,7 +131,7 @@ e2e_assert_record() {
 # e2e_scenario NAME [vm.sh options...]: the two boots described above, on TB_INITRD
 e2e_scenario() {
   local name=$1; shift
-  local ram=$TB_WORK/ram log want after
+  local ram=$TB_RAMDIR/ram log want after
   local kept_opt="test.kept=/dev/pmem0:$TB_GUEST_HASH"
   command -v jq >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq >/dev/null; }
 

@@ -22,9 +22,9 @@ tr_lost() { echo $(( $(tb_carve_bytes "$1") - $(tb_kmem_bytes "$1") - ${2:-0} ))
 # -m devdax -M mem on NS, then daxctl reconfigure-device -m system-ram; sets TR_NDCTL_KMEM
 tr_ndctl_boot() {
   local log=$1 memmap=$2 ns=$3 extra=${4:-}
-  tb_ramfile_create "$TB_WORK/ram-ndctl"
+  tb_ramfile_create "$TB_RAMDIR/ram-ndctl"
   # Same image: without a pmemreclaim= option the binary hands straight to the test init.
-  tb_boot "$log" "$memmap test.ndctl=devdax test.ns=$ns $extra" "$TB_WORK/ram-ndctl" || true
+  tb_boot "$log" "$memmap test.ndctl=devdax test.ns=$ns $extra" "$TB_RAMDIR/ram-ndctl" || true
   TR_NDCTL_KMEM=$(tb_kmem_bytes "$log")
   TR_NDCTL_MEMTOTAL=$(( $(tb_report "$log" memtotal_kb) * 1024 ))
 }
@@ -67,7 +67,7 @@ tr_arm64_keep_scenario() {
   tr_require_binary
   tb_setup
   tb_build_initrd
-  local ram=$TB_WORK/ram want log=$TB_WORK/ours.log keptopt="pmemreclaim.keep=$kept test.kept=/dev/pmem0:$TB_GUEST_HASH"
+  local ram=$TB_RAMDIR/ram want log=$TB_WORK/ours.log keptopt="pmemreclaim.keep=$kept test.kept=/dev/pmem0:$TB_GUEST_HASH"
   local want_guest; want_guest=$(tb_pattern_sha256 126 $TB_GUEST_HASH)
   tb_ramfile_create "$ram"
   want=$(tb_write_pattern "$ram" $base 126 $kept)
@@ -151,7 +151,7 @@ tr_arm64_ramdax_scenario() {
   tr_require_binary
   tb_setup
   tb_build_initrd
-  local ram=$TB_WORK/ram want log=$TB_WORK/ours.log want_guest
+  local ram=$TB_RAMDIR/ram want log=$TB_WORK/ours.log want_guest
   want_guest=$(tb_pattern_sha256 141 $TB_GUEST_HASH)   # the guest hashes the first TB_GUEST_HASH bytes
   tb_ramfile_create "$ram"
   want=$(tb_write_pattern "$ram" $base 141 $keep)
@@ -194,7 +194,7 @@ tr_arm64_ramdax_scenario() {
   tb_assert_eq "kept bytes in the RAM file after poweroff" "$want" "$(tb_read_sha256 "$ram" $base $keep)"
 
   # the standard tools on the same ramdax carve, same VM, a fresh RAM file with the same pattern
-  local nlog=$TB_WORK/ndctl.log nram=$TB_WORK/ram-ndctl
+  local nlog=$TB_WORK/ndctl.log nram=$TB_RAMDIR/ram-ndctl
   tb_ramfile_create "$nram"
   tb_write_pattern "$nram" $base 141 $keep >/dev/null
   tb_boot "$nlog" "test.auto_online=offline test.run=ramdax-ndctl test.rd_keep=$keep test.rd_align=${kalign_mib}M \
@@ -254,10 +254,10 @@ tr_arm64_below_block_scenario() {
   # one boot on the RAM file; true when the report is complete (the test init got to the end of it: after
   # an Oops it may never power off, and the boot then ends at TB_TIMEOUT)
   boot() {
-    tb_boot "$1" "pmemreclaim=legacy pmemreclaim.timeout=30" "$TB_WORK/ram" && return 0
+    tb_boot "$1" "pmemreclaim=legacy pmemreclaim.timeout=30" "$TB_RAMDIR/ram" && return 0
     grep -q '^@@done' <(tr -d '\r' < "$1")
   }
-  tb_ramfile_create "$TB_WORK/ram"
+  tb_ramfile_create "$TB_RAMDIR/ram"
   log=$TB_WORK/first.log
   if boot "$log"; then
     check "$log" "first boot"
