@@ -67,6 +67,39 @@ end),
   (if $l.pmemreclaim.recold_ms == null and $s.pmemreclaim.recold_ms == null then empty else
   "- \($s | kernel), \($s.ram_backing // "file"), recold: module loading \($gl) GiB / \($gs) GiB = \($l.pmemreclaim.recold_modules_ms | n) / \($s.pmemreclaim.recold_modules_ms | n) ms = \(r2($l.pmemreclaim.recold_modules_ms; $s.pmemreclaim.recold_modules_ms)); recold slope \(diff("recold_ms")) = \(slope("recold_ms") | ms1), recold/warm = \(r2(slope("recold_ms"); slope("warm_ms")))" end))
  end),
+(if [.rows[] | select(.group == "strategies")] == [] then empty else
+ "",
+ "Strategies (Linux 7.2, 24 GiB guest, carve at 4 GiB, 128 MiB blocks; the PID 1 job and its module loading from pmemreclaim'"'"'s timing: line; first: the boot that makes the layout, reuse: the next boot on the same RAM file, which finds it; slope: (job at 16 GiB − job at 2 GiB) / the GiB between the carves):",
+ "",
+ "| strategy | boot | onlined | module loading | 16 GiB ÷ 2 GiB | job | slope per GiB | ÷ legacy'"'"'s |",
+ "|---|---|---|---|---|---|---|---|",
+ ([.rows[] | select(.group == "strategies")] as $r
+  | def row(name; g): [$r[] | select(.id == "strategies-\(name)-\(g)G")][0];
+    def at(b): if b == "first" then {job: .pmemreclaim.cold_job_ms, mod: .pmemreclaim.cold_modules_ms, on: .pmemreclaim.onlined_bytes}
+               else {job: .pmemreclaim.reuse.job_ms, mod: .pmemreclaim.reuse.modules_ms, on: .pmemreclaim.reuse.onlined_bytes} end;
+    def slope(name; b): row(name; 2) as $s | row(name; 16) as $l
+      | if $s == null or $l == null or ($s | at(b)).job == null or ($l | at(b)).job == null then null
+        else ((($l | at(b)).job - ($s | at(b)).job) / (($l.carve_bytes - $s.carve_bytes) / 1073741824)) end;
+    def r2(a; b): if a == null or b == null or b == 0 then "?" else "\((a / b * 100 | round) / 100)×" end;
+  ["legacy", "auto-legacy", "auto-ramdax", "ramdax"][] as $name | ["first", "reuse"][] as $b
+  | row($name; 2) as $s | row($name; 16) as $l | select($s != null and $l != null)
+  | ($s | at($b)) as $x | ($l | at($b)) as $y
+  | "| \($name) | \($b) | \($x.on | mib) / \($y.on | mib) | \($x.mod | n) / \($y.mod | n) ms | \(r2($y.mod; $x.mod)) | \($x.job | n) / \($y.job | n) ms | \(slope($name; $b) | if . == null then "?" else "\(. | round) ms" end) | \(r2(slope($name; $b); slope("legacy"; $b))) |")
+ end),
+(if [.rows[] | select(.group == "carves")] == [] then empty else
+ "",
+ "Carves (Linux 7.2, legacy, carve at 4 GiB, the guest 8 GiB larger; the PID 1 job from pmemreclaim'"'"'s timing: line, wall and its kernel CPU time, and the part spent onlining; slope: the job'"'"'s growth per GiB of carve from the row above):",
+ "",
+ "| carve | onlined / lost | module loading | job (kernel) | onlining (kernel) | slope per GiB | ÷ slope 2→16 GiB |",
+ "|---|---|---|---|---|---|---|",
+ ([.rows[] | select(.group == "carves")] | sort_by(.carve_bytes) as $c
+  | def slope(i): if i < 1 or $c[i].pmemreclaim.cold_job_ms == null or $c[i - 1].pmemreclaim.cold_job_ms == null then null
+      else ($c[i].pmemreclaim.cold_job_ms - $c[i - 1].pmemreclaim.cold_job_ms) / (($c[i].carve_bytes - $c[i - 1].carve_bytes) / 1073741824) end;
+    def onl(p): p | if . == null then "?" else "\(.[0]) ms (\(.[1]) ms)" end;
+    def ph(t; name): t | if . == null then null else (capture(name + " (?<w>[0-9]+) ms \\(kernel (?<k>[0-9]+) ms") | [.w, .k]) // null end;
+  range(0; $c | length) as $i | $c[$i] as $r
+  | "| \($r.carve_bytes | mib) | \($r.pmemreclaim.onlined_bytes | mib) / \($r | lost($r.pmemreclaim.onlined_bytes)) | \($r.pmemreclaim.cold_modules_ms | n) ms | \($r.pmemreclaim.cold_job_ms | n) ms (\($r.pmemreclaim.cold_job_kernel_ms | n) ms) | \(onl(ph($r.pmemreclaim.timing_cold; "onlining"))) | \(slope($i) | if . == null then "" else "\(. * 10 | round / 10) ms" end) | \(if $i < 1 or slope($i) == null or slope(1) == null or slope(1) == 0 then "" else "\((slope($i) / slope(1) * 100 | round) / 100)×" end) |")
+ end),
 "",
 "Size: pmemreclaim x86_64 \(.sizes.x86_64_binary_bytes) B stripped static (\(.sizes.x86_64_binary_gzip_bytes) B gzip -9), aarch64 \(.sizes.aarch64_binary_bytes | n) B; the overlay initramfs (binary + nvdimm/dax modules) \(.sizes.overlay_initramfs_bytes) B. The tools for comparison: ndctl + daxctl with their non-libc shared libraries \(.sizes.ndctl_daxctl_with_libs_bytes) B (\(.sizes.ndctl_daxctl_with_libs_gzip_bytes) B gzip -9)."
 ' "$1"

@@ -22,7 +22,10 @@
 #   PMEMRECLAIM_ARM64_BINARY=FILE: the aarch64 one, for the arm64 rows (default build/aarch64-linux-musl/)
 # Groups of rows: matrix (strategies and layouts), scale (legacy 2 to 32 GiB), cold (legacy 2 and 16 GiB
 # carves in the same 24 GiB guest, guest RAM in a host file and in anonymous host memory: the cold job's
-# module loading and per-GiB slope against the warm apply's; --only '^cold' runs just these).
+# module loading and per-GiB slope against the warm apply's; --only '^cold' runs just these), strategies
+# (Linux 7.2, 2 and 16 GiB carves, the PID 1 job of legacy, auto with either outcome and ramdax, first boot
+# and reuse: module loading 16 GiB / 2 GiB and the job's slope per GiB against legacy's; --only '^strategies'),
+# carves (Linux 7.2, legacy, 2 to 200 GiB carves: the job's slope per GiB between each pair; --only '^carves').
 # Prints the Markdown tables; exit status 1 when a row did not complete.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -32,7 +35,7 @@ while [ $# -gt 0 ]; do
     --quick) QUICK=1 ;;
     --only) ONLY=${2:?}; shift ;;
     --out) OUT=${2:?}; shift ;;
-    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
   shift
@@ -46,7 +49,7 @@ ARM_BIN=${PMEMRECLAIM_ARM64_BINARY:-$ROOT/build/aarch64-linux-musl/pmemreclaim}
 GiB=$((1 << 30)) MiB=$((1 << 20))
 
 # Rows: id|group|arch|kernel flavour|guest RAM|QEMU args|carve|carve bytes|strategy|keep bytes|namespace|append
-#       [|RAM backing]
+#       [|RAM backing[|boots]]   boots 2: the same boot again on the same RAM file (its log ID-reuse.log)
 # carve: memmap= options (x86_64) or device-tree pmem-region nodes START:SIZE,... (arm64, mem=6G).
 # RAM backing: file (default: a sparse host file, deleted after the row) or anon (TB_RAM_BACKING=anon:
 # anonymous host memory, where the host's first touch of a guest page costs no file-system block allocation).
@@ -64,6 +67,12 @@ ROWS=(
   "hmem-kept|matrix|x86_64|sid-amd64|8G||memmap=2G%4G-1+0xefffffff|$((2 * GiB))|hmem|$((256 * MiB))||nokaslr"
   "arm64-legacy-split-kept|matrix|arm64|sid-arm64|8G||0x1c0000000:$((126 * MiB)),0x1c7e00000:$((1922 * MiB))|$((2 * GiB))|legacy|$((126 * MiB))|namespace1.0|"
   "arm64-ramdax-kept|matrix|arm64|sid-arm64|9G||0x1c0000000:$((0x80020000))|$((0x80020000))|ramdax|$((126 * MiB))||"
+  # 16K pages (32 MiB dax align): the layouts of TEST-arm64-16k-legacy and -ramdax
+  "arm64-16k-legacy-split-kept|matrix|arm64|sid-arm64-16k|8G||0x1c0000000:$((96 * MiB)),0x1c6000000:$((1952 * MiB))|$((2 * GiB))|legacy|$((96 * MiB))|namespace1.0|"
+  "arm64-16k-ramdax-kept|matrix|arm64|sid-arm64-16k|9G||0x1c0000000:$((0x80020000))|$((0x80020000))|ramdax|$((96 * MiB))||"
+  # 64K pages (512 MiB blocks and dax align; the kernel qemu/kernel-build.sh builds): TEST-arm64-64k-*'s layouts
+  "arm64-64k-legacy-split-kept|matrix|arm64|sid-arm64-64k|8G||0x1c0000000:$((510 * MiB)),0x1dfe00000:$((1538 * MiB))|$((2 * GiB))|legacy|$((510 * MiB))|namespace1.0|"
+  "arm64-64k-ramdax-kept|matrix|arm64|sid-arm64-64k|9G||0x1c0000000:$((0x80020000))|$((0x80020000))|ramdax|$((510 * MiB))||"
   "legacy-aligned-512M-blocks|matrix|x86_64|bookworm-amd64|66048M||memmap=4G!8G|$((4 * GiB))|legacy|0|namespace0.0|"
   "legacy-2M-below-block-512M-blocks|matrix|x86_64|bookworm-amd64|66048M||memmap=0x100200000!0x1FFE00000|$((0x100200000))|legacy|0|namespace0.0|"
   "legacy-aligned-2G-blocks|matrix|x86_64|bookworm-amd64|66048M|$big|memmap=4G!8G|$((4 * GiB))|legacy|0|namespace0.0|"
@@ -80,6 +89,22 @@ for fl in bookworm-amd64:6.1 sid-amd64:7.2; do
     done
   done
 done
+# strategies (Linux 7.2, 24 GiB guest, 2 and 16 GiB carves): the PID 1 job only (test.bench_cold_only), per
+# strategy and outcome, twice on the same RAM file: the first boot makes the layout, the second (reuse: a
+# warm reboot or kexec) finds it. auto with a carve of whole blocks picks legacy (ramdax would lose a block
+# to the label area), with 128 KiB more it picks ramdax.
+for s in legacy auto-legacy auto-ramdax ramdax; do
+  for c in 2 16; do
+    case "$s" in *ramdax) carve=$((c * GiB + 128 * 1024)) ;; *) carve=$((c * GiB)) ;; esac
+    ROWS+=("strategies-$s-${c}G|strategies|x86_64|sid-amd64|24G||memmap=$(printf '0x%x' $carve)!4G|$carve|${s%%-*}|0||test.bench_cold_only=1|file|2")
+  done
+done
+# carves (Linux 7.2, legacy, the PID 1 job only): 2, 16, 64 and 200 GiB carves at 4 GiB, the guest 8 GiB more
+# than the carve (a sparse RAM file: the host backs only what the guest touches, mostly the onlined
+# memory's struct pages), the job's cost per GiB between each pair
+for c in 2 16 64 200; do
+  ROWS+=("carves-${c}G|carves|x86_64|sid-amd64|$((c + 8))G||memmap=${c}G!4G|$((c * GiB))|legacy|0||test.bench_cold_only=1|file|1")
+done
 [ "$QUICK" = 1 ] && ROWS=("${ROWS[0]}")
 
 # ---- one row: boot, parse ----
@@ -95,9 +120,10 @@ jstr() { printf '"%s"' "$(echo "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
 FAILED=0
 JSON_ROWS=()
 run_row() {
-  local id group arch flavour mem qemu carve carve_bytes strategy keep ns append backing
-  IFS='|' read -r id group arch flavour mem qemu carve carve_bytes strategy keep ns append backing <<< "$1"
-  backing=${backing:-file}
+  local id group arch flavour mem qemu carve carve_bytes strategy keep ns append backing boots
+  IFS='|' read -r id group arch flavour mem qemu carve carve_bytes strategy keep ns append backing boots <<< "$1"
+  backing=${backing:-file} boots=${boots:-1}
+  rm -f "$OUT/$id-reuse.log"
   (
     export TB_NAME=bench-$id TB_WORK=$OUT/work/$id TB_ARCH=$arch TB_KERNEL_FLAVOUR=$flavour TB_MEM=$mem
     export TB_RAM_BACKING=$backing
@@ -115,12 +141,16 @@ run_row() {
     tb_build_initrd >/dev/null
     [ "$backing" = anon ] || tb_ramfile_create "$TB_RAMDIR/ram"
     tb_boot "$OUT/$id.log" "$opts" || true
+    [ "$boots" != 2 ] || tb_boot "$OUT/$id-reuse.log" "$opts" || true
     rm -f "$TB_RAMDIR/ram"
   ) >&2
-  if ! tr -d '\r' < "$OUT/$id.log" | grep -q '^@@bench_done'; then
-    echo "bench: row $id did not complete (see $OUT/$id.log)" >&2
-    FAILED=1
-  fi
+  local l
+  for l in "$OUT/$id.log" $([ "$boots" != 2 ] || echo "$OUT/$id-reuse.log"); do
+    if ! tr -d '\r' < "$l" | grep -q '^@@bench_done'; then
+      echo "bench: row $id did not complete (see $l)" >&2
+      FAILED=1
+    fi
+  done
   JSON_ROWS+=("$(row_json "$OUT/$id.log" "$id" "$group" "$arch" "$mem" "$carve" "$carve_bytes" "$strategy" "$keep" "$backing")")
 }
 
@@ -135,6 +165,18 @@ row_json() {
   mod_recold=($(timing "$trecold" modules) "" ""); job_recold=($(timing "$trecold" job) "" "")
   onl_cold=($(timing "$tcold" onlining) "" ""); onl_warm=($(timing "$tours" onlining) "" "")
   mod_cold=($(timing "$tcold" modules) "" "")
+  local job_cold reuse=null rlog=${log%.log}-reuse.log
+  job_cold=($(timing "$tcold" job) "" "")
+  if [ -s "$rlog" ]; then
+    local rcold rt rjob rmod
+    rcold=$(field "$rlog" bench_cold); rt=$(field "$rlog" "bench_timing cold")
+    rjob=($(timing "$rt" job) "" ""); rmod=($(timing "$rt" modules) "" "")
+    reuse=$(jq -nc --argjson ms "$(num "$(kv "$rcold" ms)")" --argjson on "$(num "$(kv "$rcold" kmem)")" \
+      --argjson job "$(num "${rjob[0]}")" --argjson job_k "$(num "${rjob[1]}")" --argjson mod "$(num "${rmod[0]}")" \
+      --argjson mod_k "$(num "${rmod[1]}")" --arg t "$rt" --arg log "$rlog" \
+      '{cold_ms: $ms, onlined_bytes: $on, job_ms: $job, job_kernel_ms: $job_k, modules_ms: $mod,
+        modules_kernel_ms: $mod_k, timing: $t, log: $log}')
+  fi
   jq -nc --arg id "$2" --arg group "$3" --arg arch "$4" --arg kernel "$(field "$log" kver)" --arg ram "$5" \
     --arg backing "${10}" --argjson mod_cold "$(num "${mod_cold[0]}")" --argjson mod_cold_k "$(num "${mod_cold[1]}")" \
     --argjson mod_cold_n "$(num "$(echo "$tcold" | sed -n 's/.*modules [^;]* ms, \([0-9]*\) loaded).*/\1/p')")" \
@@ -154,16 +196,18 @@ row_json() {
     --argjson s_rc "$(num "$(kv "$std" rc)")" --argjson s2_on "$(num "$(kv "$std2" kmem)")" \
     --argjson s2_rc "$(num "$(kv "$std2" rc)")" \
     --arg prep "$(tr -d '\r' < "$log" | sed -n 's/^@@bench_log std-prep: //p' | tr '\n' ' ')" \
-    --argjson undo_ms "$(num "$(kv "$undo" ms)")" \
+    --argjson undo_ms "$(num "$(kv "$undo" ms)")" --argjson reuse "$reuse" \
+    --argjson job_cold "$(num "${job_cold[0]}")" --argjson job_cold_k "$(num "${job_cold[1]}")" \
     --argjson pool "$(num "$(kv "$(field "$log" bench_random_pool_wait)" ms)")" --arg log "$log" \
     '{id: $id, group: $group, arch: $arch, kernel: $kernel, guest_ram: $ram, ram_backing: $backing,
       block_bytes: $block, carve: $carve, carve_bytes: $carve_bytes, kept_bytes: $keep, strategy: $strategy,
-      pmemreclaim: {onlined_bytes: $o_on, cold_ms: $cold_ms, cold_modules_ms: $mod_cold,
+      pmemreclaim: {onlined_bytes: $o_on, cold_ms: $cold_ms, cold_job_ms: $job_cold, cold_job_kernel_ms: $job_cold_k,
+        cold_modules_ms: $mod_cold,
         cold_modules_kernel_ms: $mod_cold_k, cold_modules_loaded: $mod_cold_n, cold_onlining_ms: $cold_onl,
         cold_onlining_kernel_ms: $cold_onl_k, warm_ms: $warm_ms, warm_kernel_ms: $warm_k, warm_onlined_bytes: $warm_on,
         warm_onlining_ms: $warm_onl, warm_onlining_kernel_ms: $warm_onl_k, timing_cold: $tcold, timing_warm: $tours,
         recold_ms: $recold_ms, recold_job_ms: $recold_job, recold_modules_ms: $mod_recold,
-        recold_onlined_bytes: $recold_on, timing_recold: $trecold},
+        recold_onlined_bytes: $recold_on, timing_recold: $trecold, reuse: $reuse},
       ndctl_daxctl: {onlined_bytes: $s_on, ms: $s_ms, kernel_ms: $s_k, runs_ms: [$s1, $s2], rc: $s_rc,
         second_onlined_bytes: $s2_on, second_rc: $s2_rc, prep: $prep},
       undo_ms: $undo_ms, random_pool_wait_ms: $pool, log: $log}'

@@ -9,7 +9,7 @@
 #      again (`pmemreclaim boot`: module loading, the cheap look, the job), in guest memory the earlier
 #      steps have warmed (its vmemmap no longer lands in pages the host has never touched)
 # Each step is timed by two kmsg markers (wall) and the shell's `times` (kernel CPU of its commands).
-# Options: test.bench=legacy|ramdax|hmem, test.bench_keep=BYTES (the job's kept range, default 0),
+# Options: test.bench=legacy|ramdax|hmem|auto, test.bench_cold_only=1 (only the cold numbers), test.bench_keep=BYTES (the job's kept range, default 0),
 # test.bench_ns=namespaceX.Y (legacy: the namespace the tools make the devdax on; default namespace0.0).
 # Prints @@bench lines: bench_cold ..., bench_step NAME ms=... kernel_ms=... rc=... kmem=..., bench_log ...,
 # bench_timing NAME (pmemreclaim's timing: line), bench_modules_unloaded (recold; @@error when some stay)
@@ -60,6 +60,9 @@ t_hand=$(bench_stamp "pmemreclaim: handing off to /init")
 say "bench_cold ms=$(bench_ms "$t_run" "$t_hand") kmem=$(bench_kmem) memtotal_kb=$(memtotal)"
 dmesg | sed -n 's/.*pmemreclaim: timing: /@@bench_timing cold /p'
 dmesg | sed -n 's/.*\(pmemreclaim: .*\)/@@bench_log cold: \1/p'
+# test.bench_cold_only=1: only the PID 1 job's numbers above (qemu/bench.sh's strategies rows, whose
+# second boot on the same RAM file measures the job reusing the first boot's layout)
+if [ "$(opt bench_cold_only || echo 0)" = 1 ]; then say "bench_done"; return 0; fi
 
 # Debian 7.x onlines hot-added memory at once (auto_online_blocks=online) and daxctl then refuses
 # ("kernel policy will auto-online memory"): the standard recipe sets the policy to offline first.
