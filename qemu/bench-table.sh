@@ -100,6 +100,16 @@ end),
   range(0; $c | length) as $i | $c[$i] as $r
   | "| \($r.carve_bytes | mib) | \($r.pmemreclaim.onlined_bytes | mib) / \($r | lost($r.pmemreclaim.onlined_bytes)) | \($r.pmemreclaim.cold_modules_ms | n) ms | \($r.pmemreclaim.cold_job_ms | n) ms (\($r.pmemreclaim.cold_job_kernel_ms | n) ms) | \(onl(ph($r.pmemreclaim.timing_cold; "onlining"))) | \(slope($i) | if . == null then "" else "\(. * 10 | round / 10) ms" end) | \(if $i < 1 or slope($i) == null or slope(1) == null or slope(1) == 0 then "" else "\((slope($i) / slope(1) * 100 | round) / 100)×" end) |")
  end),
+(if [.rows[] | select(.group == "memmap")] == [] then empty else
+ "",
+ "memmap_on_memory (Linux 7.2, legacy, 24 GiB guest, carve at 4 GiB; off: the onlined blocks'"'"' memory map (struct pages) comes from the RAM already online, the kernel'"'"'s default; on: memory_hotplug.memmap_on_memory=1 on the kernel command line and pmemreclaim.memmap_on_memory=auto, the map is carved from the onlined blocks; MemTotal and MemFree when the test init starts):",
+ "",
+ "| memmap_on_memory | carve | onlined | job (kernel) | kmem bind (kernel) | onlining (kernel) | MemTotal | MemFree |",
+ "|---|---|---|---|---|---|---|---|",
+ (.rows[] | select(.group == "memmap") |
+  def ph(name): .pmemreclaim.timing_cold | if . == null then "?" else ((capture(name + " (?<w>[0-9]+) ms \\(kernel (?<k>[0-9]+) ms") | "\(.w) ms (\(.k) ms)") // "?") end;
+  "| \(.id | split("-")[1]) | \(.carve_bytes | mib) | \(.pmemreclaim.onlined_bytes | mib) | \(.pmemreclaim.cold_job_ms | n) ms (\(.pmemreclaim.cold_job_kernel_ms | n) ms) | \(ph("kmem")) | \(ph("onlining")) | \(.pmemreclaim.cold_memtotal_kb | n) kB | \(.pmemreclaim.cold_memfree_kb | n) kB |")
+ end),
 "",
 "Size: pmemreclaim x86_64 \(.sizes.x86_64_binary_bytes) B stripped static (\(.sizes.x86_64_binary_gzip_bytes) B gzip -9), aarch64 \(.sizes.aarch64_binary_bytes | n) B; the overlay initramfs (binary + nvdimm/dax modules) \(.sizes.overlay_initramfs_bytes) B. The tools for comparison: ndctl + daxctl with their non-libc shared libraries \(.sizes.ndctl_daxctl_with_libs_bytes) B (\(.sizes.ndctl_daxctl_with_libs_gzip_bytes) B gzip -9)."
 ' "$1"

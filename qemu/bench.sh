@@ -25,7 +25,8 @@
 # module loading and per-GiB slope against the warm apply's; --only '^cold' runs just these), strategies
 # (Linux 7.2, 2 and 16 GiB carves, the PID 1 job of legacy, auto with either outcome and ramdax, first boot
 # and reuse: module loading 16 GiB / 2 GiB and the job's slope per GiB against legacy's; --only '^strategies'),
-# carves (Linux 7.2, legacy, 2 to 200 GiB carves: the job's slope per GiB between each pair; --only '^carves').
+# carves (Linux 7.2, legacy, 2 to 200 GiB carves: the job's slope per GiB between each pair; --only '^carves'),
+# memmap (Linux 7.2, legacy, 2 and 16 GiB: memmap_on_memory off and on; --only '^memmap').
 # Prints the Markdown tables; exit status 1 when a row did not complete.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -35,7 +36,7 @@ while [ $# -gt 0 ]; do
     --quick) QUICK=1 ;;
     --only) ONLY=${2:?}; shift ;;
     --out) OUT=${2:?}; shift ;;
-    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
   shift
@@ -104,6 +105,15 @@ done
 # memory's struct pages), the job's cost per GiB between each pair
 for c in 2 16 64 200; do
   ROWS+=("carves-${c}G|carves|x86_64|sid-amd64|$((c + 8))G||memmap=${c}G!4G|$((c * GiB))|legacy|0||test.bench_cold_only=1|file|1")
+done
+# memmap (Linux 7.2, legacy, the PID 1 job only): the blocks' memory map from the RAM already online (the
+# kernel's default) against carved from the onlined blocks themselves (memory_hotplug.memmap_on_memory=1 on
+# the kernel command line; pmemreclaim.memmap_on_memory=auto then asks for it per dax device)
+for m in off on; do
+  for c in 2 16; do
+    a="test.bench_cold_only=1"; [ "$m" = off ] || a+=" memory_hotplug.memmap_on_memory=1"
+    ROWS+=("memmap-$m-${c}G|memmap|x86_64|sid-amd64|24G||memmap=${c}G!4G|$((c * GiB))|legacy|0||$a|file|1")
+  done
 done
 [ "$QUICK" = 1 ] && ROWS=("${ROWS[0]}")
 
@@ -198,10 +208,12 @@ row_json() {
     --arg prep "$(tr -d '\r' < "$log" | sed -n 's/^@@bench_log std-prep: //p' | tr '\n' ' ')" \
     --argjson undo_ms "$(num "$(kv "$undo" ms)")" --argjson reuse "$reuse" \
     --argjson job_cold "$(num "${job_cold[0]}")" --argjson job_cold_k "$(num "${job_cold[1]}")" \
+    --argjson memtotal_kb "$(num "$(kv "$cold" memtotal_kb)")" --argjson memfree_kb "$(num "$(kv "$cold" memfree_kb)")" \
     --argjson pool "$(num "$(kv "$(field "$log" bench_random_pool_wait)" ms)")" --arg log "$log" \
     '{id: $id, group: $group, arch: $arch, kernel: $kernel, guest_ram: $ram, ram_backing: $backing,
       block_bytes: $block, carve: $carve, carve_bytes: $carve_bytes, kept_bytes: $keep, strategy: $strategy,
       pmemreclaim: {onlined_bytes: $o_on, cold_ms: $cold_ms, cold_job_ms: $job_cold, cold_job_kernel_ms: $job_cold_k,
+        cold_memtotal_kb: $memtotal_kb, cold_memfree_kb: $memfree_kb,
         cold_modules_ms: $mod_cold,
         cold_modules_kernel_ms: $mod_cold_k, cold_modules_loaded: $mod_cold_n, cold_onlining_ms: $cold_onl,
         cold_onlining_kernel_ms: $cold_onl_k, warm_ms: $warm_ms, warm_kernel_ms: $warm_k, warm_onlined_bytes: $warm_on,

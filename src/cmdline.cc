@@ -98,6 +98,16 @@ Options ParseCommandLine(std::string_view cmdline) {
       } else {
         bad("expected movable or normal");
       }
+    } else if (key == "pmemreclaim.memmap_on_memory") {
+      if (value == "auto" && has_value) {
+        opts.memmap_on_memory = MemmapOnMemory::kAuto;
+      } else if (value == "on" && has_value) {
+        opts.memmap_on_memory = MemmapOnMemory::kOn;
+      } else if (value == "off" && has_value) {
+        opts.memmap_on_memory = MemmapOnMemory::kOff;
+      } else {
+        bad("expected auto, on or off");
+      }
     } else if (key == "pmemreclaim.dry_run") {
       if (auto f = ParseFlag(value, has_value)) {
         opts.dry_run = *f;

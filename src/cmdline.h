@@ -24,6 +24,7 @@ struct Options {
   Strategy strategy = Strategy::kOff;
   u64 keep = 0;
   Zone zone = Zone::kMovable;
+  MemmapOnMemory memmap_on_memory = MemmapOnMemory::kAuto;
   bool dry_run = false;
   // The boot job (PID 1, or `pmemreclaim boot` in an initramfs hook): not
   // from the command line.  Lets the label-less look force carve

@@ -45,6 +45,16 @@ TEST_CASE("defaults") {
   CHECK(o.timeout_seconds == kDefaultTimeoutSeconds);
 }
 
+TEST_CASE("memmap_on_memory: auto by default, on, off") {
+  CHECK(ParseCommandLine("pmemreclaim=legacy").memmap_on_memory == MemmapOnMemory::kAuto);
+  CHECK(ParseCommandLine("pmemreclaim=legacy pmemreclaim.memmap_on_memory=on").memmap_on_memory ==
+        MemmapOnMemory::kOn);
+  CHECK(ParseCommandLine("pmemreclaim=legacy pmemreclaim.memmap_on_memory=off").memmap_on_memory ==
+        MemmapOnMemory::kOff);
+  CHECK(ParseCommandLine("pmemreclaim=legacy pmemreclaim.memmap_on_memory=auto").memmap_on_memory ==
+        MemmapOnMemory::kAuto);
+}
+
 TEST_CASE("keep takes hex and suffixes") {
   CHECK(ParseCommandLine("pmemreclaim=auto pmemreclaim.keep=0x7e00000").keep == 0x7e00000);
   CHECK(ParseCommandLine("pmemreclaim=auto pmemreclaim.keep=1G").keep == kGiB);
@@ -62,7 +72,8 @@ TEST_CASE("each bad value is one error") {
         "pmemreclaim.keep", "pmemreclaim.keep=-1M", "pmemreclaim.keep=99999999999999999999",
         "pmemreclaim.zone=dma", "pmemreclaim.zone", "pmemreclaim.init=init", "pmemreclaim.init=",
         "pmemreclaim.timeout=0", "pmemreclaim.timeout=soon", "pmemreclaim.timeout=3601", "pmemreclaim.kepe=126M",
-        "pmemreclaim.=1"}) {
+        "pmemreclaim.=1", "pmemreclaim.memmap_on_memory", "pmemreclaim.memmap_on_memory=yes",
+        "pmemreclaim.memmap_on_memory="}) {
     INFO(bad);
     const Options o = ParseCommandLine(std::string("memmap=2G!4G ") + bad);
     CHECK(o.errors.size() == 1);

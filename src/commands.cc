@@ -31,7 +31,8 @@ constexpr char kOptionsHelp[] =
     "options (default: the pmemreclaim options of /proc/cmdline, else auto):\n"
     "  --strategy=auto|legacy|ramdax|hmem|off\n"
     "  --keep=SIZE        bytes at the start of the carve that are preserved\n"
-    "  --zone=movable|normal\n";
+    "  --zone=movable|normal\n"
+    "  --memmap-on-memory=auto|on|off  the onlined blocks' memory map on themselves\n";
 
 std::string Usage() {
   std::string out =
@@ -51,7 +52,7 @@ std::string Usage() {
   return out + "\n" + kOptionsHelp +
          "kernel command line: pmemreclaim=STRATEGY pmemreclaim.keep=SIZE\n"
          "  pmemreclaim.zone=ZONE pmemreclaim.dry_run pmemreclaim.init=PATH\n"
-         "  pmemreclaim.timeout=SECONDS\n";
+         "  pmemreclaim.timeout=SECONDS pmemreclaim.memmap_on_memory=auto|on|off\n";
 }
 
 std::string CommandUsage(const Command& c) {
@@ -314,6 +315,8 @@ bool CommandOptions(const std::vector<std::string>& args, const std::string& cmd
       flags.push_back("pmemreclaim.keep=" + a.substr(7));
     } else if (a.rfind("--zone=", 0) == 0) {
       flags.push_back("pmemreclaim.zone=" + a.substr(7));
+    } else if (a.rfind("--memmap-on-memory=", 0) == 0) {
+      flags.push_back("pmemreclaim.memmap_on_memory=" + a.substr(19));
     } else {
       *err = "pmemreclaim: unknown argument " + a + "\n";
       return false;

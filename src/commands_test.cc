@@ -116,6 +116,13 @@ TEST_CASE("command options: flags replace the kernel's keys, auto when nothing n
   CHECK(o.strategy == Strategy::kOff);
   CHECK_FALSE(CommandOptions({"--zone=fast"}, "", &o, &json, &err));
   CHECK(err.find("zone") != std::string::npos);
+  REQUIRE(CommandOptions({"--memmap-on-memory=off"}, "pmemreclaim=legacy pmemreclaim.memmap_on_memory=on", &o, &json,
+                         &err));
+  CHECK(o.memmap_on_memory == MemmapOnMemory::kOff);
+  REQUIRE(CommandOptions({}, "pmemreclaim=legacy pmemreclaim.memmap_on_memory=on", &o, &json, &err));
+  CHECK(o.memmap_on_memory == MemmapOnMemory::kOn);
+  CHECK_FALSE(CommandOptions({"--memmap-on-memory=yes"}, "", &o, &json, &err));
+  CHECK(err.find("memmap_on_memory") != std::string::npos);
 }
 
 TEST_CASE("command options: a blank or a quote in a flag's value is a usage error, not another option") {

@@ -216,8 +216,8 @@ class FakeNvdimm : public NvdimmInterface {
     }
     return true;
   }
-  bool OnlineDaxDevice(const std::string& dev, Zone zone, int* onlined, std::string* err) override {
-    calls.push_back("online " + dev + " " + ZoneName(zone));
+  bool OnlineDaxDevice(const std::string& dev, const KmemMode& mode, int* onlined, std::string* err) override {
+    calls.push_back("online " + dev + " " + ZoneName(mode.zone) + (mode.memmap_on_memory ? " memmap_on_memory" : ""));
     auto policy = sys_->ReadFile("/sys/devices/system/memory/auto_online_blocks");
     policy_at_online.emplace_back(dev, policy ? *policy : "");
     return AddKmem(dev, hmem_devices[dev], onlined, err);
@@ -310,9 +310,10 @@ class FakeNvdimm : public NvdimmInterface {
     return true;
   }
   std::map<std::string, Range> dax_data;
-  bool OnlineDevdax(const std::string& region, const std::string& ns, Zone zone, int* onlined,
+  bool OnlineDevdax(const std::string& region, const std::string& ns, const KmemMode& mode, int* onlined,
                     std::string* err) override {
-    calls.push_back("online " + region + (ns.empty() ? "" : " " + ns) + " " + ZoneName(zone));
+    calls.push_back("online " + region + (ns.empty() ? "" : " " + ns) + " " + ZoneName(mode.zone) +
+                    (mode.memmap_on_memory ? " memmap_on_memory" : ""));
     auto policy = sys_->ReadFile("/sys/devices/system/memory/auto_online_blocks");
     policy_at_online.emplace_back(region, policy ? *policy : "");
     if (fail_online.count(region)) {
@@ -363,7 +364,7 @@ class NvdimmRef : public NvdimmInterface {
                  std::string* e) override {
     return t_->ShapeHmem(r, k, rest, kd, d, e);
   }
-  bool OnlineDaxDevice(const std::string& d, Zone z, int* n, std::string* e) override {
+  bool OnlineDaxDevice(const std::string& d, const KmemMode& z, int* n, std::string* e) override {
     return t_->OnlineDaxDevice(d, z, n, e);
   }
   bool ReturnToDevdax(const KmemDevice& d, std::string* e) override { return t_->ReturnToDevdax(d, e); }
@@ -379,7 +380,7 @@ class NvdimmRef : public NvdimmInterface {
                     std::string* e) override {
     return t_->CreateDevdax(r, ns, a, u, d, e);
   }
-  bool OnlineDevdax(const std::string& r, const std::string& ns, Zone z, int* n, std::string* e) override {
+  bool OnlineDevdax(const std::string& r, const std::string& ns, const KmemMode& z, int* n, std::string* e) override {
     return t_->OnlineDevdax(r, ns, z, n, e);
   }
   bool ForceRaw(const std::string& ns, std::string* e) override { return t_->ForceRaw(ns, e); }

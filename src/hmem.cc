@@ -51,7 +51,7 @@ bool HmemStrategy::Prepare(SystemInterface& sys, const NvdimmOpener& open, const
 
 Plan HmemStrategy::MakePlan(const Machine& machine, u64 keep) const { return PlanHmem(machine, keep); }
 
-std::vector<RegionOutcome> HmemStrategy::Apply(const Plan& plan, Zone zone, SystemInterface& sys,
+std::vector<RegionOutcome> HmemStrategy::Apply(const Plan& plan, const KmemMode& mode, SystemInterface& sys,
                                                NvdimmInterface& nvdimm) const {
   std::vector<RegionOutcome> out;
   AutoOnlineHold policy(sys);
@@ -98,8 +98,8 @@ std::vector<RegionOutcome> HmemStrategy::Apply(const Plan& plan, Zone zone, Syst
   for (const Rest& rest : rests) {
     out[rest.outcome].online_device = rest.dev;
     int blocks = 0;
-    if (nvdimm.OnlineDaxDevice(rest.dev, zone, &blocks, &err)) err.clear();
-    FinishOnlining(*rest.region, rest.dev, rest.kept, plan.block_size, zone, err, sys, &out[rest.outcome]);
+    if (nvdimm.OnlineDaxDevice(rest.dev, mode, &blocks, &err)) err.clear();
+    FinishOnlining(*rest.region, rest.dev, rest.kept, plan.block_size, mode.zone, err, sys, &out[rest.outcome]);
   }
   return out;
 }

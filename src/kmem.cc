@@ -30,7 +30,7 @@ void FinishOnlining(const RegionPlan& r, const std::string& what, const Range& k
 }
 
 void OnlineDevdaxRegion(const RegionPlan& r, const std::string& ns, const Range& claimed, const Range& kept,
-                        u64 block_size, Zone zone, AutoOnlineHold& policy, SystemInterface& sys,
+                        u64 block_size, const KmemMode& mode, AutoOnlineHold& policy, SystemInterface& sys,
                         NvdimmInterface& nvdimm, RegionOutcome* o) {
   std::string err;
   if (r.action == RegionAction::kCreateDevdax) {
@@ -46,9 +46,9 @@ void OnlineDevdaxRegion(const RegionPlan& r, const std::string& ns, const Range&
   }
   policy.Hold();
   int blocks = 0;
-  if (nvdimm.OnlineDevdax(r.region.name, ns, zone, &blocks, &err)) err.clear();
+  if (nvdimm.OnlineDevdax(r.region.name, ns, mode, &blocks, &err)) err.clear();
   FinishOnlining(r, r.action == RegionAction::kReuseDevdax ? "reused devdax" : "created devdax", kept, block_size,
-                 zone, err, sys, o);
+                 mode.zone, err, sys, o);
 }
 
 RegionOutcome StartOutcome(const RegionPlan& r) {

@@ -25,7 +25,7 @@ void FinishOnlining(const RegionPlan& r, const std::string& what, const Range& k
 // or takes the one there (kReuseDevdax), then onlines it through kmem with
 // the auto-online policy held.
 void OnlineDevdaxRegion(const RegionPlan& r, const std::string& ns, const Range& claimed, const Range& kept,
-                        u64 block_size, Zone zone, AutoOnlineHold& policy, SystemInterface& sys,
+                        u64 block_size, const KmemMode& mode, AutoOnlineHold& policy, SystemInterface& sys,
                         NvdimmInterface& nvdimm, RegionOutcome* o);
 
 // The outcome of a region before anything is done to it: kKeep and kLeave

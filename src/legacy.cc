@@ -26,7 +26,7 @@ bool LegacyStrategy::Prepare(SystemInterface& sys, const NvdimmOpener& open, con
 
 Plan LegacyStrategy::MakePlan(const Machine& machine, u64 keep) const { return PlanLegacy(machine, keep); }
 
-std::vector<RegionOutcome> LegacyStrategy::Apply(const Plan& plan, Zone zone, SystemInterface& sys,
+std::vector<RegionOutcome> LegacyStrategy::Apply(const Plan& plan, const KmemMode& mode, SystemInterface& sys,
                                                  NvdimmInterface& nvdimm) const {
   std::vector<RegionOutcome> out;
   AutoOnlineHold policy(sys);
@@ -38,7 +38,7 @@ std::vector<RegionOutcome> LegacyStrategy::Apply(const Plan& plan, Zone zone, Sy
       }
       if (r.action == RegionAction::kCreateDevdax || r.action == RegionAction::kReuseDevdax) {
         // The devdax claims the region's whole (only) namespace.
-        OnlineDevdaxRegion(r, "", r.region.range, carve.kept, plan.block_size, zone, policy, sys, nvdimm, &o);
+        OnlineDevdaxRegion(r, "", r.region.range, carve.kept, plan.block_size, mode, policy, sys, nvdimm, &o);
       }
       out.push_back(o);
     }

@@ -19,7 +19,7 @@ class LegacyStrategy : public ReclaimStrategy {
   bool Prepare(SystemInterface& sys, const NvdimmOpener& open, const Options& opts, Machine* machine,
                std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err) const override;
   Plan MakePlan(const Machine& machine, u64 keep) const override;
-  std::vector<RegionOutcome> Apply(const Plan& plan, Zone zone, SystemInterface& sys,
+  std::vector<RegionOutcome> Apply(const Plan& plan, const KmemMode& mode, SystemInterface& sys,
                                    NvdimmInterface& nvdimm) const override;
   std::vector<RegionInfo> Regions(SystemInterface& sys, NvdimmInterface& nvdimm) const override;
   bool Onlined(SystemInterface& sys, const KmemDevice& device) const override;

@@ -125,4 +125,19 @@ void AutoOnlineHold::Restore() {
   held_ = false;
 }
 
+bool WantMemmapOnMemory(MemmapOnMemory opt, const std::optional<std::string>& kernel_param) {
+  switch (opt) {
+    case MemmapOnMemory::kOn:
+      return true;
+    case MemmapOnMemory::kOff:
+      return false;
+    case MemmapOnMemory::kAuto:
+      break;
+  }
+  if (!kernel_param) return false;
+  std::string v = *kernel_param;
+  while (!v.empty() && (v.back() == '\n' || v.back() == ' ')) v.pop_back();
+  return v == "Y" || v == "y" || v == "1" || v == "force";
+}
+
 }  // namespace pmemreclaim

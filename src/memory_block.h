@@ -18,6 +18,27 @@ namespace pmemreclaim {
 enum class Zone { kMovable, kNormal };
 inline const char* ZoneName(Zone z) { return z == Zone::kMovable ? "movable" : "normal"; }
 
+// Where the memory map (struct pages) of the blocks kmem adds comes from
+// (pmemreclaim.memmap_on_memory=): kOn asks the kernel to carve it out of
+// the added blocks themselves (the dax device's memmap_on_memory attribute,
+// Linux >= 6.8), kOff takes it from the RAM already online (the kernel's
+// default), kAuto asks when the kernel's memory_hotplug.memmap_on_memory
+// parameter is set (it refuses the attribute otherwise).
+enum class MemmapOnMemory { kAuto, kOn, kOff };
+constexpr char kMemmapOnMemoryParamPath[] = "/sys/module/memory_hotplug/parameters/memmap_on_memory";
+
+// How kmem takes a dax device: the zone its blocks go online in, and
+// whether their memory map is carved from them.
+struct KmemMode {
+  Zone zone = Zone::kMovable;
+  bool memmap_on_memory = false;
+};
+
+// Whether to ask for the memory map on the added blocks: `opt`, and for
+// kAuto the kernel's parameter as sysfs shows it ("Y", "force"; "N" or
+// nullopt when the kernel has no such parameter).
+bool WantMemmapOnMemory(MemmapOnMemory opt, const std::optional<std::string>& kernel_param);
+
 constexpr char kBlockSizePath[] = "/sys/devices/system/memory/block_size_bytes";
 constexpr char kAutoOnlinePath[] = "/sys/devices/system/memory/auto_online_blocks";
 

@@ -50,6 +50,17 @@ constexpr unsigned kNamespaceIo = 4;
 
 std::string Errno(int rc) { return ErrnoText(rc < 0 ? -rc : rc); }
 
+// Writes `value` to sysfs attribute `path`: 0, or the negative errno of the
+// open or the write (a store method's refusal comes back from write()).
+int WriteAttribute(const std::string& path, const std::string& value) {
+  const int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return -errno;
+  const ssize_t n = write(fd, value.data(), value.size());
+  const int rc = n < 0 ? -errno : (static_cast<size_t>(n) == value.size() ? 0 : -EIO);
+  close(fd);
+  return rc;
+}
+
 // A random (version 4) uuid for a new namespace or info block.  libuuid's
 // uuid_generate() waits for the kernel's random pool, which early in boot may
 // not be ready: measured 3 s of a 4 s job under TCG.  A uuid here only has to
@@ -580,7 +591,7 @@ class LibNvdimm : public NvdimmInterface {
     return true;
   }
 
-  bool OnlineDaxDevice(const std::string& devname, Zone zone, int* onlined, std::string* err) override {
+  bool OnlineDaxDevice(const std::string& devname, const KmemMode& mode, int* onlined, std::string* err) override {
     *onlined = 0;
     daxctl_unref(dctx_);  // kmem may have bound devices since
     dctx_ = nullptr;
@@ -589,7 +600,7 @@ class LibNvdimm : public NvdimmInterface {
       struct daxctl_dev* dev;
       daxctl_dev_foreach(region, dev) {
         if (devname != daxctl_dev_get_devname(dev)) continue;
-        return OnlineDev(dev, zone, onlined, err);
+        return OnlineDev(dev, mode, onlined, err);
       }
     }
     *err = devname + ": not found";
@@ -644,7 +655,7 @@ class LibNvdimm : public NvdimmInterface {
     return false;
   }
 
-  bool OnlineDevdax(const std::string& name, const std::string& nsname, Zone zone, int* onlined,
+  bool OnlineDevdax(const std::string& name, const std::string& nsname, const KmemMode& mode, int* onlined,
                     std::string* err) override {
     *onlined = 0;
     struct ndctl_region* region = Region(name);
@@ -657,11 +668,13 @@ class LibNvdimm : public NvdimmInterface {
       return false;
     }
     daxctl_set_log_fn(daxctl_region_get_ctx(dregion), DaxctlLog);
-    return OnlineDev(dev, zone, onlined, err);
+    return OnlineDev(dev, mode, onlined, err);
   }
 
-  // Binds kmem to `dev` unless it has it, and onlines its blocks in `zone`.
-  static bool OnlineDev(struct daxctl_dev* dev, Zone zone, int* onlined, std::string* err) {
+  // Binds kmem to `dev` unless it has it (asking first for the blocks'
+  // memory map on them when mode.memmap_on_memory), and onlines its blocks
+  // in mode.zone.
+  static bool OnlineDev(struct daxctl_dev* dev, const KmemMode& mode, int* onlined, std::string* err) {
     const std::string devname = daxctl_dev_get_devname(dev);
     struct daxctl_memory* mem = daxctl_dev_get_memory(dev);
     if (mem == nullptr) {
@@ -671,6 +684,15 @@ class LibNvdimm : public NvdimmInterface {
         if (rc < 0) {
           *err = devname + ": disable: " + Errno(rc);
           return false;
+        }
+      }
+      if (mode.memmap_on_memory) {
+        // No libdaxctl call for it (ndctl 81): the attribute, while no driver
+        // or device_dax holds the device (kmem would make it -EBUSY).
+        const int mrc = WriteAttribute("/sys/bus/dax/devices/" + devname + "/memmap_on_memory", "1");
+        if (mrc < 0) {
+          LogWarning(devname + ": the kernel refused memmap_on_memory (" + Errno(mrc) +
+                     "): the memory map of its blocks comes from the RAM already online");
         }
       }
       int rc;
@@ -691,7 +713,7 @@ class LibNvdimm : public NvdimmInterface {
     int rc;
     {
       PhaseTimer timer(PhaseId::kOnline);
-      rc = zone == Zone::kMovable ? daxctl_memory_online(mem) : daxctl_memory_online_no_movable(mem);
+      rc = mode.zone == Zone::kMovable ? daxctl_memory_online(mem) : daxctl_memory_online_no_movable(mem);
     }
     if (rc < 0) {
       *err = devname + ": online: " + Errno(rc);

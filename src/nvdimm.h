@@ -68,9 +68,11 @@ class NvdimmInterface {
   // did not attach it.
   virtual bool Reprobe(const std::string& ns, std::string* claimed, std::string* err) = 0;
   // Hands the dax device of namespace `ns` ("" = the region's only one) to
-  // kmem and onlines its memory blocks in `zone`.  *onlined is the number of
-  // blocks onlined.
-  virtual bool OnlineDevdax(const std::string& region, const std::string& ns, Zone zone, int* onlined,
+  // kmem and onlines its memory blocks in mode.zone; with
+  // mode.memmap_on_memory it first asks for their memory map on them (a
+  // kernel that refuses is a warning: kmem takes it from RAM as usual).
+  // *onlined is the number of blocks onlined.
+  virtual bool OnlineDevdax(const std::string& region, const std::string& ns, const KmemMode& mode, int* onlined,
                             std::string* err) = 0;
   // Soft-reserved (dax_hmem) regions, as RegionInfo with the region's range
   // and its dax devices (carve = true).
@@ -83,8 +85,9 @@ class NvdimmInterface {
   // *keep_dev and *rest_dev are the devices' names.
   virtual bool ShapeHmem(const std::string& region, const Range& keep, const Range& rest, std::string* keep_dev,
                          std::string* rest_dev, std::string* err) = 0;
-  // Hands dax device `devname` to kmem and onlines its blocks in `zone`.
-  virtual bool OnlineDaxDevice(const std::string& devname, Zone zone, int* onlined, std::string* err) = 0;
+  // Hands dax device `devname` to kmem and onlines its blocks, as
+  // OnlineDevdax does.
+  virtual bool OnlineDaxDevice(const std::string& devname, const KmemMode& mode, int* onlined, std::string* err) = 0;
   // Dax devices of pmem and soft-reserved regions in system-ram mode.
   virtual std::vector<KmemDevice> KmemDevices() = 0;
   // Unbinds kmem (its memory blocks must be offline: the kernel removes

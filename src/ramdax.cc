@@ -178,7 +178,7 @@ std::string DaxNamespace(const RegionPlan& r, NvdimmInterface& nvdimm, std::stri
 
 }  // namespace
 
-std::vector<RegionOutcome> RamdaxStrategy::Apply(const Plan& plan, Zone zone, SystemInterface& sys,
+std::vector<RegionOutcome> RamdaxStrategy::Apply(const Plan& plan, const KmemMode& mode, SystemInterface& sys,
                                                  NvdimmInterface& nvdimm) const {
   std::vector<RegionOutcome> out;
   AutoOnlineHold policy(sys);
@@ -203,7 +203,7 @@ std::vector<RegionOutcome> RamdaxStrategy::Apply(const Plan& plan, Zone zone, Sy
           o.ok = false;
           o.message = r.region.name + ": " + err;
         } else {
-          OnlineDevdaxRegion(r, ns, r.dax_extent, carve.kept, plan.block_size, zone, policy, sys, nvdimm, &o);
+          OnlineDevdaxRegion(r, ns, r.dax_extent, carve.kept, plan.block_size, mode, policy, sys, nvdimm, &o);
         }
       }
       out.push_back(o);

@@ -123,10 +123,12 @@ void ReportCarves(Arch arch, const Plan& plan, SystemInterface& sys, Outcome* ou
   }
 }
 
-void LogPlan(const Machine& machine, const Plan& plan, const Options& opts) {
+void LogPlan(const Machine& machine, const Plan& plan, const Options& opts, const KmemMode& mode) {
   LogInfo(std::string("strategy ") + StrategyName(plan.strategy) + ", " + ArchName(machine.arch) + ", memory block " +
           HumanSize(machine.block_size) + ", dax align " + HumanSize(machine.dax_align) + ", keep " +
-          HumanSize(opts.keep) + ", zone " + ZoneName(opts.zone) + (opts.dry_run ? ", dry run" : ""));
+          HumanSize(opts.keep) + ", zone " + ZoneName(mode.zone) +
+          (mode.memmap_on_memory ? ", memory map on the onlined blocks (memmap_on_memory)" : "") +
+          (opts.dry_run ? ", dry run" : ""));
   if (opts.keep > 0 && !plan.carves.empty() && opts.keep > plan.carves.front().range.size()) {
     LogWarning("keep (" + HumanSize(opts.keep) + ") is larger than the first carve (" +
                HumanSize(plan.carves.front().range.size()) + "): all of it is kept");
@@ -200,12 +202,13 @@ Outcome ReclaimCarves(const Options& opts, SystemInterface& sys, const NvdimmOpe
   }
   const Plan plan = impl->MakePlan(machine, opts.keep);
   outcome.plan = plan;
-  LogPlan(machine, plan, opts);
+  const KmemMode mode{opts.zone, WantMemmapOnMemory(opts.memmap_on_memory, sys.ReadFile(kMemmapOnMemoryParamPath))};
+  LogPlan(machine, plan, opts, mode);
   if (opts.dry_run) return outcome;
 
   const u64 memtotal_before = MemTotal(sys);
   outcome.touched = true;
-  outcome.regions = impl->Apply(plan, opts.zone, sys, *nvdimm);
+  outcome.regions = impl->Apply(plan, mode, sys, *nvdimm);
   const u64 memtotal_after = MemTotal(sys);
   for (const RegionOutcome& o : outcome.regions) Log(o.ok ? LogLevel::kInfo : LogLevel::kError, o.message);
 

@@ -117,6 +117,37 @@ TEST_CASE("auto means legacy for now; zone normal is passed on") {
   CHECK(nv->calls.back() == "online region0 normal");
 }
 
+TEST_CASE("memmap_on_memory: auto follows the kernel's parameter, on and off override it") {
+  struct Case {
+    const char* option;
+    std::optional<std::string> param;  // /sys/module/memory_hotplug/parameters/memmap_on_memory
+    bool asked;
+  };
+  for (const Case& c : {Case{"", std::nullopt, false}, Case{"", "N\n", false}, Case{"", "Y\n", true},
+                        Case{"", "force\n", true}, Case{" pmemreclaim.memmap_on_memory=off", "Y\n", false},
+                        Case{" pmemreclaim.memmap_on_memory=on", "N\n", true},
+                        Case{" pmemreclaim.memmap_on_memory=auto", "Y\n", true}}) {
+    INFO(c.option << " param " << c.param.value_or("(none)"));
+    World w;
+    w.AddRegion(k4G, 2 * kGiB);
+    if (c.param) w.sys.files[kMemmapOnMemoryParamPath] = *c.param;
+    FakeNvdimm* nv = w.nvdimm;
+    const Outcome o = w.Run(std::string("pmemreclaim=legacy") + c.option);
+    CHECK(nv->calls.back() == std::string("online region0 movable") + (c.asked ? " memmap_on_memory" : ""));
+    CHECK(o.kmem_bytes.at(0) == 1920 * kMiB);
+  }
+}
+
+TEST_CASE("WantMemmapOnMemory") {
+  CHECK_FALSE(WantMemmapOnMemory(MemmapOnMemory::kAuto, std::nullopt));
+  CHECK_FALSE(WantMemmapOnMemory(MemmapOnMemory::kAuto, std::string("N\n")));
+  CHECK_FALSE(WantMemmapOnMemory(MemmapOnMemory::kAuto, std::string("")));
+  CHECK(WantMemmapOnMemory(MemmapOnMemory::kAuto, std::string("Y\n")));
+  CHECK(WantMemmapOnMemory(MemmapOnMemory::kAuto, std::string("force\n")));
+  CHECK(WantMemmapOnMemory(MemmapOnMemory::kOn, std::nullopt));
+  CHECK_FALSE(WantMemmapOnMemory(MemmapOnMemory::kOff, std::string("Y\n")));
+}
+
 TEST_CASE("the kept region is never handed to create or online") {
   World w;
   w.AddRegion(k4G, 126 * kMiB);

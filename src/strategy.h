@@ -28,6 +28,7 @@ struct RegionOutcome;
 class NvdimmInterface;
 class SystemInterface;
 enum class Zone;
+struct KmemMode;
 
 // Opens the device layer (libndctl + libdaxctl; a fake in tests).  A fresh
 // one sees buses that appeared since the last (after binding ramdax).
@@ -59,7 +60,7 @@ class ReclaimStrategy {
 
   // Carries the plan out, one outcome per planned region.  The auto-online
   // policy is held at "offline" while devices go to kmem.
-  virtual std::vector<RegionOutcome> Apply(const Plan& plan, Zone zone, SystemInterface& sys,
+  virtual std::vector<RegionOutcome> Apply(const Plan& plan, const KmemMode& mode, SystemInterface& sys,
                                            NvdimmInterface& nvdimm) const = 0;
 
   // What it has on the running system, for `status`: its regions as the

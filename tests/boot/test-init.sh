@@ -140,6 +140,13 @@ for d in /sys/bus/nd/devices/dax*; do
   [ -e "$d/align" ] || continue
   say "nd_dax_align $(basename "$d") align=$(cat "$d/align") supported=$(cat "$d/supported_alignments" 2>/dev/null | tr ' ' ',')"
 done
+# dax bus devices with a size: their driver and memmap_on_memory (Linux >= 6.8: the memory map of the blocks
+# kmem added carved from them)
+for d in /sys/bus/dax/devices/dax*; do
+  [ -e "$d/size" ] && [ "$(cat "$d/size")" != 0 ] || continue
+  drv=; [ -e "$d/driver" ] && drv=$(basename "$(readlink "$d/driver")")
+  say "dax_device $(basename "$d") size=$(cat "$d/size") driver=${drv:-none} memmap_on_memory=$(cat "$d/memmap_on_memory" 2>/dev/null || echo none)"
+done
 # nd namespaces with a size: name, label name, uuid, size
 for d in /sys/bus/nd/devices/namespace*; do
   [ -e "$d/size" ] && [ "$(cat "$d/size")" != 0 ] || continue
