@@ -57,7 +57,7 @@ bench_step() {
 # The cold run, from the kernel log: exec of PID 1 to the handoff line.
 t_run=$(bench_stamp "Run /sbin/pmemreclaim as init process")
 t_hand=$(bench_stamp "pmemreclaim: handing off to /init")
-say "bench_cold ms=$(bench_ms "$t_run" "$t_hand") kmem=$(bench_kmem) memtotal_kb=$(memtotal)"
+say "bench_cold ms=$(bench_ms "$t_run" "$t_hand") kmem=$(bench_kmem) memtotal_kb=$(memtotal) memfree_kb=$(awk '/^MemFree:/ {print $2}' /proc/meminfo)"
 dmesg | sed -n 's/.*pmemreclaim: timing: /@@bench_timing cold /p'
 dmesg | sed -n 's/.*\(pmemreclaim: .*\)/@@bench_log cold: \1/p'
 # test.bench_cold_only=1: only the PID 1 job's numbers above (qemu/bench.sh's strategies rows, whose
