@@ -54,6 +54,21 @@ void ProbeUnattachedCarves(SystemInterface& sys, const NvdimmOpener& open) {
 
 bool ReprobeMayRun(const Options& opts) { return !opts.dry_run && !opts.early; }
 
+namespace {
+
+// A forced-raw carve namespace whose last 128 KiB start with a label index:
+// the carve is laid out with labels (ramdax), and an info block at its
+// start is the first labelled namespace's (a devdax over the carve's start
+// when nothing is kept), which the label-less probe refuses.
+bool EndsInLabelIndex(NvdimmInterface& nvdimm, const RegionInfo& r) {
+  const u64 size = r.range.size();
+  if (size <= kLabelAreaSize) return false;
+  const auto end = nvdimm.ReadNamespace(r.namespace_name, size - kLabelAreaSize, kLabelIndexSignature.size());
+  return end && IsLabelIndex(*end);
+}
+
+}  // namespace
+
 bool BootLookMayRun(const Options& opts) {
   return opts.early && opts.requested && opts.errors.empty() && !opts.dry_run && !opts.capture_kernel &&
          opts.strategy != Strategy::kOff;
@@ -106,7 +121,7 @@ bool LoadLabelLessDrivers(SystemInterface& sys, const NvdimmOpener& open, const 
   }
   // The carves as nd_pmem left them (LegacyRegions waits for the buses'
   // probes: the block devices are there afterwards); the forced ones read.
-  std::string raw;
+  std::string raw, labelled;
   for (const RegionInfo& r : CarvesOf(sys, *nvdimm)) {
     if (!r.force_raw || r.namespace_name.empty()) continue;
     const std::string& ns = r.namespace_name;
@@ -114,11 +129,19 @@ bool LoadLabelLessDrivers(SystemInterface& sys, const NvdimmOpener& open, const 
     const InfoBlock found = start ? FindInfoBlock(*start) : InfoBlock::kUnreadable;
     if (found == InfoBlock::kNone) {
       raw += (raw.empty() ? "" : ", ") + ns;
+    } else if (EndsInLabelIndex(*nvdimm, r)) {
+      // Left raw: ramdax takes the carve and judges it by its labels;
+      // legacy leaves a labelled carve alone.  Nothing is written here.
+      labelled += (labelled.empty() ? "" : ", ") + ns + " (" + InfoBlockName(found) + ")";
     } else {
       GiveBack(*nvdimm, ns, std::string("holds ") + InfoBlockName(found));
     }
   }
   if (!raw.empty()) LogInfo("attached without struct pages (force_raw), no info block in their first 8 KiB: " + raw);
+  if (!labelled.empty()) {
+    LogInfo("attached without struct pages (force_raw), their carves end in a namespace label area (a ramdax "
+            "layout: what their start holds is a labelled namespace's): " + labelled);
+  }
   return true;
 }
 

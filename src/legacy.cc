@@ -55,6 +55,11 @@ void JudgeRawCarves(NvdimmInterface& nvdimm, std::vector<RegionInfo>* regions) {
                 "honour: another page size, alignment or data offset), or it was disabled by hand";
       continue;
     }
+    // A carve laid out with labels (ramdax): an info block at its start is
+    // the first labelled namespace's (a devdax from the carve's first byte
+    // when nothing is kept).  Legacy leaves a labelled carve; ramdax judges
+    // it by its labels.
+    if (r.labels_at_end) continue;
     const auto start = nvdimm.ReadNamespace(r.namespace_name, 0, kInfoBlockArea);
     const InfoBlock found = start ? FindInfoBlock(*start) : InfoBlock::kUnreadable;
     if (found == InfoBlock::kUnreadable) {

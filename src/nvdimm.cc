@@ -20,6 +20,7 @@
 #include <cstdarg>
 #include <optional>
 
+#include "info_block.h"
 #include "log.h"
 #include "system.h"
 #include "timing.h"
@@ -158,9 +159,8 @@ std::optional<std::string> ReadBlockDevice(struct ndctl_namespace* ns, u64 offse
 bool EndHoldsLabelIndex(struct ndctl_namespace* ns) {
   const u64 size = ndctl_namespace_get_size(ns);
   if (size <= kLabelAreaSize) return false;
-  static const char kSig[] = "NAMESPACE_INDEX";
-  const auto start = ReadBlockDevice(ns, size - kLabelAreaSize, sizeof kSig);
-  return start && memcmp(start->data(), kSig, sizeof kSig) == 0;
+  const auto start = ReadBlockDevice(ns, size - kLabelAreaSize, kLabelIndexSignature.size());
+  return start && IsLabelIndex(*start);
 }
 
 // Where a dax device lies now.  libdaxctl reads `resource` once, when it

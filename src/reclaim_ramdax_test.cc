@@ -339,3 +339,35 @@ TEST_CASE("ramdax as the boot job, and auto choosing it: device_dax loads once, 
     CHECK(calls_at_device_dax == w.nv.calls.size());  // every namespace made and onlined before it
   }
 }
+
+TEST_CASE("boot job, reuse of a ramdax layout with nothing kept: the devdax at the carve start does not stop ramdax") {
+  // The carve as ramdax left it: labels in its last 128 KiB, and (nothing
+  // kept) the devdax namespace from its first byte, so its info block is
+  // what nd_e820's label-less namespace shows at 4 KiB, and the kernel's
+  // label-less probe refuses it.  Found by qemu/bench.sh's strategies rows
+  // (ramdax and auto, second boot on the same RAM file: nothing onlined).
+  for (const char* cmdline : {"pmemreclaim=ramdax", "pmemreclaim=auto"}) {
+    INFO(cmdline);
+    const Range carve = Range::FromSize(k4G, 2 * kGiB + kLabelAreaSize);
+    RamdaxWorld w({carve});
+    RegionInfo& e820 = w.nv.regions.at(0);
+    e820.namespace_name = "namespace0.0";
+    e820.labels_at_end = true;  // what the region shows while its namespace is attached raw
+    std::string start(8192, '\0');
+    start.replace(4096, 16, std::string("NVDIMM_DAX_INFO\0", 16));
+    w.nv.media["namespace0.0"] = start;
+    w.nv.media_at["namespace0.0"][carve.size() - kLabelAreaSize] = std::string("NAMESPACE_INDEX\0", 16);
+    w.nv.reprobe_fails.insert("namespace0.0");  // the label-less probe refuses the labelled devdax's block
+    static std::vector<std::string> lines;
+    lines.clear();
+    SetLogSink([](LogLevel, const std::string& l) { lines.push_back(l); });
+    const Outcome o = w.Run(cmdline, true);
+    for (const std::string& l : lines) UNSCOPED_INFO(l);
+    REQUIRE(o.plan);
+    CHECK(o.plan->strategy == Strategy::kRamdax);
+    CHECK(w.Wrote(kE820Dev + "/driver_override", "ramdax"));
+    // never given back to the label-less probe
+    CHECK(std::count(w.nv.calls.begin(), w.nv.calls.end(), "reprobe namespace0.0") == 0);
+    CHECK(o.kmem_bytes.at(0) == 1920 * kMiB);
+  }
+}
