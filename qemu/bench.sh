@@ -71,9 +71,10 @@ ROWS=(
   # 16K pages (32 MiB dax align): the layouts of TEST-arm64-16k-legacy and -ramdax
   "arm64-16k-legacy-split-kept|matrix|arm64|sid-arm64-16k|8G||0x1c0000000:$((96 * MiB)),0x1c6000000:$((1952 * MiB))|$((2 * GiB))|legacy|$((96 * MiB))|namespace1.0|"
   "arm64-16k-ramdax-kept|matrix|arm64|sid-arm64-16k|9G||0x1c0000000:$((0x80020000))|$((0x80020000))|ramdax|$((96 * MiB))||"
-  # 64K pages (512 MiB blocks and dax align; the kernel qemu/kernel-build.sh builds): TEST-arm64-64k-*'s layouts
-  "arm64-64k-legacy-split-kept|matrix|arm64|sid-arm64-64k|8G||0x1c0000000:$((510 * MiB)),0x1dfe00000:$((1538 * MiB))|$((2 * GiB))|legacy|$((510 * MiB))|namespace1.0|"
-  "arm64-64k-ramdax-kept|matrix|arm64|sid-arm64-64k|9G||0x1c0000000:$((0x80020000))|$((0x80020000))|ramdax|$((510 * MiB))||"
+  # 64K pages (512 MiB blocks and dax align; the kernel qemu/kernel-build.sh builds, whose config has no
+  # CONFIG_PRINTK_TIME: printk.time=1 gives the kmsg timestamps the timings come from): TEST-arm64-64k-*'s layouts
+  "arm64-64k-legacy-split-kept|matrix|arm64|sid-arm64-64k|8G||0x1c0000000:$((510 * MiB)),0x1dfe00000:$((1538 * MiB))|$((2 * GiB))|legacy|$((510 * MiB))|namespace1.0|printk.time=1"
+  "arm64-64k-ramdax-kept|matrix|arm64|sid-arm64-64k|9G||0x1c0000000:$((0x80020000))|$((0x80020000))|ramdax|$((510 * MiB))||printk.time=1"
   "legacy-aligned-512M-blocks|matrix|x86_64|bookworm-amd64|66048M||memmap=4G!8G|$((4 * GiB))|legacy|0|namespace0.0|"
   "legacy-2M-below-block-512M-blocks|matrix|x86_64|bookworm-amd64|66048M||memmap=0x100200000!0x1FFE00000|$((0x100200000))|legacy|0|namespace0.0|"
   "legacy-aligned-2G-blocks|matrix|x86_64|bookworm-amd64|66048M|$big|memmap=4G!8G|$((4 * GiB))|legacy|0|namespace0.0|"

@@ -107,9 +107,14 @@ EOF
   cat > /tmp/std-prep.sh <<EOF
 echo 2097152 > /sys/bus/nd/devices/$region/align
 EOF
+  # the devdax namespace after the kept one must start on the dax align (the PMD size: 2 MiB, 32 MiB with 16K
+  # pages, 512 MiB with 64K): the tools' kept namespace rounded up to it, as a user of them would
+  pmd=$(cat /sys/kernel/mm/transparent_hugepage/hpage_pmd_size 2>/dev/null || echo 2097152)
+  std_keep=$(( (bench_keep + pmd - 1) / pmd * pmd ))
+  [ "$std_keep" = "$bench_keep" ] || say "bench_log std-prep: the tools' kept namespace $bench_keep rounded up to $std_keep (dax align $pmd)"
   {
     echo "set -e"
-    [ "$bench_keep" != 0 ] && echo "ndctl create-namespace -r $region -m raw -s $bench_keep -n std-keep >/dev/null"
+    [ "$bench_keep" != 0 ] && echo "ndctl create-namespace -r $region -m raw -s $std_keep -n std-keep >/dev/null"
     echo "ndctl create-namespace -r $region -m devdax -M mem -f -n std-dax >/dev/null"
     echo "daxctl reconfigure-device -m system-ram all >/dev/null"
   } > /tmp/std.sh
