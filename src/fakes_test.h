@@ -168,16 +168,8 @@ class FakeNvdimm : public NvdimmInterface {
     forced.insert(ns);
     return true;
   }
-  // Bytes at an offset beyond the first 8 KiB (a label area at a carve's end).
-  std::map<std::string, std::map<u64, std::string>> media_at;
   std::optional<std::string> ReadNamespace(const std::string& ns, u64 offset, size_t size) override {
     reads.push_back(ns);
-    if (offset >= 8192) {
-      for (const auto& [at, bytes] : media_at[ns]) {
-        if (offset >= at && offset + size <= at + bytes.size()) return bytes.substr(offset - at, size);
-      }
-      return std::nullopt;
-    }
     std::string start(8192, '\0');
     if (media.count(ns)) {
       start = media[ns];

@@ -54,21 +54,6 @@ void ProbeUnattachedCarves(SystemInterface& sys, const NvdimmOpener& open) {
 
 bool ReprobeMayRun(const Options& opts) { return !opts.dry_run && !opts.early; }
 
-namespace {
-
-// A forced-raw carve namespace whose last 128 KiB start with a label index:
-// the carve is laid out with labels (ramdax), and an info block at its
-// start is the first labelled namespace's (a devdax over the carve's start
-// when nothing is kept), which the label-less probe refuses.
-bool EndsInLabelIndex(NvdimmInterface& nvdimm, const RegionInfo& r) {
-  const u64 size = r.range.size();
-  if (size <= kLabelAreaSize) return false;
-  const auto end = nvdimm.ReadNamespace(r.namespace_name, size - kLabelAreaSize, kLabelIndexSignature.size());
-  return end && IsLabelIndex(*end);
-}
-
-}  // namespace
-
 bool BootLookMayRun(const Options& opts) {
   return opts.early && opts.requested && opts.errors.empty() && !opts.dry_run && !opts.capture_kernel &&
          opts.strategy != Strategy::kOff;
@@ -129,9 +114,13 @@ bool LoadLabelLessDrivers(SystemInterface& sys, const NvdimmOpener& open, const 
     const InfoBlock found = start ? FindInfoBlock(*start) : InfoBlock::kUnreadable;
     if (found == InfoBlock::kNone) {
       raw += (raw.empty() ? "" : ", ") + ns;
-    } else if (EndsInLabelIndex(*nvdimm, r)) {
-      // Left raw: ramdax takes the carve and judges it by its labels;
-      // legacy leaves a labelled carve alone.  Nothing is written here.
+    } else if (r.labels_at_end) {
+      // The carve ends in a label index (LegacyRegions read it through the
+      // raw namespace): an info block at its start is the first labelled
+      // namespace's (a devdax from the carve's first byte when nothing is
+      // kept), which the label-less probe refuses.  Left raw: ramdax takes
+      // the carve and judges it by its labels; legacy leaves a labelled
+      // carve alone.  Nothing is written here.
       labelled += (labelled.empty() ? "" : ", ") + ns + " (" + InfoBlockName(found) + ")";
     } else {
       GiveBack(*nvdimm, ns, std::string("holds ") + InfoBlockName(found));

@@ -30,13 +30,6 @@ InfoBlock FindInfoBlock(std::string_view start);
 // "a devdax info block", "no info block", ...
 const char* InfoBlockName(InfoBlock b);
 
-// The first bytes of a namespace label area: its index block's signature.
-// A carve whose last 128 KiB start with it is laid out with labels (ramdax).
-constexpr std::string_view kLabelIndexSignature{"NAMESPACE_INDEX\0", 16};
-inline bool IsLabelIndex(std::string_view start) {
-  return start.substr(0, kLabelIndexSignature.size()) == kLabelIndexSignature;
-}
-
 }  // namespace pmemreclaim
 
 #endif  // PMEMRECLAIM_INFO_BLOCK_H_

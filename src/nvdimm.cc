@@ -20,7 +20,6 @@
 #include <cstdarg>
 #include <optional>
 
-#include "info_block.h"
 #include "log.h"
 #include "system.h"
 #include "timing.h"
@@ -50,17 +49,6 @@ void DaxctlLog(struct daxctl_ctx*, int priority, const char*, int, const char*, 
 constexpr unsigned kNamespaceIo = 4;
 
 std::string Errno(int rc) { return ErrnoText(rc < 0 ? -rc : rc); }
-
-// Writes `value` to sysfs attribute `path`: 0, or the negative errno of the
-// open or the write (a store method's refusal comes back from write()).
-int WriteAttribute(const std::string& path, const std::string& value) {
-  const int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return -errno;
-  const ssize_t n = write(fd, value.data(), value.size());
-  const int rc = n < 0 ? -errno : (static_cast<size_t>(n) == value.size() ? 0 : -EIO);
-  close(fd);
-  return rc;
-}
 
 // A random (version 4) uuid for a new namespace or info block.  libuuid's
 // uuid_generate() waits for the kernel's random pool, which early in boot may
@@ -159,8 +147,9 @@ std::optional<std::string> ReadBlockDevice(struct ndctl_namespace* ns, u64 offse
 bool EndHoldsLabelIndex(struct ndctl_namespace* ns) {
   const u64 size = ndctl_namespace_get_size(ns);
   if (size <= kLabelAreaSize) return false;
-  const auto start = ReadBlockDevice(ns, size - kLabelAreaSize, kLabelIndexSignature.size());
-  return start && IsLabelIndex(*start);
+  static const char kSig[] = "NAMESPACE_INDEX";
+  const auto start = ReadBlockDevice(ns, size - kLabelAreaSize, sizeof kSig);
+  return start && memcmp(start->data(), kSig, sizeof kSig) == 0;
 }
 
 // Where a dax device lies now.  libdaxctl reads `resource` once, when it
@@ -689,9 +678,9 @@ class LibNvdimm : public NvdimmInterface {
       if (mode.memmap_on_memory) {
         // No libdaxctl call for it (ndctl 81): the attribute, while no driver
         // or device_dax holds the device (kmem would make it -EBUSY).
-        const int mrc = WriteAttribute("/sys/bus/dax/devices/" + devname + "/memmap_on_memory", "1");
-        if (mrc < 0) {
-          LogWarning(devname + ": the kernel refused memmap_on_memory (" + Errno(mrc) +
+        std::string why;
+        if (!WriteAttribute("/sys/bus/dax/devices/" + devname + "/memmap_on_memory", "1", &why)) {
+          LogWarning(devname + ": the kernel refused memmap_on_memory (" + why +
                      "): the memory map of its blocks comes from the RAM already online");
         }
       }

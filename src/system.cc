@@ -82,6 +82,10 @@ std::optional<std::string> RealSystem::ReadFile(const std::string& path, std::st
 }
 
 bool RealSystem::WriteFile(const std::string& path, const std::string& value, std::string* err) {
+  return WriteAttribute(path, value, err);
+}
+
+bool WriteAttribute(const std::string& path, const std::string& value, std::string* err) {
   const int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) {
     if (err != nullptr) *err = path + ": " + ErrnoText(errno);

@@ -51,6 +51,12 @@ std::string ModuleDirectory(const std::string& release);
 // page) is named, any other is "errno N".
 std::string ErrnoText(int errnum);
 
+// Writes `value` to file `path` (a sysfs attribute: a store method's refusal
+// comes back from write()); false with *err ("PATH: errno text", or "short
+// write").  RealSystem::WriteFile, and the device layer where no library
+// call exists.
+bool WriteAttribute(const std::string& path, const std::string& value, std::string* err);
+
 // Loads `modules` in order (each may carry parameters); false with *err
 // naming the one that failed.
 bool LoadModules(SystemInterface& sys, const std::vector<std::string>& modules, std::string* err);
