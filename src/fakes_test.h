@@ -168,6 +168,18 @@ class FakeNvdimm : public NvdimmInterface {
     forced.insert(ns);
     return true;
   }
+  // attach_raw_fails: namespaces nd_pmem won't attach even raw.
+  std::set<std::string> attach_raw_fails;
+  bool AttachRaw(const std::string& ns, std::string* err) override {
+    calls.push_back("attach-raw " + ns);
+    if (held.count(ns) || attach_raw_fails.count(ns)) {
+      *err = ns + (held.count(ns) ? ": a driver holds it already" : ": the kernel did not attach it raw: No such device");
+      return false;
+    }
+    refused.erase(ns);
+    forced.insert(ns);
+    return true;
+  }
   std::optional<std::string> ReadNamespace(const std::string& ns, u64 offset, size_t size) override {
     reads.push_back(ns);
     std::string start(8192, '\0');
@@ -384,6 +396,7 @@ class NvdimmRef : public NvdimmInterface {
     return t_->OnlineDevdax(r, ns, z, n, e);
   }
   bool ForceRaw(const std::string& ns, std::string* e) override { return t_->ForceRaw(ns, e); }
+  bool AttachRaw(const std::string& ns, std::string* e) override { return t_->AttachRaw(ns, e); }
   std::optional<std::string> ReadNamespace(const std::string& ns, u64 offset, size_t size) override {
     return t_->ReadNamespace(ns, offset, size);
   }

@@ -30,18 +30,57 @@ void GiveBack(NvdimmInterface& nvdimm, const std::string& ns, const std::string&
           (claimed.empty() ? "raw" : "claimed by a " + claimed + " device"));
 }
 
-// Gives back, to the kernel's probe, each carve namespace left without a
-// driver (a give-back stopped between unbind and bind, one disabled by
-// hand) and, with `forced`, each still forced raw.  One the kernel refuses
+// Gives back, to the kernel's probe, each carve namespace still forced raw
+// and, with `unattached`, each left without a driver (a give-back stopped
+// between unbind and bind, one disabled by hand).  One the kernel refuses
 // for its info block stays unbound (JudgeRawCarves then leaves it).
-void GiveBackCarves(SystemInterface& sys, NvdimmInterface& nvdimm, bool forced) {
-  for (const RegionInfo& r : CarvesOf(sys, nvdimm)) {
+void GiveBackCarves(SystemInterface& sys, const NvdimmOpener& open, bool unattached) {
+  std::string why;
+  auto nvdimm = open(&why);
+  if (!nvdimm) {
+    LogWarning("cannot give the forced-raw namespaces back to the kernel's probe: " + why);
+    return;
+  }
+  for (const RegionInfo& r : CarvesOf(sys, *nvdimm)) {
     if (r.namespace_name.empty()) continue;
-    if (forced && r.force_raw) {
-      GiveBack(nvdimm, r.namespace_name, "left raw");
-    } else if (r.unattached) {
-      GiveBack(nvdimm, r.namespace_name, "left without a driver");
+    if (r.force_raw) {
+      GiveBack(*nvdimm, r.namespace_name, "left raw");
+    } else if (unattached && r.unattached) {
+      GiveBack(*nvdimm, r.namespace_name, "left without a driver");
     }
+  }
+}
+
+// Reads the first 8 KiB of each carve namespace attached forced raw (the
+// carves as nd_pmem left them: LegacyRegions waits for the buses' probes, so
+// the block devices are there).  One with an info block's signature, or
+// that can't be read, goes back to the kernel's own probe, unless its carve
+// ends in a label index; the rest stay forced raw, without struct pages.
+void JudgeForcedCarves(SystemInterface& sys, NvdimmInterface& nvdimm) {
+  std::string raw, labelled;
+  for (const RegionInfo& r : CarvesOf(sys, nvdimm)) {
+    if (!r.force_raw || r.namespace_name.empty()) continue;
+    const std::string& ns = r.namespace_name;
+    const auto start = nvdimm.ReadNamespace(ns, 0, kInfoBlockArea);
+    const InfoBlock found = start ? FindInfoBlock(*start) : InfoBlock::kUnreadable;
+    if (found == InfoBlock::kNone) {
+      raw += (raw.empty() ? "" : ", ") + ns;
+    } else if (r.labels_at_end) {
+      // The carve ends in a label index (LegacyRegions read it through the
+      // raw namespace): an info block at its start is the first labelled
+      // namespace's (a devdax from the carve's first byte when nothing is
+      // kept), which the label-less probe refuses.  Left raw: ramdax takes
+      // the carve and judges it by its labels; legacy leaves a labelled
+      // carve alone.  Nothing is written here.
+      labelled += (labelled.empty() ? "" : ", ") + ns + " (" + InfoBlockName(found) + ")";
+    } else {
+      GiveBack(nvdimm, ns, std::string("holds ") + InfoBlockName(found));
+    }
+  }
+  if (!raw.empty()) LogInfo("attached without struct pages (force_raw), no info block in their first 8 KiB: " + raw);
+  if (!labelled.empty()) {
+    LogInfo("attached without struct pages (force_raw), their carves end in a namespace label area (a ramdax "
+            "layout: what their start holds is a labelled namespace's): " + labelled);
   }
 }
 
@@ -49,8 +88,21 @@ void GiveBackCarves(SystemInterface& sys, NvdimmInterface& nvdimm, bool forced) 
 
 void ProbeUnattachedCarves(SystemInterface& sys, const NvdimmOpener& open) {
   std::string why;
-  if (auto nvdimm = open(&why)) GiveBackCarves(sys, *nvdimm, false);
+  auto nvdimm = open(&why);
+  if (!nvdimm) return;
+  bool attached = false;
+  for (const RegionInfo& r : CarvesOf(sys, *nvdimm)) {
+    if (!r.unattached || r.namespace_name.empty()) continue;
+    if (nvdimm->AttachRaw(r.namespace_name, &why)) {
+      attached = true;
+    } else {
+      GiveBack(*nvdimm, r.namespace_name, "left without a driver; " + why);
+    }
+  }
+  if (attached) JudgeForcedCarves(sys, *nvdimm);
 }
+
+void GiveBackForcedCarves(SystemInterface& sys, const NvdimmOpener& open) { GiveBackCarves(sys, open, false); }
 
 bool ReprobeMayRun(const Options& opts) { return !opts.dry_run && !opts.early; }
 
@@ -104,43 +156,13 @@ bool LoadLabelLessDrivers(SystemInterface& sys, const NvdimmOpener& open, const 
     FinishBootLook(sys, open);
     return true;
   }
-  // The carves as nd_pmem left them (LegacyRegions waits for the buses'
-  // probes: the block devices are there afterwards); the forced ones read.
-  std::string raw, labelled;
-  for (const RegionInfo& r : CarvesOf(sys, *nvdimm)) {
-    if (!r.force_raw || r.namespace_name.empty()) continue;
-    const std::string& ns = r.namespace_name;
-    const auto start = nvdimm->ReadNamespace(ns, 0, kInfoBlockArea);
-    const InfoBlock found = start ? FindInfoBlock(*start) : InfoBlock::kUnreadable;
-    if (found == InfoBlock::kNone) {
-      raw += (raw.empty() ? "" : ", ") + ns;
-    } else if (r.labels_at_end) {
-      // The carve ends in a label index (LegacyRegions read it through the
-      // raw namespace): an info block at its start is the first labelled
-      // namespace's (a devdax from the carve's first byte when nothing is
-      // kept), which the label-less probe refuses.  Left raw: ramdax takes
-      // the carve and judges it by its labels; legacy leaves a labelled
-      // carve alone.  Nothing is written here.
-      labelled += (labelled.empty() ? "" : ", ") + ns + " (" + InfoBlockName(found) + ")";
-    } else {
-      GiveBack(*nvdimm, ns, std::string("holds ") + InfoBlockName(found));
-    }
-  }
-  if (!raw.empty()) LogInfo("attached without struct pages (force_raw), no info block in their first 8 KiB: " + raw);
-  if (!labelled.empty()) {
-    LogInfo("attached without struct pages (force_raw), their carves end in a namespace label area (a ramdax "
-            "layout: what their start holds is a labelled namespace's): " + labelled);
-  }
+  JudgeForcedCarves(sys, *nvdimm);
   return true;
 }
 
 void FinishBootLook(SystemInterface& sys, const NvdimmOpener& open) {
+  GiveBackCarves(sys, open, true);
   std::string why;
-  if (auto nvdimm = open(&why)) {
-    GiveBackCarves(sys, *nvdimm, true);
-  } else {
-    LogWarning("cannot give the forced-raw namespaces back to the kernel's probe: " + why);
-  }
   if (!sys.LoadModule(kDeferred, &why)) LogWarning(std::string("cannot load ") + kDeferred + ": " + why);
 }
 

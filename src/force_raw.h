@@ -51,9 +51,17 @@ bool LoadLabelLessDrivers(SystemInterface& sys, const NvdimmOpener& open, const 
 
 // `apply` on a running system (not a dry run, not the boot job): each carve
 // namespace no driver holds (disabled by hand, `ndctl destroy-namespace`,
-// or a give-back stopped halfway) is probed by the kernel again before the
-// carves are read; one the kernel refuses stays unbound and is left.
+// or a give-back stopped halfway) is attached before the carves are read,
+// the way the boot job's look does it: forced raw (no struct pages for a
+// namespace about to become a devdax), then its first 8 KiB read; one with
+// an info block's signature, or that won't attach raw, goes to the kernel's
+// own probe, and one the kernel refuses stays unbound and is left.
 void ProbeUnattachedCarves(SystemInterface& sys, const NvdimmOpener& open);
+
+// The end of `apply`: every carve namespace still forced raw (a kept
+// region, a carve not claimed, an error on the way) goes back to the
+// kernel's probe, as at the end of the boot job.
+void GiveBackForcedCarves(SystemInterface& sys, const NvdimmOpener& open);
 
 // Gives every carve namespace still forced raw, or left without a driver,
 // back to the kernel's probe,

@@ -308,23 +308,56 @@ TEST_CASE("a crash capture kernel: nothing loaded, forced, read, written or onli
   }
 }
 
-TEST_CASE("apply: a carve namespace disabled by hand is probed by the kernel again, then reclaimed") {
+TEST_CASE("apply: a carve namespace disabled by hand is attached raw, read, then reclaimed without struct pages") {
   // ndctl destroy-namespace leaves a label-less namespace disabled, its info
-  // block zeroed: the kernel attaches it raw when asked.
+  // block zeroed: apply attaches it forced raw, as the boot job's look does,
+  // so nd_pmem maps no struct pages for bytes about to be a devdax.
   BootWorld w;
   w.AddRegion(k4G, 2 * kGiB);
   w.nvdimm.refused.insert("namespace0.0");
   const Outcome o = w.Run("pmemreclaim=legacy", false);
-  CHECK(w.Count("reprobe namespace0.0") == 1);
+  CHECK(w.Count("attach-raw namespace0.0") == 1);
+  // read by the probe, then by the plan that judges what it holds
+  CHECK(w.nvdimm.reads == std::vector<std::string>{"namespace0.0", "namespace0.0"});
+  CHECK_FALSE(w.Called("reprobe"));
+  CHECK(w.nvdimm.struct_page_bytes == 0);
   CHECK(OnlyRegion(o).action == RegionAction::kCreateDevdax);
   CHECK(o.kmem_bytes == std::vector<u64>{1920 * kMiB});
+  CHECK(w.nvdimm.forced.empty());
   // a dry run binds nothing: it says what it found
   BootWorld dry;
   dry.AddRegion(k4G, 2 * kGiB);
   dry.nvdimm.refused.insert("namespace0.0");
   const Outcome p = dry.Run("pmemreclaim=legacy pmemreclaim.dry_run", false);
   CHECK_FALSE(dry.Called("reprobe"));
+  CHECK_FALSE(dry.Called("attach-raw"));
   CHECK(OnlyRegion(p).action == RegionAction::kLeave);
+}
+
+TEST_CASE("apply: a kept region attached raw goes back to the kernel's probe at the end, the rest never") {
+  BootWorld w;
+  w.AddRegion(k4G, 126 * kMiB);
+  w.AddRegion(k4G + 126 * kMiB, 1922 * kMiB);
+  w.nvdimm.refused = {"namespace0.0", "namespace1.0"};
+  const Outcome o = w.Run("pmemreclaim=legacy pmemreclaim.keep=126M", false);
+  REQUIRE(o.ok());
+  CHECK(o.plan->carves.at(0).regions.at(0).action == RegionAction::kKeep);
+  CHECK(o.plan->carves.at(0).regions.at(1).action == RegionAction::kCreateDevdax);
+  CHECK(w.nvdimm.calls.back() == "reprobe namespace0.0");
+  CHECK(w.Count("reprobe namespace1.0") == 0);
+  CHECK(w.nvdimm.struct_page_bytes == 126 * kMiB);
+  CHECK(w.nvdimm.forced.empty());
+}
+
+TEST_CASE("apply: a namespace that won't attach raw goes to the kernel's probe, as before") {
+  BootWorld w;
+  w.AddRegion(k4G, 2 * kGiB);
+  w.nvdimm.refused.insert("namespace0.0");
+  w.nvdimm.attach_raw_fails.insert("namespace0.0");
+  const Outcome o = w.Run("pmemreclaim=legacy", false);
+  CHECK(w.Count("reprobe namespace0.0") == 1);
+  CHECK(w.nvdimm.struct_page_bytes == 2 * kGiB);  // the kernel's raw attach maps them
+  CHECK(o.kmem_bytes == std::vector<u64>{1920 * kMiB});
 }
 
 TEST_CASE("which job looks early and which probes unattached carves again") {

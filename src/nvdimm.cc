@@ -416,6 +416,18 @@ class LibNvdimm : public NvdimmInterface {
     return true;
   }
 
+  bool AttachRaw(const std::string& name, std::string* err) override {
+    if (!ForceRaw(name, err)) return false;
+    struct ndctl_namespace* ns = NamespaceByName(name);
+    const int rc = ndctl_namespace_enable(ns);
+    if (rc < 0) {
+      *err = name + ": the kernel did not attach it raw: " + Errno(rc);
+      ndctl_namespace_set_raw_mode(ns, 0);
+      return false;
+    }
+    return true;
+  }
+
   std::optional<std::string> ReadNamespace(const std::string& name, u64 offset, size_t size) override {
     return ReadBlockDevice(NamespaceByName(name), offset, size);
   }

@@ -58,6 +58,11 @@ class NvdimmInterface {
   // pages for it and without the btt, pfn and dax info-block probes.  False
   // (*err) when a driver holds it already.
   virtual bool ForceRaw(const std::string& ns, std::string* err) = 0;
+  // ForceRaw on namespace `ns`, which no driver holds, then has nd_pmem
+  // (loaded already) attach it: a plain block device, no struct pages, no
+  // info-block probes.  False (*err) when it can't; force_raw is cleared
+  // again then.
+  virtual bool AttachRaw(const std::string& ns, std::string* err) = 0;
   // `size` bytes at `offset` of namespace `ns`, read through its block
   // device; nullopt when it has none or the read comes short.
   virtual std::optional<std::string> ReadNamespace(const std::string& ns, u64 offset, size_t size) = 0;

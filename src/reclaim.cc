@@ -236,10 +236,17 @@ bool InCaptureKernel(const Options& opts, SystemInterface& sys) {
 }
 
 Outcome Reclaim(const Options& opts, SystemInterface& sys, const NvdimmOpener& open_nvdimm) {
-  const Outcome outcome = ReclaimCarves(opts, sys, open_nvdimm);
-  // What the boot job's look left forced raw (a kept region, a carve not
-  // claimed, an error on the way) goes back to the kernel's probe.
-  if (BootLookMayRun(opts) && !InCaptureKernel(opts, sys)) FinishBootLook(sys, open_nvdimm);
+  bool opened = false;  // nothing is forced raw by a job that never looked
+  const Outcome outcome = ReclaimCarves(opts, sys, [&opened, &open_nvdimm](std::string* err) {
+    opened = true;
+    return open_nvdimm(err);
+  });
+  // What the boot job's look or apply's probe left forced raw (a kept
+  // region, a carve not claimed, an error on the way) goes back to the
+  // kernel's probe.
+  if (InCaptureKernel(opts, sys)) return outcome;
+  if (BootLookMayRun(opts)) FinishBootLook(sys, open_nvdimm);
+  if (opened && ReprobeMayRun(opts)) GiveBackForcedCarves(sys, open_nvdimm);
   return outcome;
 }
 
