@@ -5,6 +5,7 @@
 #include "log.h"
 #include "nvdimm.h"
 #include "probe.h"
+#include "timing.h"
 
 namespace pmemreclaim {
 
@@ -87,6 +88,7 @@ void JudgeForcedCarves(SystemInterface& sys, NvdimmInterface& nvdimm) {
 }  // namespace
 
 void ProbeUnattachedCarves(SystemInterface& sys, const NvdimmOpener& open) {
+  PhaseTimer timer(PhaseId::kLook);
   std::string why;
   auto nvdimm = open(&why);
   if (!nvdimm) return;

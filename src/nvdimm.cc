@@ -352,6 +352,7 @@ class LibNvdimm : public NvdimmInterface {
 
   bool CreateDevdax(const std::string& name, const std::string& nsname, u64 align, const std::string& uuid_text,
                     Range* data, std::string* err) override {
+    PhaseTimer timer(PhaseId::kDevdax);
     struct ndctl_region* region = Region(name);
     struct ndctl_namespace* ns = region != nullptr ? Namespace(region, nsname) : nullptr;
     if (ns == nullptr) {

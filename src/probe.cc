@@ -3,6 +3,7 @@
 #include "firmware_map.h"
 #include "iomem.h"
 #include "platform.h"
+#include "timing.h"
 
 namespace pmemreclaim {
 
@@ -49,6 +50,7 @@ std::optional<Machine> ProbeGeometry(SystemInterface& sys, std::string* err) {
 
 bool ProbeFor(const ReclaimStrategy& strategy, SystemInterface& sys, const NvdimmOpener& open, Machine* machine,
               std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err) {
+  PhaseTimer timer(PhaseId::kLook);
   *nvdimm = open(err);
   if (!*nvdimm) return false;
   auto m = ProbeGeometry(sys, err);

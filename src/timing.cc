@@ -46,7 +46,8 @@ std::string FormatTimings(const Stamp& job_begin, const Stamp& job_end, const Ph
     const char* phase;
     const char* what;
   };
-  constexpr Name kNames[kPhaseCount] = {{"modules", "loaded"}, {"kmem", "bound"}, {"onlining", "calls"}};
+  constexpr Name kNames[kPhaseCount] = {{"modules", "loaded"}, {"kmem", "bound"}, {"onlining", "calls"},
+                                        {"devdax", "made"},  {"look", "looks"}};
   std::string line = "timing: job " + Span(Diff(job_end.wall_ns, job_begin.wall_ns),
                                            Diff(job_end.kernel_ns, job_begin.kernel_ns)) + ")";
   for (size_t i = 0; i < kPhaseCount; ++i) {

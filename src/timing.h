@@ -21,13 +21,14 @@ struct Stamp {
 };
 Stamp Now();
 
-enum class PhaseId { kModules, kKmem, kOnline };
-constexpr size_t kPhaseCount = 3;
+enum class PhaseId { kModules, kKmem, kOnline, kDevdax, kLook };
+constexpr size_t kPhaseCount = 5;
 
 struct Phase {
   u64 wall_ns = 0;
   u64 kernel_ns = 0;
-  int count = 0;  // calls: modules loaded, devices bound, onlining calls (a device, or a block)
+  int count = 0;  // calls: modules loaded, devices bound, onlining calls (a device, or a block), devdax
+                  // devices made (info block written, the kernel's dax probe), looks at the carves
 };
 using Phases = std::array<Phase, kPhaseCount>;
 
@@ -49,7 +50,8 @@ class PhaseTimer {
 };
 
 // "timing: job 3712 ms (kernel 2900 ms); modules 120 ms (kernel 100 ms, 6 loaded); kmem 400 ms
-// (kernel 390 ms, 1 bound); onlining 2800 ms (kernel 2700 ms, 1 calls)" (pure).
+// (kernel 390 ms, 1 bound); onlining 2800 ms (kernel 2700 ms, 1 calls); devdax 40 ms (kernel 35 ms,
+// 1 made); look 30 ms (kernel 20 ms, 2 looks)" (pure).
 std::string FormatTimings(const Stamp& job_begin, const Stamp& job_end, const Phases& phases);
 
 }  // namespace pmemreclaim

@@ -9,11 +9,14 @@ TEST_CASE("FormatTimings rounds to milliseconds and names every phase") {
   phases[static_cast<size_t>(PhaseId::kModules)] = {120400000, 99600000, 6};
   phases[static_cast<size_t>(PhaseId::kKmem)] = {400000000, 390000000, 1};
   phases[static_cast<size_t>(PhaseId::kOnline)] = {2800499999, 2700500000, 1};
+  phases[static_cast<size_t>(PhaseId::kDevdax)] = {40000000, 35000000, 1};
+  phases[static_cast<size_t>(PhaseId::kLook)] = {30000000, 20499999, 2};
   const Stamp begin{1000000000, 5000000};
   const Stamp end{4712000000, 2905000000};
   CHECK(FormatTimings(begin, end, phases) ==
         "timing: job 3712 ms (kernel 2900 ms); modules 120 ms (kernel 100 ms, 6 loaded); "
-        "kmem 400 ms (kernel 390 ms, 1 bound); onlining 2800 ms (kernel 2701 ms, 1 calls)");
+        "kmem 400 ms (kernel 390 ms, 1 bound); onlining 2800 ms (kernel 2701 ms, 1 calls); "
+        "devdax 40 ms (kernel 35 ms, 1 made); look 30 ms (kernel 20 ms, 2 looks)");
 }
 
 TEST_CASE("FormatTimings never goes negative when clocks step back") {
