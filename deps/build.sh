@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # deps/build.sh TARGET     (TARGET = x86_64-linux-musl | aarch64-linux-musl)
 #
 # Builds static libkmod.a, libuuid.a, libdaxctl.a, libndctl.a (+ headers, .pc files) with the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Makes every tarball pinned in deps/sources.sha256 available as
 #   .cache/sources/<sha256>/<file>
 # and verifies it. Cached tarballs need no network. A missing one is fetched with apt from Debian's

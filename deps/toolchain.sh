@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Installs the pinned zig toolchain (npm package, exact version + sha512 integrity from
 # deps/zig/package-lock.json) into .cache/zig, idempotently, and prints the zig path.
 #   deps/toolchain.sh                    prints /abs/.cache/zig/node_modules/.../zig

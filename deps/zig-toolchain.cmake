@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # CMake toolchain file: static musl binaries with the pinned zig toolchain (deps/toolchain.sh)
 # and the static dependencies of deps/build.sh.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Build a gzip'd newc cpio for pmemreclaim.
 #
 #   initrd/build.sh --overlay --kernel DIR [--binary PATH] --out FILE

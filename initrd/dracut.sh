@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Build a dracut initramfs for a kernel from qemu/kernel.sh, with Debian's dracut run from an extracted
 # package (the host keeps initramfs-tools: Debian's `dracut` package conflicts with it, so it is never
 # installed; `dracut-core` is downloaded with apt-get download and unpacked under .cache/dracut/).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Build an initramfs-tools image (Debian's default generator) for a kernel from qemu/kernel.sh, with
 # Debian's own mkinitramfs run in a cached minimal Debian root (qemu/debian-root.sh), as `update-initramfs`
 # would on an installed system whose kernel is that one. The host keeps whatever it has.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Renders qemu/bench.sh's bench.json as Markdown tables (the ones README quotes).
 #   qemu/bench-table.sh bench.json
 set -euo pipefail

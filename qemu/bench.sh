@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Benchmark: pmemreclaim against the standard tools (ndctl create-namespace + daxctl reconfigure-device)
 # on the same carve, in the same VM and the same boot. Builds everything (tests/build.sh), then boots one
 # QEMU guest (TCG) per row. In each boot (tests/boot/guest/bench.sh):

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A cached minimal Debian root (debootstrap --variant=minbase) with extra packages, and a way to run
 # commands in a throwaway writable view of it: build initramfs images with the distribution's own tools
 # (initrd/mkinitramfs.sh), install a .deb, ... without touching the host or the cached root.

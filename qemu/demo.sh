@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The main job: builds the static binary (tests/build.sh --static-only), then boots an 8 GiB x86_64 QEMU guest (Debian
 # bookworm's 6.1 kernel, TCG) with a 2 GiB carve twice, and shows the reclaim:
 #   1. memmap=126M!4G memmap=1922M!0x107E00000, no pmemreclaim= option: MemTotal before;

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Device tree for an arm64 QEMU `virt` guest with RAM carved as pmem (device-tree pmem-region nodes).
 #
 #   qemu/dtb.sh --pmem START:SIZE[,START:SIZE...] [--mem 8G] [--smp 2] [--cpu max] [--numa]

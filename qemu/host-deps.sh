@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Install the Debian packages the qemu/, initrd/ and tests/boot/ scripts need.
 # Idempotent and quick when everything is present. Needs root (or sudo) to install.
 #   usage: qemu/host-deps.sh [--check] [--arch x86_64|arm64] [--all]

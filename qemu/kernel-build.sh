@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Build an arm64 kernel with 64K pages from Debian's own kernel source, for the QEMU boot tests (Debian ships
 # no 64K-page arm64 kernel). Normally reached through `qemu/kernel.sh fetch sid-arm64-64k`.
 #
@@ -39,7 +40,8 @@ LOCALVER=-arm64-64k
 DIR=$CACHE/kernels/$FLAVOUR
 # what the result depends on besides the source: the fragment and this recipe
 RECIPE=v1
-KEY=$( { echo "$RECIPE $LOCALVER"; cat "$FRAGMENT"; } | sha256sum | cut -c1-16)
+# (the fragment's license line is not part of what is built: without it the key is the one of before it)
+KEY=$( { echo "$RECIPE $LOCALVER"; grep -v '^# SPDX-License-Identifier:' "$FRAGMENT"; } | sha256sum | cut -c1-16)
 
 cached() {
   [ -s "$DIR/kver" ] && [ -s "$DIR/vmlinuz" ] && [ -s "$DIR/lib/modules/$(cat "$DIR/kver")/modules.dep" ] \

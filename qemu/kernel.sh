@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Fetch a Debian kernel (vmlinuz + modules) into .cache/kernels/<flavour>/ for QEMU tests.
 #
 #   qemu/kernel.sh fetch FLAVOUR     download (cached, idempotent), print the kernel directory

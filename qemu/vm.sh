@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Boot a QEMU x86_64 (default) or arm64 guest (TCG) whose RAM is a host file (or anonymous host
 # memory), with the serial console logged.
 #

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // PID 1 duties: mounts, the bounded worker, the handoff to the next init.
 // The reclaim runs in a forked worker so that nothing it does - a crash, a
 // hang in a sysfs write - can take PID 1 (and so the machine) down.

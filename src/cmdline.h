@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The kernel command line contract: pmemreclaim=, pmemreclaim.keep=, ...
 // Parsing is pure; anything wrong is reported, and a command line with any
 // error must lead to "touch nothing, hand off".

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // libFuzzer target: the kernel command line parser must never crash, and a
 // command line it finds errors in must never be acted on.
 #include <cstddef>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The command line of `pmemreclaim COMMAND [options]`: a table of
 // subcommands, each with its own usage (`COMMAND --help`), run against the
 // system and device-layer interfaces, so that all of it is unit tested.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Fakes of the system and nvdimm interfaces for unit tests: files in a
 // map, a recorded list of writes and calls, and a kernel that adds
 // "System RAM (kmem)" to /proc/iomem and memory blocks (memoryN/state) when

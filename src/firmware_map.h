@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Is an e820 type-12 range RAM carved out (memmap=nn!ss: pmemreclaim's to
 // reclaim) or firmware persistent memory (an NVDIMM-N platform's real pmem:
 // never touched)?  The kernel's /sys/firmware/memmap keeps the firmware's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The boot job's cheap look at the carves.  nd_pmem maps struct pages for
 // a whole raw namespace when it attaches it (1.6 % of the carve, growing
 // the boot with the carve: docs/COLDBOOT.md), only for pmemreclaim to

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The handoff record: what the boot did, for the real system to find under
 // /run after switch_root (/run/pmemreclaim/state.json), so that a program
 // learns where its kept bytes are and whether they are the previous boot's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The handoff record, from runs of the driver on fake kernels.
 #include "handoff.h"
 

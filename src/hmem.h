@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Soft-reserved carves (x86 memmap=SIZE%START-1+0xefffffff, EFI_MEMORY_SP)
 // through dax_hmem: no info block, no labels.  dax_hmem is loaded with
 // region_idle=1, so its regions come up with no dax device and are not

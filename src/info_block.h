@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The info blocks the kernel looks for at the start of a label-less
 // namespace before it attaches it as plain pmem: a pfn (fsdax) or dax
 // (devdax) info block, or a BTT arena.  Pure.

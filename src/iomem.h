@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // /proc/iomem: the kernel's map of physical address space.
 #ifndef PMEMRECLAIM_IOMEM_H_
 #define PMEMRECLAIM_IOMEM_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // libFuzzer target: /proc/iomem and sysfs number parsers on arbitrary text.
 #include <cstddef>
 #include <cstdint>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "keep_links.h"
 
 #include "handoff.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Stable names for the kept range: /dev/pmemreclaim/keep0, keep1, ... in
 // address order, and /dev/pmemreclaim/keep when one device holds it, so
 // that programs do not depend on pmemN numbering (which follows region

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Handing a region's dax device to kmem and reading back what came online:
 // the last step of every strategy.
 #ifndef PMEMRECLAIM_KMEM_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The label-less strategy: nd_e820 (x86 memmap=nn!ss) or of_pmem (arm64
 // pmem-region) regions, each outside the kept range claimed whole as a
 // devdax with pmemreclaim's mark and onlined.  Also the label-less view of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Logging: to /dev/kmsg in early boot (so lines show in dmesg as
 // "pmemreclaim: ..."), to stderr on a running system.
 #ifndef PMEMRECLAIM_LOG_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // pmemreclaim: PID 1 in an initramfs, or a command on a running system
 // (commands.h).  Only the wiring of the real system is here.
 #include <unistd.h>

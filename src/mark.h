@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // pmemreclaim's mark on what it writes: every info block and labelled
 // namespace it makes gets a uuid derived from what it is ("devdax",
 // "keep") and where it is (the namespace's range).  A layout is reused

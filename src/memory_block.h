@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Memory blocks (/sys/devices/system/memory): their size, their state,
 // onlining and offlining them one by one, the kernel's auto-online policy,
 // and how much of a range kmem holds.  Everything about memory blocks is

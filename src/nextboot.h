@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The carve to use on the next boot: an offline calculation (no system
 // access) of what each strategy onlines and loses on a carve, the carve
 // that would lose the least, and what reclaiming the kept range later

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The nvdimm and dax subsystems (bus, region, namespace, dax device,
 // memory) behind one small interface.  The real one uses libndctl and
 // libdaxctl; tests use a fake.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What a run did, as the kernel reports it afterwards: structured, so that
 // tests and `apply --json` read fields rather than log sentences.
 #ifndef PMEMRECLAIM_OUTCOME_H_

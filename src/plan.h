@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The planner: from what the machine has (regions, memory-block size, dax
 // alignment) and what the user asked (strategy, kept bytes) to what to do
 // with each region, what that onlines and loses, and which carve would lose

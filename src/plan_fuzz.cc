@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // libFuzzer target: the planners on arbitrary geometry (carves, block size,
 // dax alignment, keep, regions that are not carves) must keep their
 // promises: nothing onlined or written inside the kept range, onlined ranges

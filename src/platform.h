@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The platform devices that carry pmem carves, and which driver binds them:
 // nd_e820 ("e820_pmem" driver) or of_pmem for the label-less strategy,
 // ramdax (through driver_override) for the end-labeled one.

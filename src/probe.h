@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Probing: what the running kernel has, read through the interfaces.
 #ifndef PMEMRECLAIM_PROBE_H_
 #define PMEMRECLAIM_PROBE_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The end-labeled strategy (Linux >= 6.19 ramdax): each carve's platform
 // device is moved from nd_e820/of_pmem to ramdax, which keeps namespace
 // labels in the carve's last 128 KiB; a raw namespace over the kept bytes

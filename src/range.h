@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A half-open physical address range [start, end).
 #ifndef PMEMRECLAIM_RANGE_H_
 #define PMEMRECLAIM_RANGE_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The driver: options -> strategy (auto resolved) -> prepare -> plan ->
 // apply -> what the kernel reports.  The same for apply, boot and plan (a
 // dry run).  Every failure is one clear line and leaves memory as it was.

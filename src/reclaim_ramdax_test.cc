@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The ramdax path of Reclaim with a fake kernel: binding through
 // driver_override, labels, the kept and devdax namespaces, onlining.
 #include <algorithm>

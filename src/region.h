@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The domain objects the kernel shows: a region (of a carve or not), its
 // namespaces and dax devices, as read by the device layer (nvdimm.h) and
 // planned by the strategies.  Plain data.

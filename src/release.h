@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `pmemreclaim release`: before a kexec (or shutdown), give back the
 // memory pmemreclaim onlined so that the carve can hold new data: offline
 // its memory blocks, unbind kmem, and leave the dax device in devdax mode.

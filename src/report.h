@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Plans as text and JSON, for `pmemreclaim plan` and `status`; what came
 // online, for the log.
 #ifndef PMEMRECLAIM_REPORT_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Sizes and addresses: parsing them the way the kernel's memparse() does,
 // and printing them for people and for kernel command lines.
 #ifndef PMEMRECLAIM_SIZE_H_

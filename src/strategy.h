@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The three ways pmemreclaim lays out a carve, and the interface each one
 // implements in its own file (legacy.h, ramdax.h, hmem.h).  One driver
 // (reclaim.h) runs any of them for apply, boot and plan, and resolves auto.

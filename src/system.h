@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The operating system behind one small interface, so that probing and
 // applying can be tested with a fake (as ninja's DiskInterface).
 #ifndef PMEMRECLAIM_SYSTEM_H_

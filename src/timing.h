@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Where the time of a reclaim goes: wall time and the kernel CPU time of
 // this process (getrusage stime) for the whole job and for the phases that
 // are the kernel's own work (loading modules, kmem adding the memory, the

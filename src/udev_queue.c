@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The five libudev functions that the static libndctl calls (ndctl_new() and

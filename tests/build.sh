@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Builds everything the tests and the demo need, from a fresh Debian 12 machine:
 #   Debian packages, the pinned zig toolchain, the static dependencies (deps/build.sh), the static
 #   pmemreclaim for TARGET (default x86_64-linux-musl) in build/TARGET/pmemreclaim, and the host

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # What the boot tests share and would otherwise make inside the first test that needs it, under that test's
 # timeout: the Debian kernels and the arm64 userland (downloads), the Debian 12 roots of the package and
 # initramfs-tools tests (debootstrap), the 64K-page arm64 kernel (built from Debian's source: 8-11 minutes

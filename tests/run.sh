@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The test suite:
 #   0. every Debian package the builds and tests need, in one apt-get (qemu/host-deps.sh --all);
 #   1. in the background, tests/prebuild.sh in two lanes: the downloads (kernels, userland, Debian roots) and

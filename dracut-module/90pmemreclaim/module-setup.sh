@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # dracut module: pmemreclaim (reclaims RAM carved as pmem with memmap=, before udev probes nvdimm/dax).
 #
 # Opt-in: check() returns 255, so the module is only included when asked for

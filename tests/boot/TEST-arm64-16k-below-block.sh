@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # arm64, 16K pages (Debian sid linux-binary-*-arm64-16k, QEMU virt -cpu max, TCG, NUMA node 0): one
 # device-tree pmem-region carve of 2 GiB + 2 MiB starting 2 MiB below the 128 MiB block boundary
 # 0x1c0000000 (0x1bfe00000, size 0x80200000; 8 GiB guest, mem=6142M so that the kernel's RAM ends where

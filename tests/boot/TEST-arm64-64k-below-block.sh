@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # arm64, 64K pages (sid-arm64-64k: built from Debian sid's linux-source by qemu/kernel-build.sh; QEMU virt
 # -cpu max, TCG, NUMA node 0): 512 MiB memory blocks, 512 MiB PMD. One device-tree pmem-region carve of
 # 2 GiB + 2 MiB starting 2 MiB below the 512 MiB block boundary 0x1c0000000 (0x1bfe00000, size 0x80200000;

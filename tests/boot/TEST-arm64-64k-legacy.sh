@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # arm64, 64K pages (sid-arm64-64k: built from Debian sid's linux-source by qemu/kernel-build.sh; QEMU virt
 # -cpu max, TCG, NUMA node 0): 512 MiB memory blocks. Two adjacent device-tree pmem-region carves (8 GiB
 # guest, mem=6G: RAM 0x40000000-0x1bfffffff, carves 0x1c0000000-0x23fffffff): 510 MiB to keep at the block

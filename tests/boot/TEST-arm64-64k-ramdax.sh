@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # arm64, 64K pages (sid-arm64-64k: built from Debian sid's linux-source by qemu/kernel-build.sh; QEMU virt
 # -cpu max, TCG, NUMA node 0): 512 MiB memory blocks, the kernel's dax align (PMD) 512 MiB. pmemreclaim=auto
 # choosing ramdax (legacy would online nothing: the keep lies inside the one region) on one device-tree

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # arm64, 4K pages (Debian sid linux-binary-*-arm64, qemu-system-aarch64 virt -cpu max, TCG): two adjacent
 # device-tree pmem-region carves, 126 MiB kept + 1922 MiB starting 2 MiB below the block boundary
 # 0x1c8000000: pmemreclaim=legacy onlines 1920 MiB (2 MiB lost), the kept bytes stay identical; the same

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # arm64, 4K pages (Debian sid linux-binary-*-arm64, qemu-system-aarch64 virt -cpu max, TCG), pmemreclaim=auto
 # choosing ramdax (legacy would online nothing: the keep lies inside the one region): one
 # device-tree pmem-region carve of 2 GiB + 128 KiB at 0x1c0000000, keep=126M: a raw

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The benchmark command (qemu/bench.sh --quick: one row, legacy memmap=2G!4G on 128 MiB blocks) runs and
 # its numbers are what the guest kernel reported: both paths onlined 1920 MiB (System RAM (kmem) in
 # /proc/iomem, read after each step), every time is a positive number, the kernel time of the onlining

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End to end, dracut without systemd: a Debian dracut initramfs (initrd/dracut.sh --flow shell) with the
 # pmemreclaim dracut module (cmdline hook 00: `pmemreclaim boot` before udev), an ext4 root on
 # virtio-blk whose /sbin/init reports. memmap=126M!4G memmap=1922M!0x107E00000 pmemreclaim=legacy

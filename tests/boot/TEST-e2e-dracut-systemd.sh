@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End to end, dracut with systemd as the initramfs init (initrd/dracut.sh --flow systemd: the host's
 # systemd and udev) and the pmemreclaim dracut module (pmemreclaim.service, before systemd-udevd); an
 # ext4 root on virtio-blk whose /sbin/init reports. Same carve and assertions as TEST-e2e-dracut-shell.

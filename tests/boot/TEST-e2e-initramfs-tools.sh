@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End to end, initramfs-tools (Debian's and Ubuntu's default generator): a Debian 12 image made by Debian's
 # mkinitramfs (initrd/mkinitramfs.sh: a cached bookworm root with initramfs-tools, MODULES=most) with
 # pmemreclaim installed as a package would (initrd/initramfs-tools/hooks/pmemreclaim and

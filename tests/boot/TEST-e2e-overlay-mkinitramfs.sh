@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End to end, the overlay in front of a Debian 12 initramfs-tools image made on a host WITH ndctl installed
 # (initrd/mkinitramfs.sh --ndctl, no pmemreclaim hook): Debian's ndctl package installs
 # /etc/modprobe.d/nvdimm-security.conf, `install libnvdimm /usr/bin/ndctl load-keys ; /sbin/modprobe

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End to end, the overlay: initrd/build.sh --overlay (usr/sbin/pmemreclaim + modules in
 # usr/lib/pmemreclaim/modules/<kver>/) concatenated IN FRONT of a Debian dracut initramfs built without
 # the pmemreclaim module (merged /usr: sbin -> usr/sbin), rdinit=/usr/sbin/pmemreclaim, which execs the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Fault matrix, PID 1's own duties around the job (Linux 7.2, one boot each):
 # a. every line logged: six adjacent 256 MiB carves (six regions, one carve in the summary) give
 #    pmemreclaim 11 lines (strategy, 6 regions, summary, MemTotal, timing, handoff), more than the 10

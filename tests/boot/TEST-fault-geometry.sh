@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Fault matrix, carve geometry: a carve smaller than one memory block, a carve unaligned at both ends
 # (nothing may be written: the bytes where an info block would go are checked in the RAM file), and two
 # non-adjacent carves (both reclaimed; with keep, only the second).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Fault matrix, the handoff: pmemreclaim.init pointing to a missing file (fall back to /init and say
 # so), and the time bound: pmemreclaim.timeout=1 stops a job that takes longer and the boot goes on.
 # The job on a 2 GiB carve takes 0.7 s under TCG (qemu/bench.sh: about 0.56 s + 0.14 s per GiB as

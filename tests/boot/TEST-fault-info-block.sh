@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Fault matrix, what is already in the carve: garbage where the info block goes (not an info block:
 # the region is plain pmem, pmemreclaim writes its own), and ndctl's devdax info blocks made in a first
 # boot (map=dev, another layout; map=mem, the same shape as pmemreclaim's): without pmemreclaim's mark they

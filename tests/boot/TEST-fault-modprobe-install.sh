@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Fault matrix, the image's modprobe.d: Debian's ndctl package installs
 # /etc/modprobe.d/nvdimm-security.conf, an install command for libnvdimm that runs ndctl, and
 # initramfs-tools copies modprobe.d into images without ndctl. libkmod runs install commands: one that

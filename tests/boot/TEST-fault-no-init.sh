@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # No init to hand off to (issue 21, point 8), Linux 7.2: the image is initrd/build.sh --overlay alone
 # (usr/sbin/pmemreclaim and its modules: no /init, no /sbin/init), rdinit=/usr/sbin/pmemreclaim,
 # memmap=1G!4G pmemreclaim=legacy. PID 1 must not pause in silence: it ends, and the kernel panics as it

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Fault matrix: onlining that fails midway. guest/online-midway.sh (rdinit, then pmemreclaim.init) lays
 # out pmemreclaim's devdax, binds it to kmem with its 15 blocks offline and makes the kernel refuse
 # memory40 [0x140000000-0x147ffffff]; pmemreclaim reuses the devdax and onlines. libdaxctl stops at the

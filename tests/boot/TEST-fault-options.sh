@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Fault matrix, options: duplicated keys with different values, an absurd size, keep larger than the
 # carve. Each boot must reach the next init with the carve's bytes unchanged and say what was wrong.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Fault matrix: /proc, /sys and /dev already mounted and the nvdimm/dax drivers already loaded and
 # bound (nd_pmem holds namespace0.0) before pmemreclaim starts; and a kernel module missing from the
 # initramfs. The first still reclaims; the second leaves the carve untouched and says which module.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Fault matrix, ramdax (Linux 7.2): pmemreclaim.keep reaching into the label area (the last 128 KiB of
 # the carve). Refused before anything is bound or written: one line, no kmem, the carve still on nd_e820
 # (the test init can load nd_pmem and read it as /dev/pmem0), and its last 128 KiB unchanged.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Fault matrix, PID 1's bound (issue 21, point 3): a worker that SIGKILL does not end. The image's
 # modprobe.d runs a script as kmem's install command (libkmod runs it from inside pmemreclaim's worker,
 # after the devdax is made, before anything is onlined) that freezes the worker with the cgroup v1

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Only RAM is a carve (issue 21, point 2), Linux 7.2, x86: persistent memory the firmware reports (e820
 # type 12, as older NVDIMM-N platforms do) is never written, onlined or moved, whatever the strategy.
 # QEMU's firmware has no such range, so the first kernel makes one for the second: it keeps the 1 GiB of

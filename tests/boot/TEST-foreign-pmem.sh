@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Other pmem beside the carve is never written, onlined or advised about (issue 12). The guest has a
 # `memmap=2G!4G` carve and, above its 8 GiB of RAM, an ACPI NFIT NVDIMM without labels (512 MiB at
 # 0x240000000, backed by the host file nvdimm.img) and a virtio-pmem device (512 MiB at 0x260000000,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Linux 7.2: a carve that holds an fsdax namespace someone else made is left exactly as it is (issue 12),
 # also when `auto` would prefer ramdax. Boot 1, no pmemreclaim= option, `memmap=2G!4G`: the guest makes an
 # fsdax namespace on it (`ndctl create-namespace -f -e namespace0.0 -m fsdax -M mem`: the page structs

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Every way a give-back can stop halfway is finished later (issue 21, point 5), Linux 7.2: a carve
 # namespace left unbound with force_raw=0 (a give-back interrupted between unbind and bind) is probed by
 # the kernel again before `pmemreclaim apply` reads the carves, so it gets its driver and its /dev node

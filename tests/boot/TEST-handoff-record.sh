@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The handoff record (/run/pmemreclaim/state.json, issue 15), Linux 7.2, as the next init finds it (a tmpfs
 # /run that pmemreclaim mounted as PID 1). On one guest RAM file:
 #   ramdax, memmap=2G!4G keep=126M: boot 1 makes the layout ("preserved": false), boot 2 finds it

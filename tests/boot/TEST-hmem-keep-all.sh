@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # hmem (soft-reserved, x86), Linux 7.2 and 6.1: kept bytes never reach kmem on an hmem path that does
 # not finish the split, and a second split is not made over a finished one.
 # A 512 MiB soft-reserved carve at 4 GiB (memmap=512M%4G-1+0xefffffff nokaslr: 4 blocks, the kept

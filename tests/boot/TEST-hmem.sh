@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # hmem (soft-reserved, x86): memmap=2G%4G-1+0xefffffff nokaslr pmemreclaim=hmem pmemreclaim.keep=256M.
 # No info block and no labels: the kept device is split off at the region start (bound to device_dax
 # before kmem is even loaded), the rest is onlined: 14 blocks, 0 bytes lost. On Linux 7.2 (where kmem

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Nothing in a crash capture kernel (issue 21, point 7), Linux 7.2: memmap=126M!4G memmap=1922M!0x107E00000
 # pmemreclaim=legacy keep=126M crashkernel=384M. The first kernel reclaims as usual (1920 MiB onlined), loads
 # itself and this image as the capture kernel (`kexec -s -p`, the same command line: the carves and

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Every boot honours its own keep (issue 21, point 6), Linux 7.2, on one guest RAM file, three boots each:
 #   ramdax, memmap=2G!4G: keep 126M, then 254M (grow), then 62M (shrink). The layout of the earlier keep
 #   is laid out again (its namespaces' labels deleted, the new ones made; no new info block inside the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # memmap=2G!4G pmemreclaim=legacy on 128 MiB blocks: 1920 MiB onlined (what daxctl gets), the
 # advised carve is printed, and booting that advice loses at most 2 MiB. A second boot on the same
 # RAM (the carve's bytes survive, as across kexec) reuses the devdax namespace instead of recreating it.

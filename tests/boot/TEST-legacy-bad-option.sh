@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Bad options: one clear error in the kernel log, the carve untouched, and the machine still boots
 # to the next init. Two cases: an unknown strategy, and a typo in a key next to a valid strategy.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # memmap=0x80200000!0x13FE00000: 2 GiB + 2 MiB starting 2 MiB below a block boundary. The devdax
 # data starts on the boundary: 2 GiB onlined, 2 MiB lost. (ndctl needs the region align lowered
 # to 2M by hand to do the same; pmemreclaim needs no such step.)

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # memmap=126M!4G memmap=1922M!0x107E00000 pmemreclaim.keep=126M: the first region is kept data
 # (a 126 MiB pattern written into guest RAM before boot), the second becomes devdax with its data on
 # a block boundary: 1920 MiB onlined, and the kept bytes identical in the guest and in the RAM file.

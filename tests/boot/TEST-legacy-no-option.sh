@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # No pmemreclaim= option: the binary hands off at once and nothing changes: the carve stays legacy
 # pmem, nothing is onlined, no dax device exists, and the bytes at 4G are unchanged.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The Debian package installs on a clean Debian 12 as a user installs it: `cpack` in the static build tree
 # makes pmemreclaim_VERSION_amd64.deb; in a throwaway view of a minimal Debian 12 root (qemu/debian-root.sh)
 # `apt install ./pmemreclaim_*.deb` (Recommends included: dracut or initramfs-tools comes along). Asserted in

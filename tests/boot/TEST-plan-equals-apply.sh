@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # `pmemreclaim plan` on a running system says what `apply` then does: the same strategy and the same bytes.
 # Linux 7.2, no pmemreclaim= at boot; in the guest `plan --json` then `apply` with the same flags, on
 #   memmap=2G!4G, keep 0      -> legacy (1920 MiB),

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ramdax (Linux 7.2): a carve of 2 GiB + 2 MiB + 128 KiB starting 2 MiB below a block boundary,
 # nothing kept: the labels go in the last 128 KiB, the devdax data starts on the boundary: 2 GiB
 # onlined, at most 2 MiB + 128 KiB lost. Compared with ndctl+daxctl on the same ramdax carve.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Linux 7.2: a namespace pmemreclaim did not make ("foreign", 512 MiB, made by ndctl in a first boot)
 # sits in the ramdax label area. pmemreclaim=ramdax must leave it as it is: same uuid and size
 # afterwards, nothing onlined, its bytes unchanged, and a line saying why.

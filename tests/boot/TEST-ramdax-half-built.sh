@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Linux 7.2, ramdax: a layout left half-built is completed on the next boot, not given up. Boot 1:
 # memmap=2G!4G pmemreclaim=ramdax pmemreclaim.keep=126M makes the kept and devdax namespaces and onlines
 # 1792 MiB; then (test.run=half-built) the memory is released and the devdax namespace destroyed, as if the

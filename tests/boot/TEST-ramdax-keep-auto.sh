@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Linux 7.2, memmap=2G!4G pmemreclaim=auto pmemreclaim.keep=126M: legacy would have to refuse the
 # region (its info block would land on kept data), so auto takes ramdax: a raw namespace exactly over
 # the 126 MiB, then devdax: 14 blocks onlined (1879048192 bytes), 130 MiB lost - the minimum the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Kept data across kexec, Linux 7.2, ramdax: memmap=0x80020000!4G (2 GiB + 128 KiB) keep=126M.
 # A 126 MiB pattern is written into guest RAM before the first boot. Each boot reclaims, reports,
 # fills its free memory (so the onlined blocks are used), and runs `kexec -s` into the same kernel and

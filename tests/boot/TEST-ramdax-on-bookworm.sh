@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Linux 6.1 has no ramdax: pmemreclaim=ramdax says so in one line, leaves the carve untouched, and
 # the machine boots; pmemreclaim=auto falls back to legacy.
 set -euo pipefail

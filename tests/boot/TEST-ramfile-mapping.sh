@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The harness itself: guest physical 4 GiB is RAM-file offset 3 GiB on `pc` with 8 GiB, a pattern
 # written into the RAM file before boot is read back unchanged through /dev/pmem0 (memmap=2G!4G),
 # and is still in the file after poweroff. Uses the placeholder /sbin/pmemreclaim.

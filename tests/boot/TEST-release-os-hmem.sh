@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # `pmemreclaim release` gives back only what pmemreclaim onlined (issue 21, point 4), Linux 7.2: soft-reserved
 # memory (memmap=1G%6G-1+0xefffffff) that the OS onlines itself (the test init loads dax_hmem and kmem, as
 # Linux >= 6.3 does with EFI_MEMORY_SP memory) beside a memmap=2G!4G carve that `pmemreclaim apply

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # pmemreclaim release, the kexec path: boot and reclaim memmap=2G!4G (15 blocks); fill 1.5 GiB of memory;
 # `pmemreclaim release` offlines and removes the onlined blocks while the fill is there (movable pages
 # migrate) and dax0.0 goes back to devdax; new data is written into the released device; then

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Helpers for the end-to-end scenarios (TEST-e2e-*.sh). Source after lib.sh.
 #
 # A real root filesystem: a 64 MiB ext4 image made without root privileges (mke2fs -d) on virtio-blk,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Shared helpers for the tests/boot/TEST-*.sh QEMU scenarios. Source it (bash).
 #
 # Environment:

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Edit the pfn (fsdax) info block of a label-less namespace in a guest RAM file from the host, the way a
 block goes bad or stops fitting the kernel (tests/boot/TEST-fsdax-carve.sh):
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Helpers for the pmemreclaim scenarios (TEST-legacy-*.sh). Source after lib.sh.
 # Each scenario boots the real static binary as rdinit and asserts on what the guest kernel
 # reports (/proc/iomem, MemTotal, sha256 of kept bytes in the guest and in the RAM file),

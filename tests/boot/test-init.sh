@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Test /init for the pmemreclaim QEMU tests (busybox sh). Prints a machine-readable report
 # (lines starting with @@) to the console, then powers off.
 #

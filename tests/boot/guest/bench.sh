@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # test.run=bench: the guest half of qemu/bench.sh, sourced by the test init. pmemreclaim ran as PID 1
 # before it (its kmsg lines give the cold numbers: program start to handoff, module loading included).
 # Then, in the same boot and on the same carve:

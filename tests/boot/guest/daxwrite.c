@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* daxwrite DEV FILE: copies FILE to the start of a device-dax character device. Device-dax has no
  * read(2)/write(2), only mmap(2), so busybox dd can't do it. For the boot tests (built static with
  * the project's toolchain by TEST-release.sh). */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # test.run=foreign-apply: pmemreclaim as a command on the running system, no flags and no pmemreclaim=
 # option at boot: `plan`, `apply` (auto), then `status`; each one's output as @@foreign_<cmd> lines
 # and its exit status. Sourced by the test init.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # rdinit=/test/foreign-pmem.sh (not sourced by the test init): the drivers of other pmem beside the carve
 # - an ACPI NFIT NVDIMM (nfit) and a virtio-pmem device (virtio_pci, virtio_pmem) - are loaded and their
 # nd buses probed before pmemreclaim runs, as udev or built-in drivers would on a real machine; then this

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # test.run=fsdax: an fsdax namespace on the legacy carve (region of namespace0.0), as someone else would
 # make it. With test.fsdax=make (a boot without pmemreclaim=): what `ndctl create-namespace -f -e
 # namespace0.0 -m fsdax -M mem` does, through the region's pfn_seed, then /test/fsdax-pattern written at

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # test.run=half-built (sourced by the test init): leaves pmemreclaim's ramdax layout half-built, as a worker
 # stopped between its two namespaces would: `pmemreclaim release` gives the onlined memory back, then the
 # devdax namespace (pmemreclaim-dax) is destroyed; the kept namespace (pmemreclaim-keep) and the label area

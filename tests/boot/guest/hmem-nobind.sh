@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # rdinit=/test/hmem-nobind.sh (not sourced by the test init): the hmem split cannot finish. As PID 1
 # it loads device_dax (dax_hmem is left to pmemreclaim) and covers device_dax's new_id and bind files
 # with read-only bind mounts: binding the kept device to device_dax fails (EROFS) after it was sized.

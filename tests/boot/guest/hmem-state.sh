@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # test.run=hmem-state (sourced by the test init, after test.modprobe): the dax devices (name, resource,
 # size, driver), the bytes of System RAM (kmem), the auto-online policy and dax_hmem's parameters, as
 # @@hmem_dev/@@hmem_kmem_bytes/@@hmem_policy/@@hmem_params lines tagged "before".

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # rdinit=/test/online-midway.sh pmemreclaim.init=/test/online-midway.sh (not sourced by the test init):
 # onlining that fails midway. As PID 1 it has `pmemreclaim apply` lay out its devdax (namespace
 # test.midway_ns, default namespace0.0) and online it, offlines its blocks again (kmem stays bound), and makes

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # test.run=plan-apply (sourced by the test init): `pmemreclaim plan --json ARGS`, then `pmemreclaim apply --json
 # ARGS` on the running system (no pmemreclaim= at boot), with test.pa_args=ARGS (commas for blanks). Reports the
 # plan as one @@pa_plan line, apply's status as @@pa_apply_rc, its outcome as one @@pa_apply line and its log

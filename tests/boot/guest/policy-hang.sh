@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # rdinit=/test/policy-hang.sh pmemreclaim.init=/test/policy-hang.sh (not sourced by the test init):
 # the worker hangs in onlining while it holds the memory auto-online policy at offline, so that
 # pmemreclaim.timeout kills it there. As PID 1 it has `pmemreclaim apply` lay out its devdax (it reuses

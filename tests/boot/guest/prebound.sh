@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # rdinit=/test/prebound.sh (not sourced by the test init): /proc, /sys and /dev mounted and the
 # nvdimm and dax drivers loaded and bound before pmemreclaim runs, as when udev or built-in drivers
 # got there first; then this PID 1 becomes pmemreclaim.

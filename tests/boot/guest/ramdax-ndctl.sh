@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # test.run=ramdax-ndctl (Linux >= 6.19): the standard tools on a ramdax carve, for comparison with
 # pmemreclaim=ramdax. Binds ramdax by hand to every pmem platform device (e820_pmem on x86, modalias
 # with "Cpmem-region" on arm64; unbinding of_pmem/nd_e820 first), initialises the labels, then

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # test.run=release-os-hmem: soft-reserved memory the OS onlines itself (as Linux >= 6.3 does with
 # EFI_MEMORY_SP or CXL memory: dax_hmem hands it to kmem), beside a memmap= carve pmemreclaim reclaims on the
 # running system (`pmemreclaim apply --strategy=legacy`, which leaves the record), then

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # test.run=release (first boot of a kexec chain only): after pmemreclaim onlined the carve, fill 1.5 GiB
 # of memory (tmpfs: movable pages, many in the onlined blocks), run `pmemreclaim release` as a command
 # (as a shutdown or kexec script would) while the fill is still there - offlining migrates those pages -

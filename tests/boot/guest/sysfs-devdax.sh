@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Experiment (sourced by /init with test.run=sysfs-devdax): turn the legacy namespace into a devdax
 # with sysfs writes only (no ndctl), then hand it to kmem and online it by hand. Prints @@x lines.
 # Options: test.exp_order=e820_first|pmem_first  test.exp_ns=namespace0.0  test.exp_ralign=BYTES

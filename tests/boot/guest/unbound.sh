@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # test.run=unbound: a give-back stopped halfway. Every carve namespace is unbound from its driver with
 # force_raw=0 (what a give-back interrupted between unbind and bind leaves), then `pmemreclaim apply
 # --strategy=legacy --keep=SIZE` runs (test.unbound_keep: the whole carve, so nothing is onlined).
