@@ -46,6 +46,7 @@ declare -A need=(
   [file]=file
   [jq]=jq
   [readelf]=binutils
+  [lintian]=lintian
 )
 case "$ARCH" in
   x86_64|amd64) ;;

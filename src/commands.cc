@@ -177,6 +177,16 @@ int RunStatus(const std::vector<std::string>& args, CommandEnv& env) {
   // The handoff record of this boot, as pmemreclaim left it under /run.
   auto record = env.sys.ReadFile(kStatePath);
   while (record && !record->empty() && record->back() == '\n') record->pop_back();
+  // Asked for on the command line, yet no record: the boot's initramfs did
+  // not run pmemreclaim (its hook or dracut module left it out, with a
+  // warning, rather than fail the image).
+  const bool image_lacks_it = ParseCommandLine(env.sys.ReadFile("/proc/cmdline").value_or("")).requested && !record;
+  if (image_lacks_it) {
+    text += std::string("warning: the kernel command line asks for pmemreclaim, but this boot has no handoff record (") +
+            kStatePath +
+            "): the initramfs did not run it (an image made without pmemreclaim: see the warnings of "
+            "update-initramfs or dracut, then rebuild the image)\n";
+  }
   if (!json) {
     env.out += text + (record ? std::string("handoff record ") + kStatePath + ": " + *record + "\n" : "");
     return 0;
@@ -184,7 +194,7 @@ int RunStatus(const std::vector<std::string>& args, CommandEnv& env) {
   env.out += "{\"version\":" + std::to_string(kStateVersion) + ",\"record\":" +
              (record && !record->empty() ? *record : "null") + ",\"block_size\":" +
              std::to_string(geometry->block_size) + ",\"regions\":[" + regions + "],\"kexec_hazards\":[" + hazards +
-             "]}\n";
+             "],\"image_lacks_pmemreclaim\":" + (image_lacks_it ? "true" : "false") + "}\n";
   return 0;
 }
 

@@ -242,3 +242,22 @@ TEST_CASE("status --json: each strategy's carve regions with their kmem, and thi
   CHECK(text.out.find("legacy devdax, kmem online 1920 MiB") != std::string::npos);
   CHECK(Invoke(w.sys, &w.nv, {"status", "--json"}).out.find("\"record\":null") != std::string::npos);
 }
+
+TEST_CASE("status: asked for on the command line but no handoff record: the image lacks pmemreclaim") {
+  RamdaxWorld w({Range::FromSize(k4G, 2 * kGiB)});
+  for (bool asked : {false, true}) {
+    for (bool record : {false, true}) {
+      INFO("asked " << asked << ", record " << record);
+      w.sys.files["/proc/cmdline"] = std::string("root=/dev/vda memmap=2G!4G") + (asked ? " pmemreclaim=auto" : "") + "\n";
+      w.sys.files.erase("/run/pmemreclaim/state.json");
+      if (record) w.sys.files["/run/pmemreclaim/state.json"] = "{\"version\":1,\"carves\":[]}\n";
+      const bool lacks = asked && !record;
+      const Run json = Invoke(w.sys, &w.nv, {"status", "--json"});
+      CHECK(json.rc == 0);
+      CHECK(json.out.find(std::string("\"image_lacks_pmemreclaim\":") + (lacks ? "true}" : "false}")) !=
+            std::string::npos);
+      const Run text = Invoke(w.sys, &w.nv, {"status"});
+      CHECK((text.out.find("warning: the kernel command line asks for pmemreclaim") != std::string::npos) == lacks);
+    }
+  }
+}
