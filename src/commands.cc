@@ -17,14 +17,9 @@
 #include "release.h"
 #include "report.h"
 #include "timing.h"
-
-#ifndef PMEMRECLAIM_VERSION
-#define PMEMRECLAIM_VERSION "unknown"
-#endif
+#include "version.h"
 
 namespace pmemreclaim {
-
-const char* Version() { return PMEMRECLAIM_VERSION; }
 
 namespace {
 

@@ -39,9 +39,6 @@ struct Command {
 // Every command, in the order `pmemreclaim --help` lists them.
 const std::vector<Command>& Commands();
 
-// The version (CMake's project version).
-const char* Version();
-
 // The options of a command run on a running system: the kernel command
 // line's pmemreclaim options (`cmdline`), each replaced by the flag for the
 // same key when one is given (--strategy= --keep= --zone= --dry-run), and

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The command line through RunCommand, as main() runs it, on fake systems.
 #include "commands.h"
+#include "version.h"
 
 #include <regex>
 

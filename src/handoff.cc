@@ -3,6 +3,7 @@
 
 #include "mark.h"
 #include "report.h"
+#include "version.h"
 
 namespace pmemreclaim {
 
@@ -24,7 +25,8 @@ std::optional<bool> Preserved(Strategy strategy, const CarvePlan& carve) {
 }
 
 std::string StateJson(const Outcome& o) {
-  std::string out = "{\"version\":" + std::to_string(kStateVersion) + ",\"strategy\":" +
+  std::string out = "{\"version\":" + std::to_string(kStateVersion) + ",\"pmemreclaim_version\":" +
+                    JsonString(Version()) + ",\"strategy\":" +
                     JsonString(StrategyName(o.strategy)) + ",\"ok\":" + (o.ok() ? "true" : "false") +
                     ",\"error\":" + JsonString(o.error) + ",\"carves\":[";
   const size_t n = o.plan ? o.plan->carves.size() : 0;
@@ -87,7 +89,8 @@ std::vector<std::string> KeepLinkNames(size_t index, size_t count) {
 }
 
 std::string FailedStateJson(const std::string& error) {
-  return "{\"version\":" + std::to_string(kStateVersion) + ",\"strategy\":\"off\",\"ok\":false,\"error\":" +
+  return "{\"version\":" + std::to_string(kStateVersion) + ",\"pmemreclaim_version\":" + JsonString(Version()) +
+         ",\"strategy\":\"off\",\"ok\":false,\"error\":" +
          JsonString(error) + ",\"carves\":[]}";
 }
 

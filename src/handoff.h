@@ -27,7 +27,7 @@ constexpr int kStateVersion = 1;
 std::optional<bool> Preserved(Strategy strategy, const CarvePlan& carve);
 
 // The record (schema in README "The handoff record"):
-// {"version":1,"strategy":..,"ok":..,"error":..,"carves":[{"range":{..},
+// {"version":1,"pmemreclaim_version":..,"strategy":..,"ok":..,"error":..,"carves":[{"range":{..},
 //  "strategy":..,"kept":{..},"kept_devices":[..],"online_devices":[..],"onlined":..,"lost":..,
 //  "preserved":true|false|null,"errors":[..]}]}
 std::string StateJson(const Outcome& outcome);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The handoff record, from runs of the driver on fake kernels.
 #include "handoff.h"
+#include "version.h"
 
 #include <catch2/catch.hpp>
 
@@ -21,7 +22,9 @@ bool Has(const std::string& json, const std::string& part) { return json.find(pa
 TEST_CASE("handoff record, legacy: layout made on the first boot, found on the second") {
   RamdaxWorld w({Range::FromSize(k4G, 2 * kGiB)});
   const std::string first = StateJson(w.Run("pmemreclaim=legacy"));
-  CHECK(first.rfind("{\"version\":1,\"strategy\":\"legacy\",\"ok\":true,\"error\":\"\",\"carves\":[", 0) == 0);
+  CHECK(first.rfind(std::string("{\"version\":1,\"pmemreclaim_version\":\"") + Version() +
+                        "\",\"strategy\":\"legacy\",\"ok\":true,\"error\":\"\",\"carves\":[",
+                    0) == 0);
   CHECK(Has(first, "\"range\":{\"start\":4294967296,\"size\":2147483648}"));
   CHECK(Has(first, "\"onlined\":2013265920,\"lost\":134217728,\"preserved\":false"));
   const std::string second = StateJson(w.Run("pmemreclaim=legacy"));
@@ -63,7 +66,7 @@ TEST_CASE("handoff record: errors, and a run that never planned") {
   CHECK(Has(refused, "\"ok\":false,\"error\":\"this kernel has no ramdax driver"));
   CHECK(Has(refused, "\"carves\":[]"));
   CHECK(FailedStateJson("the worker was killed by signal 9") ==
-        "{\"version\":1,\"strategy\":\"off\",\"ok\":false,\"error\":\"the worker was killed by signal 9\",\"carves\":[]}");
+        std::string("{\"version\":1,\"pmemreclaim_version\":\"") + Version() + "\",\"strategy\":\"off\",\"ok\":false,\"error\":\"the worker was killed by signal 9\",\"carves\":[]}");
 }
 
 TEST_CASE("the record is written to /run/pmemreclaim/state.json; a failed write is a warning") {
