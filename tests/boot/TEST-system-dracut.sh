@@ -1,0 +1,48 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# A whole installed Debian 12 system with dracut instead of initramfs-tools (tests/boot/system.sh): Debian's
+# dracut package as it configures an installed system (Debian 12: generic images, gzip), systemd as PID 1 on
+# the real root, udev, Debian's kernel and ndctl. The user's one step, in a view of the root:
+#   apt install ./pmemreclaim_N_amd64.deb   (the trigger runs dracut for the kernel; the package's
+#                                            dracut.conf.d file includes the module)
+# Two boots on one guest RAM file, the carve of the e2e tests with the host's pattern in the kept 126 MiB,
+# pmemreclaim=legacy pmemreclaim.keep=126M: 1920 MiB onlined, the kept bytes through /dev/pmemreclaim/keep,
+# the record preserved=false then true, `pmemreclaim status --json` showing it, systemd at multi-user.target
+# with no failed unit.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/reclaim.sh"
+. "$(dirname "$0")/e2e.sh"
+. "$(dirname "$0")/system.sh"
+tr_require_binary
+tb_setup
+command -v jq >/dev/null || tb_die "no jq (qemu/host-deps.sh installs it)"
+
+version=$("$PMEMRECLAIM_BINARY" --version | awk '{print $2}')
+mkdir -p "$TB_WORK/share"
+rm -f "$TB_WORK"/share/*.deb
+cp "$(system_package "$(dirname "$(readlink -f "$PMEMRECLAIM_BINARY")")")" "$TB_WORK/share/"
+
+system_images dracut "
+apt-get install -y -q /work/pmemreclaim_${version}_amd64.deb
+save d
+"
+tb_assert_eq "apt install: the package" "$version" "$(system_image_report d installed)"
+tb_assert_eq "apt install: the trigger ran dracut, which put pmemreclaim into the image" 1 \
+  "$(system_image_report d initrd_pmemreclaim)"
+
+ram=$TB_RAMDIR/ram
+tb_ramfile_create "$ram"
+want=$(tb_write_pattern "$ram" $((4 * GiB)) $E2E_SEED $E2E_KEPT)
+append="$E2E_MEMMAP pmemreclaim=legacy pmemreclaim.keep=126M test.kept=/dev/pmemreclaim/keep:$TB_GUEST_HASH"
+for boot in d:false d2:true; do
+  name=${boot%%:*} preserved=${boot#*:}
+  log=$TB_WORK/$name.log
+  if system_boot "$log" d "$append" "$ram"; then
+    system_assert_reclaim "$log" "boot $name" "$preserved" "$version" "$ram" "$want"
+    echo "[$TB_NAME] RESULT $name: kmem=$(tb_kmem_bytes "$log") preserved=$(tb_report "$log" state_json | jq -c '.carves[0].preserved') wall=${TB_WALL}s"
+  else
+    tb_fail "boot $name did not reach the report"
+  fi
+done
+tb_finish

@@ -1,0 +1,16 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Sourced by test-init.sh (test.run=system) when pmemreclaim-test-report.service runs it on an installed
+# Debian system (TEST-system-*), after multi-user.target and udev's settle: what systemd and the installed
+# package say. test-init.sh's report (kept bytes, the record, /proc/iomem) follows.
+say "pid1 $(cat /proc/1/comm)"
+say "system_target $(systemctl is-active multi-user.target)"
+say "system_failed $(systemctl list-units --state=failed --no-legend --plain | awk '{printf "%s,", $1}')"
+# why each failed unit failed, in its own words (its last journal lines)
+for u in $(systemctl list-units --state=failed --no-legend --plain | awk '{print $1}'); do
+  say "unit_log $u $(journalctl -b -u "$u" -o cat --no-pager 2>/dev/null | tail -n 3 | tr '\n' ' ')"
+done
+say "system_jobs $(systemctl list-jobs --no-legend | grep -vc pmemreclaim-test-report)"
+say "installed $(dpkg-query -W -f '${Status} ${Version}' pmemreclaim 2>/dev/null || echo none)"
+if [ -x /usr/sbin/pmemreclaim ]; then
+  say "status_json $(/usr/sbin/pmemreclaim status --json 2>/dev/null | tr -d '\n')"
+fi
