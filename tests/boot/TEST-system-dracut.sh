@@ -14,14 +14,8 @@ set -euo pipefail
 . "$(dirname "$0")/reclaim.sh"
 . "$(dirname "$0")/e2e.sh"
 . "$(dirname "$0")/system.sh"
-tr_require_binary
-tb_setup
-command -v jq >/dev/null || tb_die "no jq (qemu/host-deps.sh installs it)"
-
-version=$("$PMEMRECLAIM_BINARY" --version | awk '{print $2}')
-mkdir -p "$TB_WORK/share"
-rm -f "$TB_WORK"/share/*.deb
-cp "$(system_package "$(dirname "$(readlink -f "$PMEMRECLAIM_BINARY")")")" "$TB_WORK/share/"
+system_setup
+version=$SYSTEM_VERSION
 
 system_images dracut "
 apt-get install -y -q /work/pmemreclaim_${version}_amd64.deb

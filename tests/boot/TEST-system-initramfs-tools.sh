@@ -19,16 +19,9 @@ set -euo pipefail
 . "$(dirname "$0")/reclaim.sh"
 . "$(dirname "$0")/e2e.sh"
 . "$(dirname "$0")/system.sh"
-tr_require_binary
-tb_setup
-command -v jq >/dev/null || tb_die "no jq (qemu/host-deps.sh installs it)"
-
-# ---- the packages: this tree's, and the same tree built again as the next version ----
-version=$("$PMEMRECLAIM_BINARY" --version | awk '{print $2}')
+system_setup
+version=$SYSTEM_VERSION
 next=$version+next1
-mkdir -p "$TB_WORK/share"
-rm -f "$TB_WORK"/share/*.deb
-cp "$(system_package "$(dirname "$(readlink -f "$PMEMRECLAIM_BINARY")")")" "$TB_WORK/share/"
 t0=$SECONDS
 # beside the static tree (build/x86_64-linux-musl-next): the same depth, so ccache's paths relative to the
 # source tree are the same and only the file with the version is compiled again

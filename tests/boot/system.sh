@@ -19,6 +19,18 @@ TB_TIMEOUT=${TB_TIMEOUT:-420}
 # system_packages FLOW: the root's packages (FLOW initramfs-tools|dracut); tests/prebuild.sh makes both
 system_packages() { echo "systemd-sysv udev $1 linux-image-amd64 ndctl jq"; }
 
+# system_setup: what both tests start with; SYSTEM_VERSION is this tree's version, its package is in
+# $TB_WORK/share (where the view finds it as /work)
+system_setup() {
+  tr_require_binary
+  tb_setup
+  command -v jq >/dev/null || tb_die "no jq (qemu/host-deps.sh installs it)"
+  SYSTEM_VERSION=$("$PMEMRECLAIM_BINARY" --version | awk '{print $2}')
+  mkdir -p "$TB_WORK/share"
+  rm -f "$TB_WORK"/share/*.deb
+  cp "$(system_package "$(dirname "$(readlink -f "$PMEMRECLAIM_BINARY")")")" "$TB_WORK/share/"
+}
+
 # system_package TREE: the .deb of CMake build tree TREE, made by cpack in a directory of this test's
 # (cpack in the tree itself would race another test's); prints its path
 system_package() {
