@@ -17,10 +17,20 @@ set -euo pipefail
 system_setup
 version=$SYSTEM_VERSION
 
+# a binary that can't run on this machine (the arm64 one), for the module's never-fail check
+arm_bin=${PMEMRECLAIM_ARM64_BINARY:-$TB_ROOT/build/aarch64-linux-musl/pmemreclaim}
+[ -x "$arm_bin" ] || tb_die "no static aarch64 pmemreclaim ($arm_bin): tests/build.sh builds it"
+cp "$arm_bin" "$TB_WORK/share/pmemreclaim-arm64"
+
 system_images dracut "
 apt-get install -y -q /work/pmemreclaim_${version}_amd64.deb
 save d
+# the module with a binary it can't run: dracut still makes the image (exit 0), without pmemreclaim
+rc=0; PMEMRECLAIM_BINARY=/work/pmemreclaim-arm64 dracut -q -f -m 'base pmemreclaim' /tmp/foreign.img \$(ls /lib/modules) || rc=\$?
+echo @@dracut_foreign rc=\$rc binary=\$(lsinitrd /tmp/foreign.img | grep -c ' usr/sbin/pmemreclaim\$')
 "
+tb_assert_eq "dracut with a binary that can't run here: exit 0, pmemreclaim left out" "rc=0 binary=0" \
+  "$(tb_report "$TB_WORK/images.log" dracut_foreign)"
 tb_assert_eq "apt install: the package" "$version" "$(system_image_report d installed)"
 tb_assert_eq "apt install: the trigger ran dracut, which put pmemreclaim into the image" 1 \
   "$(system_image_report d initrd_pmemreclaim)"
