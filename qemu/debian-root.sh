@@ -4,9 +4,9 @@
 # commands in a throwaway writable view of it: build initramfs images with the distribution's own tools
 # (initrd/mkinitramfs.sh), install a .deb, ... without touching the host or the cached root.
 #
-#   qemu/debian-root.sh path [--suite S] [--with "PKG..."] [--refresh]
+#   qemu/debian-root.sh path [--suite S] [--with "PKG..."] [--fetch "PKG..."] [--refresh]
 #       create the root if needed (cached, idempotent) and print its directory
-#   qemu/debian-root.sh run  [--suite S] [--with "PKG..."] [--copy SRC:DEST]... [--bind SRC:DEST[:ro]]...
+#   qemu/debian-root.sh run  [--suite S] [--with "PKG..."] [--fetch "PKG..."] [--copy SRC:DEST]... [--bind SRC:DEST[:ro]]...
 #                            [--env NAME=VALUE]... -- COMMAND [ARGS...]
 #       run COMMAND (a path inside the root, e.g. mkinitramfs, apt-get) chrooted into a throwaway view
 #       of the root: an overlayfs whose upper layer is a temporary directory, in a private mount namespace
@@ -24,6 +24,9 @@
 #   --suite S      Debian suite (default bookworm); the architecture is the host's (dpkg --print-architecture)
 #   --with PKGS    packages installed on top of minbase with apt-get (Recommends included, as on an installed
 #                  system), e.g. "initramfs-tools" (+ busybox and zstd, its Recommends) or "initramfs-tools ndctl"
+#   --fetch PKGS   packages downloaded into the root's apt cache but not installed (its name gets
+#                  "+fetched-PKGS"): a `run` can then install them with `apt-get install --no-download`,
+#                  without the network, e.g. switch the root's initramfs generator to dracut
 #   --refresh      rebuild this root (and the minbase it is copied from) from scratch
 #
 # Where: ${PMEMRECLAIM_CACHE:-<repo>/.cache}/debian-root/<suite>-<arch>/minbase (debootstrap's result) and
@@ -88,11 +91,12 @@ fi
 [ $# -ge 1 ] || usage
 CMD=$1; shift
 case "$CMD" in path|run) ;; -h|--help|help) usage ;; *) usage ;; esac
-SUITE=bookworm WITH= REFRESH= VIEWARGS=()
+SUITE=bookworm WITH= FETCH= REFRESH= VIEWARGS=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --suite) SUITE=${2:?}; shift ;;
     --with) WITH=${2?}; shift ;;
+    --fetch) FETCH=${2?}; shift ;;
     --refresh) REFRESH=1 ;;
     --copy|--bind|--env) [ "$CMD" = run ] || usage; VIEWARGS+=("$1" "${2:?}"); shift ;;
     --) shift; break ;;
@@ -106,6 +110,8 @@ if [ "$CMD" = run ] && [ $# -eq 0 ]; then usage; fi
 ARCH=$(dpkg --print-architecture)
 PKGS=$(printf '%s\n' $WITH | sort -u | tr '\n' ' ' | sed 's/ $//')
 NAME=$(printf '%s' "$PKGS" | tr ' ' '+'); NAME=${NAME:-minbase}
+FETCHED=$(printf '%s\n' $FETCH | sort -u | tr '\n' ' ' | sed 's/ $//')
+[ -z "$FETCHED" ] || NAME=$NAME+fetched-$(printf '%s' "$FETCHED" | tr ' ' '+')
 TOP=$CACHE/debian-root/$SUITE-$ARCH
 STAMP=.pmemreclaim-root
 
@@ -159,6 +165,7 @@ make_root() {
   if [ -z "$REFRESH" ] && [ -e "$dir/$STAMP" ]; then return 0; fi
   make_minbase
   [ "$NAME" = minbase ] && return 0
+  export FETCHED
   local t0=$SECONDS
   rm -rf "$dir" "$dir.new"
   cp -a "$TOP/minbase" "$dir.new"
@@ -170,7 +177,7 @@ make_root() {
       mount -t proc proc "$r/proc"; mount --rbind /sys "$r/sys"; mount --rbind /dev "$r/dev"
       cp -L /etc/resolv.conf "$r/etc/resolv.conf" 2>/dev/null || true
       chroot "$r" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
-          DEBIAN_FRONTEND=noninteractive sh -c "apt-get -q update && apt-get -q -y upgrade && apt-get -q -y install \"\$@\" && apt-get clean" sh "$@"
+          DEBIAN_FRONTEND=noninteractive FETCHED="$FETCHED" sh -c "apt-get -q update && apt-get -q -y upgrade && apt-get -q -y install \"\$@\" && apt-get clean && { [ -z \"\$FETCHED\" ] || apt-get -q -y install --download-only \$FETCHED; }" sh "$@"
       ' bash "$dir.new" $PKGS > "$TOP/$NAME.log" 2>&1; then
     tail -n 20 "$TOP/$NAME.log" >&2; die "apt-get install $PKGS failed (log: $TOP/$NAME.log)"
   fi

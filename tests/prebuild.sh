@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # What the boot tests share and would otherwise make inside the first test that needs it, under that test's
 # timeout: the Debian kernels and the arm64 userland (downloads), the Debian 12 roots of the package and
-# initramfs-tools tests and the whole installed systems of the TEST-system-* tests (debootstrap), the 64K-page arm64 kernel (built from Debian's source: 8-11 minutes
+# initramfs-tools tests and the whole installed system of the TEST-system-* tests (debootstrap), the 64K-page arm64 kernel (built from Debian's source: 8-11 minutes
 # cold). Each step is cached and takes its own lock, so a second caller (or a boot test run by hand
 # meanwhile) waits for the first and then finds the result. Idempotent; seconds when warm.
 #   usage: tests/prebuild.sh [downloads|kernel-64k]
@@ -32,10 +32,8 @@ if [ "$what" != kernel-64k ]; then
   step "Debian 12 root (minbase)" "$ROOT/qemu/debian-root.sh" path
   step "Debian 12 root (initramfs-tools)" "$ROOT/qemu/debian-root.sh" path --with initramfs-tools
   step "Debian 12 root (initramfs-tools ndctl)" "$ROOT/qemu/debian-root.sh" path --with "initramfs-tools ndctl"
-  # the whole-system tests' roots (tests/boot/system.sh: system_packages)
-  for gen in initramfs-tools dracut; do
-    step "Debian 12 system ($gen)" "$ROOT/qemu/debian-root.sh" path --with "systemd-sysv udev $gen linux-image-amd64 ndctl jq"
-  done
+  # the whole-system tests' root (tests/boot/system.sh: SYSTEM_ROOT)
+  step "Debian 12 system" "$ROOT/qemu/debian-root.sh" path --with "systemd-sysv udev initramfs-tools linux-image-amd64 ndctl jq" --fetch dracut
 fi
 if [ "$what" != downloads ]; then
   step "kernel sid-arm64-64k (built)" "$ROOT/qemu/kernel.sh" fetch sid-arm64-64k

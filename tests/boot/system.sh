@@ -4,7 +4,8 @@
 #
 # A whole installed Debian 12 system: a cached debootstrapped root (qemu/debian-root.sh, made before the tests
 # by tests/prebuild.sh) with systemd as init, udev, Debian's kernel (linux-image-amd64), ndctl, jq and one
-# initramfs generator: initramfs-tools, or dracut as Debian's package configures it (generic images, gzip).
+# initramfs generator: initramfs-tools, or dracut as Debian's package configures it (generic images, gzip),
+# installed with apt in place of initramfs-tools.
 # It is set up as an installer leaves a machine (/etc/fstab for the root on virtio-blk, a hostname), plus the
 # test's report: pmemreclaim-test-report.service runs tests/boot/test-init.sh's report (test.run=system adds
 # tests/boot/guest/system.sh) once multi-user.target is reached and udev has settled, then powers off.
@@ -16,8 +17,10 @@
 SYSTEM_APPEND="root=/dev/vda rw test.run=system"
 TB_TIMEOUT=${TB_TIMEOUT:-420}
 
-# system_packages FLOW: the root's packages (FLOW initramfs-tools|dracut); tests/prebuild.sh makes both
-system_packages() { echo "systemd-sysv udev $1 linux-image-amd64 ndctl jq"; }
+# The root: Debian 12 with initramfs-tools (Debian's default generator), and dracut's packages downloaded
+# but not installed: the dracut flow switches the system to dracut with apt, as a user would (apt replaces
+# initramfs-tools, and dracut's trigger makes the kernel's image). tests/prebuild.sh makes it.
+SYSTEM_ROOT=(--with "systemd-sysv udev initramfs-tools linux-image-amd64 ndctl jq" --fetch dracut)
 
 # system_setup: what both tests start with; SYSTEM_VERSION is this tree's version, its package is in
 # $TB_WORK/share (where the view finds it as /work)
@@ -59,6 +62,8 @@ install -m 0755 /work/test-init.sh /usr/local/sbin/pmemreclaim-test-report
 mkdir -p /test && cp /work/system.sh /test/system.sh
 cp /work/pmemreclaim-test-report.service /etc/systemd/system/
 systemctl enable pmemreclaim-test-report.service 2>/dev/null
+# the dracut flow: Debian's dracut in place of initramfs-tools (its packages are in the root's apt cache)
+if [ "$flow" = dracut ]; then apt-get install -y -q --no-download dracut; fi
 # the root as a file system of its own (a bind mount of / without /proc, /sys, /dev, /work)
 mkdir -p /mnt/self && mount --bind / /mnt/self
 in_initrd() {  # does the initramfs carry pmemreclaim?
@@ -74,7 +79,7 @@ save() {
 }
 $steps
 EOF
-  "$TB_ROOT/qemu/debian-root.sh" run --with "$(system_packages "$flow")" --bind "$share:/work:ro" --bind "$TB_WORK:/out" \
+  "$TB_ROOT/qemu/debian-root.sh" run "${SYSTEM_ROOT[@]}" --bind "$share:/work:ro" --bind "$TB_WORK:/out" \
     -- /bin/sh /work/steps.sh > "$TB_WORK/images.log" 2>&1 \
     || { tail -n 40 "$TB_WORK/images.log" | sed "s/^/[$TB_NAME] images| /"; tb_die "the $flow system's steps failed"; }
   grep '^@@image' "$TB_WORK/images.log" | sed "s/^/[$TB_NAME] /"
