@@ -5,9 +5,9 @@
 say "pid1 $(cat /proc/1/comm)"
 say "system_target $(systemctl is-active multi-user.target)"
 say "system_failed $(systemctl list-units --state=failed --no-legend --plain | awk '{printf "%s,", $1}')"
-# why each failed unit failed, in its own words (its last journal lines)
+# why each failed unit failed, in its own words: its program's last journal lines (not systemd's about it)
 for u in $(systemctl list-units --state=failed --no-legend --plain | awk '{print $1}'); do
-  say "unit_log $u $(journalctl -b -u "$u" -o cat --no-pager 2>/dev/null | tail -n 3 | tr '\n' ' ')"
+  say "unit_log $u $(journalctl -b -u "$u" -o cat --no-pager 2>/dev/null | grep -v "^$u: " | tail -n 3 | tr '\n' ' ')"
 done
 say "system_jobs $(systemctl list-jobs --no-legend | grep -vc pmemreclaim-test-report)"
 say "installed $(dpkg-query -W -f '${Status} ${Version}' pmemreclaim 2>/dev/null || echo none)"
