@@ -96,8 +96,8 @@ e2e_mkinitramfs() {
   tb_log "mkinitramfs image $out ($*): $(stat -c %s "$out") bytes, $((SECONDS - t0)) s"
 }
 
-# e2e_boot LOG APPEND RAMFILE [vm.sh options...]: boots TB_INITRD with the root image (TB_WORK/root.img,
-# read through a QEMU snapshot so it never changes); sets TB_WALL, TB_RC
+# e2e_boot LOG APPEND RAMFILE [vm.sh options...]: boots TB_INITRD with the root image (E2E_DISK, default
+# TB_WORK/root.img, read through a QEMU snapshot so it never changes); sets TB_WALL, TB_RC
 e2e_boot() {
   local log=$1 append=$2 ram=$3; shift 3
   [ -e "$ram" ] || tb_ramfile_create "$ram"
@@ -105,7 +105,7 @@ e2e_boot() {
   TB_RC=0
   "$TB_ROOT/qemu/vm.sh" --kernel "$TB_KDIR" --initrd "$TB_INITRD" --ram-file "$ram" --log "$log" \
       --timeout "$TB_TIMEOUT" --mem "$TB_MEM" --smp "${TB_SMP:-$(tb_default_smp)}" "$@" --append "$append ${TB_APPEND:-}" \
-      -- -drive "file=$TB_WORK/root.img,if=virtio,format=raw,snapshot=on" 2>/dev/null || TB_RC=$?
+      -- -drive "file=${E2E_DISK:-$TB_WORK/root.img},if=virtio,format=raw,snapshot=on" 2>/dev/null || TB_RC=$?
   TB_WALL=$(sed -n 's/.*wall_seconds=\([0-9.]*\).*/\1/p' "$log.meta" | tail -1)
   tb_log "boot '$append': rc=$TB_RC wall=${TB_WALL}s log=$log"
   if [ "$TB_RC" -ne 0 ] || ! grep -q '^@@done' <(tr -d '\r' < "$log"); then
