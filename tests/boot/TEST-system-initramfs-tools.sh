@@ -6,11 +6,11 @@
 #   apt install ./pmemreclaim_N+1_amd64.deb          -> image next     (an upgrade: N+1 is this tree built
 #                                                                       again with a bumped version)
 #   apt remove pmemreclaim                           -> image removed  (the trigger rebuilt it without)
-# Four boots on one guest RAM file, the carve of the e2e tests (memmap=126M!4G memmap=1922M!0x107E00000) with
+# Three boots on one guest RAM file, the carve of the e2e tests (memmap=126M!4G memmap=1922M!0x107E00000) with
 # the host's pattern in the kept 126 MiB, pmemreclaim=legacy pmemreclaim.keep=126M on every command line:
 #   n, fresh RAM       1920 MiB onlined, the kept bytes through /dev/pmemreclaim/keep, record preserved=false
-#   n again            the same, preserved=true (the layout of the first boot reused)
-#   next               preserved=true, the record names N+1's version: the upgrade reached the boot
+#   next               preserved=true (the layout of the first boot reused, by the upgraded binary), the
+#                      record names N+1's version: the upgrade reached the boot
 #   removed            nothing onlined, no record, the carve still pmem, the kept bytes intact
 # In each boot with the package: systemd reached multi-user.target with no failed unit, `pmemreclaim status
 # --json` shows the record and the kernel's kmem bytes.
@@ -59,8 +59,8 @@ ram=$TB_RAMDIR/ram
 tb_ramfile_create "$ram"
 want=$(tb_write_pattern "$ram" $((4 * GiB)) $E2E_SEED $E2E_KEPT)
 append="$E2E_MEMMAP pmemreclaim=legacy pmemreclaim.keep=126M test.kept=/dev/pmemreclaim/keep:$TB_GUEST_HASH"
-for boot in n:false n2:true next:true; do
-  name=${boot%%:*} preserved=${boot#*:} img=${name%2}
+for boot in n:false next:true; do
+  name=${boot%%:*} preserved=${boot#*:} img=$name
   log=$TB_WORK/$name.log
   if system_boot "$log" "$img" "$append" "$ram"; then
     v=$version; [ "$img" = next ] && v=$next

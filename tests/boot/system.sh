@@ -61,6 +61,9 @@ install -m 0755 /work/test-init.sh /usr/local/sbin/pmemreclaim-test-report
 mkdir -p /test && cp /work/system.sh /test/system.sh
 cp /work/pmemreclaim-test-report.service /etc/systemd/system/
 systemctl enable pmemreclaim-test-report.service 2>/dev/null
+# no login prompt on the serial console: it is where the report goes, and getty's "login:" landed in the
+# middle of a report line (the report's lines are parsed from the start of a line)
+systemctl mask serial-getty@ttyS0.service 2>/dev/null
 # the dracut flow: Debian's dracut in place of initramfs-tools (its packages are in the root's apt cache)
 if [ "$flow" = dracut ]; then apt-get install -y -q --no-download dracut; fi
 # the root as a file system of its own (a bind mount of / without /proc, /sys, /dev, /work)
