@@ -21,7 +21,7 @@ log() { echo "build: $*" >&2; }
 # Host packages: QEMU and test-image tools, dependency build tools, the host (unit test) build.
 qemu/host-deps.sh >&2
 deps/toolchain.sh --host-tools >/dev/null
-host_pkgs=(g++ cmake ninja-build pkg-config catch2 libndctl-dev libdaxctl-dev libkmod-dev uuid-dev
+host_pkgs=(g++ cmake ninja-build pkg-config catch2 nlohmann-json3-dev libndctl-dev libdaxctl-dev libkmod-dev uuid-dev
            clang-14 libclang-rt-14-dev ccache)
 missing=()
 for p in "${host_pkgs[@]}"; do
@@ -33,12 +33,10 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
 
-# Every compile of the program goes through ccache, its cache in .cache/ccache: a warm run recompiles only
-# what changed. The zig trees are keyed by the pinned zig and the wrapper (CCACHE_COMPILERCHECK below);
-# the host's gcc and clang by ccache's default (their mtime).
-export CCACHE_DIR=$ROOT/.cache/ccache CCACHE_BASEDIR=$ROOT CCACHE_NOHASHDIR=1 CCACHE_MAXSIZE=2G
-launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-zig_check="string:$(cat deps/zig/package-lock.json deps/zig-wrap | sha256sum | cut -c1-16)"
+# Every compile of the program goes through ccache (tests/ccache.sh): a warm run recompiles only what changed.
+. "$ROOT/tests/ccache.sh"
+launcher=("${CCACHE_LAUNCHER[@]}")
+zig_check=$ZIG_CCACHE_CHECK
 ccache -z >/dev/null
 
 # The aarch64 dependencies beside the x86_64 ones (the sources fetched first, once: no two downloads of

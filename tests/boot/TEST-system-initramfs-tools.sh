@@ -23,15 +23,15 @@ system_setup
 version=$SYSTEM_VERSION
 next=$version+next1
 t0=$SECONDS
-# beside the static tree (build/x86_64-linux-musl-next): the same depth, so ccache's paths relative to the
-# source tree are the same and only the file with the version is compiled again
+# beside the static tree (build/x86_64-linux-musl-next): the same depth and tests/build.sh's ccache settings,
+# so that only the file with the version is compiled again (the log ends with ccache's count)
 nt=$TB_ROOT/build/x86_64-linux-musl-next
-export CCACHE_DIR=$TB_ROOT/.cache/ccache CCACHE_BASEDIR=$TB_ROOT CCACHE_NOHASHDIR=1
-{ cmake -S "$TB_ROOT" -B "$nt" -G Ninja -DCMAKE_TOOLCHAIN_FILE="$TB_ROOT/deps/zig-toolchain.cmake" \
+ROOT=$TB_ROOT; . "$TB_ROOT/tests/ccache.sh"
+{ ccache -z && cmake -S "$TB_ROOT" -B "$nt" -G Ninja -DCMAKE_TOOLCHAIN_FILE="$TB_ROOT/deps/zig-toolchain.cmake" \
     -DPMEMRECLAIM_TARGET=x86_64-linux-musl -DPMEMRECLAIM_STATIC=ON -DPMEMRECLAIM_UNIT_TESTS=OFF \
-    -DPMEMRECLAIM_VERSION="$next" -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
-  && ninja -C "$nt"; } > "$TB_WORK/build-next.log" 2>&1 \
-  || { tail -n 30 "$TB_WORK/build-next.log"; tb_die "building version $next failed"; }
+    -DPMEMRECLAIM_VERSION="$next" "${CCACHE_LAUNCHER[@]}" \
+  && CCACHE_COMPILERCHECK=$ZIG_CCACHE_CHECK ninja -C "$nt" && ccache -s | grep -E '^ *(Hits|Misses):'; } \
+  > "$TB_WORK/build-next.log" 2>&1 || { tail -n 30 "$TB_WORK/build-next.log"; tb_die "building version $next failed"; }
 cp "$(system_package "$nt")" "$TB_WORK/share/"
 tb_log "version $next built and packaged in $((SECONDS - t0)) s"
 tb_assert_eq "the next build's binary" "pmemreclaim $next" "$("$nt/pmemreclaim" --version)"
