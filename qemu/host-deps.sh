@@ -68,7 +68,7 @@ fi
 if [ -n "$ALL" ]; then
   # tests/build.sh (host build, ASan, fuzz), deps/toolchain.sh --host-tools (dependency recipes, npm),
   # qemu/kernel-build.sh (the 64K kernel), qemu/debian-root.sh (debootstrap), the jq of the boot tests
-  for p in g++ cmake ninja-build pkg-config catch2 libndctl-dev libdaxctl-dev libkmod-dev uuid-dev clang-14 \
+  for p in g++ cmake ninja-build pkg-config catch2 nlohmann-json3-dev libndctl-dev libdaxctl-dev libkmod-dev uuid-dev clang-14 \
            libclang-rt-14-dev ccache meson python3 bison flex ca-certificates debian-archive-keyring llvm-14 \
            make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu bc libssl-dev libelf-dev perl \
            debootstrap; do

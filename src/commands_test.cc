@@ -3,6 +3,7 @@
 #include "commands.h"
 #include "version.h"
 
+#include <nlohmann/json.hpp>
 #include <regex>
 
 #include <catch2/catch.hpp>
@@ -36,20 +37,15 @@ Run Invoke(SystemInterface& sys, FakeNvdimm* nv, std::vector<std::string> argv) 
   return Run{rc, env.out, env.err};
 }
 
-// Every number after "KEY": in a JSON text, summed.
+// `key` of every carve of plan --json or apply --json, summed.
 u64 SumOf(const std::string& json, const std::string& key) {
+  const nlohmann::json parsed = nlohmann::json::parse(json);  // (not a temporary: the loop keeps a reference)
   u64 sum = 0;
-  const std::regex re("\"" + key + "\":([0-9]+)");
-  for (auto it = std::sregex_iterator(json.begin(), json.end(), re); it != std::sregex_iterator(); ++it) {
-    sum += std::stoull((*it)[1]);
-  }
+  for (const nlohmann::json& c : parsed.at("carves")) sum += c.at(key).get<u64>();
   return sum;
 }
 
-std::string StrategyIn(const std::string& json) {
-  std::smatch m;
-  return std::regex_search(json, m, std::regex("\"strategy\":\"([a-z]+)\"")) ? m[1].str() : "";
-}
+std::string StrategyIn(const std::string& json) { return nlohmann::json::parse(json).at("strategy"); }
 
 }  // namespace
 

@@ -145,7 +145,6 @@ class FakeNvdimm : public NvdimmInterface {
       r.state = RegionState::kRaw;
       r.dax_data = Range{};
       r.dax_uuid.clear();
-      r.dax_align = 0;
     }
     return out;
   }
@@ -317,7 +316,6 @@ class FakeNvdimm : public NvdimmInterface {
     r.state = RegionState::kDevdax;
     r.dax_uuid = uuid;
     r.dax_data = DevdaxData(r.range, align);
-    r.dax_align = align;
     *data = r.dax_data;
     dax_data[region] = r.dax_data;
     return true;

@@ -91,7 +91,7 @@ TEST_CASE("firmware pmem on e820_pmem is not a carve: never forced, written, onl
     nv.regions[0].namespace_name = "namespace0.0";
     nv.regions[1].namespace_name = "namespace1.0";
     std::vector<RegionInfo> marked = nv.LegacyRegions();
-    MarkCarves(sys, &marked);
+    FindCarves(sys, &marked);
     CHECK(marked[0].carve);
     CHECK_FALSE(marked[1].carve);
     CHECK(marked[1].firmware_pmem);

@@ -13,11 +13,11 @@ namespace pmemreclaim {
 namespace {
 
 constexpr char kNdPmemModule[] = "/sys/module/nd_pmem";
-constexpr char kDeferred[] = "device_dax";
+constexpr char kDeviceDaxModule[] = "device_dax";
 
 std::vector<RegionInfo> CarvesOf(SystemInterface& sys, NvdimmInterface& nvdimm) {
   std::vector<RegionInfo> regions = nvdimm.LegacyRegions();
-  MarkCarves(sys, &regions);
+  FindCarves(sys, &regions);
   return CarveRegions(regions);
 }
 
@@ -114,10 +114,10 @@ bool BootLookMayRun(const Options& opts) {
          opts.strategy != Strategy::kOff;
 }
 
-std::vector<std::string> WithoutDeferred(const std::vector<std::string>& modules) {
+std::vector<std::string> WithoutDeviceDax(const std::vector<std::string>& modules) {
   std::vector<std::string> out;
   for (const std::string& m : modules) {
-    if (m != kDeferred) out.push_back(m);
+    if (m != kDeviceDaxModule) out.push_back(m);
   }
   return out;
 }
@@ -127,7 +127,7 @@ bool LoadLabelLessDrivers(SystemInterface& sys, const NvdimmOpener& open, const 
   if (!early || modules.size() < 2) return LoadModules(sys, modules, err);
   // nd_pmem there already (auto's look loaded it, or the image did): no
   // look now, but device_dax still waits for FinishBootLook.
-  if (sys.Exists(kNdPmemModule)) return LoadModules(sys, WithoutDeferred(modules), err);
+  if (sys.Exists(kNdPmemModule)) return LoadModules(sys, WithoutDeviceDax(modules), err);
   if (!LoadModules(sys, {modules.front()}, err)) return false;
   bool forced = false;
   {
@@ -146,7 +146,7 @@ bool LoadLabelLessDrivers(SystemInterface& sys, const NvdimmOpener& open, const 
       }
     }
   }
-  const std::vector<std::string> rest = WithoutDeferred({modules.begin() + 1, modules.end()});
+  const std::vector<std::string> rest = WithoutDeviceDax({modules.begin() + 1, modules.end()});
   if (!LoadModules(sys, rest, err)) {
     FinishBootLook(sys, open);
     return false;
@@ -166,7 +166,7 @@ bool LoadLabelLessDrivers(SystemInterface& sys, const NvdimmOpener& open, const 
 void FinishBootLook(SystemInterface& sys, const NvdimmOpener& open) {
   GiveBackCarves(sys, open, true);
   std::string why;
-  if (!sys.LoadModule(kDeferred, &why)) LogWarning(std::string("cannot load ") + kDeferred + ": " + why);
+  if (!sys.LoadModule(kDeviceDaxModule, &why)) LogWarning(std::string("cannot load ") + kDeviceDaxModule + ": " + why);
 }
 
 }  // namespace pmemreclaim

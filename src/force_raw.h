@@ -32,7 +32,7 @@ bool ReprobeMayRun(const Options& opts);
 
 // `modules` without device_dax, the one module the boot job leaves for
 // FinishBootLook.
-std::vector<std::string> WithoutDeferred(const std::vector<std::string>& modules);
+std::vector<std::string> WithoutDeviceDax(const std::vector<std::string>& modules);
 
 // Loads the label-less drivers `modules` in order, the bus driver
 // (nd_e820, of_pmem) first.  With `early` (the boot job: nothing else

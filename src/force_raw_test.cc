@@ -66,7 +66,6 @@ void MakeOwnDevdax(RegionInfo& r) {
   r.state = RegionState::kDevdax;
   r.dax_uuid = MarkUuid(MarkRole::kDevdax, r.range);
   r.dax_data = Range::FromSize(k4G + 2 * kMiB, 2 * kGiB - 2 * kMiB);
-  r.dax_align = 4096;
 }
 
 }  // namespace
@@ -150,9 +149,11 @@ TEST_CASE("a signature is someone's data: one the kernel attached raw (corrupt, 
     }
   }
   const auto& regions = o.plan->carves.at(0).regions;
-  CHECK_THAT(regions.at(0).why, Catch::Contains("a BTT info block the kernel did not take"));
-  CHECK_THAT(regions.at(1).why, Catch::Contains("can't be read"));
-  CHECK_THAT(regions.at(2).why, Catch::Contains("an fsdax (pfn) info block the kernel did not take"));
+  for (const RegionPlan& r : regions) CHECK(r.reason == Reason::kForeignInfoBlock);
+  // what the look found at each start: the region's facts
+  CHECK_THAT(regions.at(0).detail, Catch::Contains("a BTT info block the kernel did not take"));
+  CHECK_THAT(regions.at(1).detail, Catch::Contains("can't be read"));
+  CHECK_THAT(regions.at(2).detail, Catch::Contains("an fsdax (pfn) info block the kernel did not take"));
 }
 
 TEST_CASE("a signature is someone's data: an info block the kernel's probe refused is never written") {
@@ -175,7 +176,8 @@ TEST_CASE("a signature is someone's data: an info block the kernel's probe refus
     REQUIRE(o.plan);
     const RegionPlan& p = OnlyRegion(o);
     CHECK(p.action == RegionAction::kLeave);
-    CHECK_THAT(p.why, Catch::Contains("the kernel's probe refused"));
+    CHECK(p.reason == Reason::kForeignInfoBlock);
+    CHECK_THAT(p.detail, Catch::Contains("the kernel's probe refused"));
     CHECK(o.plan->carves.at(0).advice.empty());
   }
 }

@@ -47,9 +47,10 @@ std::string StateJson(const Outcome& o) {
            JsonString(StrategyName(o.strategy)) + ",\"kept\":" + JsonRange(c.kept) + ",\"kept_devices\":[" + devices +
            "],\"online_devices\":[" + online + "],\"onlined\":" + std::to_string(onlined) +
            ",\"lost\":" + std::to_string(c.range.size() - c.kept.size() - onlined) + ",\"preserved\":" +
-           (preserved ? (*preserved ? "true" : "false") : "null") + ",\"errors\":[" + errors + "]}";
+           (preserved ? (*preserved ? "true" : "false") : "null") + ",\"errors\":[" + errors +
+           "],\"regions\":" + CarveRegionsJson(c, o.regions) + "}";
   }
-  return out + "]}";
+  return out + "],\"skipped\":" + SkippedJson(o.skipped) + "}";
 }
 
 namespace {
@@ -91,7 +92,7 @@ std::vector<std::string> KeepLinkNames(size_t index, size_t count) {
 std::string FailedStateJson(const std::string& error) {
   return "{\"version\":" + std::to_string(kStateVersion) + ",\"pmemreclaim_version\":" + JsonString(Version()) +
          ",\"strategy\":\"off\",\"ok\":false,\"error\":" +
-         JsonString(error) + ",\"carves\":[]}";
+         JsonString(error) + ",\"carves\":[],\"skipped\":[]}";
 }
 
 }  // namespace pmemreclaim

@@ -4,6 +4,7 @@
 #include "version.h"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "boot.h"
 #include "fakes_test.h"
@@ -66,7 +67,49 @@ TEST_CASE("handoff record: errors, and a run that never planned") {
   CHECK(Has(refused, "\"ok\":false,\"error\":\"this kernel has no ramdax driver"));
   CHECK(Has(refused, "\"carves\":[]"));
   CHECK(FailedStateJson("the worker was killed by signal 9") ==
-        std::string("{\"version\":1,\"pmemreclaim_version\":\"") + Version() + "\",\"strategy\":\"off\",\"ok\":false,\"error\":\"the worker was killed by signal 9\",\"carves\":[]}");
+        std::string("{\"version\":1,\"pmemreclaim_version\":\"") + Version() + "\",\"strategy\":\"off\",\"ok\":false,\"error\":\"the worker was killed by signal 9\",\"carves\":[],\"skipped\":[]}");
+}
+
+TEST_CASE("handoff record: each region's action and reason, the blocks left offline, the regions that are not carves") {
+  using nlohmann::json;
+  RamdaxWorld w({Range::FromSize(k4G, kGiB), Range::FromSize(k4G + 2 * kGiB, kGiB)});
+  // the second carve holds ndctl's devdax (not ours); an NVDIMM of the NFIT beside the carves
+  RegionInfo& ndctl = w.nv.regions.at(1);
+  ndctl.state = RegionState::kDevdax;
+  ndctl.dax_uuid = "6b1c3c0e-0d4a-4a6e-9a57-0f0d4b2f5e11";
+  ndctl.dax_data = Range{ndctl.range.start + 2 * kMiB, ndctl.range.end};
+  RegionInfo nfit = RawRegion("region2", Range::FromSize(0x240000000, 512 * kMiB));
+  nfit.bus_device = "/sys/devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0012:00/ndbus0";
+  nfit.provider = "ACPI.NFIT";
+  w.nv.regions.push_back(nfit);
+  // the kernel refuses to online memory37 (the first carve onlines memory33-39)
+  w.sys.write_errors["/sys/devices/system/memory/memory37/state"] = "Device or resource busy";
+  const json record = json::parse(StateJson(w.Run("pmemreclaim=legacy")));
+  REQUIRE(record["carves"].size() == 2);
+  const json& made = record["carves"][0]["regions"];
+  REQUIRE(made.size() == 1);
+  CHECK(made[0]["name"] == "region0");
+  CHECK(made[0]["range"] == json{{"start", k4G}, {"size", kGiB}});
+  CHECK(made[0]["action"] == "create-devdax");
+  CHECK(made[0]["reason"] == "failed");  // one block stayed offline
+  CHECK(made[0]["blocks_onlined"] == 6);
+  REQUIRE(made[0]["blocks_offline"].size() == 1);
+  CHECK(made[0]["blocks_offline"][0]["block"] == 37);
+  CHECK_THAT(made[0]["blocks_offline"][0]["error"].get<std::string>(), Catch::Contains("Device or resource busy"));
+  const json& left = record["carves"][1]["regions"][0];
+  CHECK(left["name"] == "region1");
+  CHECK(left["action"] == "leave");
+  CHECK(left["reason"] == "foreign-info-block");
+  CHECK(left["blocks_onlined"] == 0);
+  CHECK(left["blocks_offline"].empty());
+  CHECK(record["skipped"] ==
+        json::parse(R"([{"name":"region2","range":{"start":9663676416,"size":536870912},"bus":"ACPI.NFIT",)"
+                    R"("reason":"not-a-carve"}])"));
+  // a dry run (apply --dry-run, plan): the plan's reasons, nothing onlined
+  RamdaxWorld dry({Range::FromSize(k4G, kGiB)});
+  const json planned = json::parse(OutcomeJson(dry.Run("pmemreclaim=legacy pmemreclaim.keep=1G pmemreclaim.dry_run")));
+  CHECK(planned["carves"][0]["regions"][0]["action"] == "keep");
+  CHECK(planned["carves"][0]["regions"][0]["reason"] == "kept");
 }
 
 TEST_CASE("the record is written to /run/pmemreclaim/state.json; a failed write is a warning") {

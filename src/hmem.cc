@@ -23,7 +23,7 @@ std::vector<std::string> HmemStrategy::Modules(const std::string& /*machine*/) c
   return {"dax_hmem region_idle=1", "device_dax", "kmem"};
 }
 
-bool HmemStrategy::Prepare(SystemInterface& sys, const NvdimmOpener& open, const Options& /*opts*/, Machine* machine,
+bool HmemStrategy::Prepare(SystemInterface& sys, const NvdimmOpener& open, const Options& /*opts*/, Geometry* geometry,
                            std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err) const {
   if (sys.Machine() != "x86_64") {
     *err = "strategy hmem is for x86 soft-reserved memory";
@@ -38,9 +38,9 @@ bool HmemStrategy::Prepare(SystemInterface& sys, const NvdimmOpener& open, const
   std::vector<std::string> modules = Modules(sys.Machine());
   modules.pop_back();  // kmem: see Apply
   if (!LoadModules(sys, modules, err)) return false;
-  if (!ProbeFor(*this, sys, open, machine, nvdimm, err)) return false;
+  if (!ProbeFor(*this, sys, open, geometry, nvdimm, err)) return false;
   for (const Range& code : KernelCodeRanges(ReadIomem(sys))) {
-    for (const RegionInfo& r : machine->regions) {
+    for (const RegionInfo& r : geometry->regions) {
       if (code.Overlaps(r.range)) {
         LogWarning("the kernel's code " + Describe(code) + " lies in the soft-reserved carve " + Describe(r.range) +
                    " (physical KASLR does not know memmap=%): boot with nokaslr");
@@ -50,7 +50,7 @@ bool HmemStrategy::Prepare(SystemInterface& sys, const NvdimmOpener& open, const
   return true;
 }
 
-Plan HmemStrategy::MakePlan(const Machine& machine, u64 keep) const { return PlanHmem(machine, keep); }
+Plan HmemStrategy::MakePlan(const Geometry& geometry, u64 keep) const { return PlanHmem(geometry, keep); }
 
 std::vector<RegionOutcome> HmemStrategy::Apply(const Plan& plan, const KmemMode& mode, SystemInterface& sys,
                                                NvdimmInterface& nvdimm) const {
@@ -77,7 +77,7 @@ std::vector<RegionOutcome> HmemStrategy::Apply(const Plan& plan, const KmemMode&
         o.message = head + "could not split (" + err + "); nothing onlined";
       } else if (r.action == RegionAction::kKeep) {
         o.kept_device = keep;
-        o.message = head + "kept device " + Describe(r.keep_extent) + " (device_dax), nothing to online: " + r.why;
+        o.message = head + "kept device " + Describe(r.keep_extent) + " (device_dax), nothing to online: " + Why(r);
       } else {
         o.kept_device = keep;
         rests.push_back(Rest{&r, c.kept, rest, out.size()});

@@ -17,6 +17,9 @@ void FinishOnlining(const RegionPlan& r, const std::string& what, const Range& k
   }
   const std::string head = r.region.name + " " + Describe(r.region.range) + ": " + what;
   o->blocks_onlined = static_cast<int>(online);
+  for (const BlockState& b : blocks) {
+    if (!b.online) o->blocks_offline.push_back(OfflineBlock{b.index, b.error});
+  }
   o->ok = online == blocks.size();
   if (!daxctl_err.empty() && added == 0) {
     o->ok = false;
@@ -58,7 +61,7 @@ RegionOutcome StartOutcome(const RegionPlan& r) {
   o.action = r.action;
   const std::string head = r.region.name + " " + Describe(r.region.range) + ": ";
   if (r.action == RegionAction::kKeep) o.message = head + "kept, untouched";
-  if (r.action == RegionAction::kLeave) o.message = head + "left untouched: " + r.why;
+  if (r.action == RegionAction::kLeave) o.message = head + "left untouched: " + Why(r);
   return o;
 }
 

@@ -18,14 +18,14 @@ std::vector<std::string> LegacyStrategy::Modules(const std::string& machine) con
   return {machine == "aarch64" ? "of_pmem" : "nd_e820", "nd_pmem", "dax_pmem", "device_dax", "kmem"};
 }
 
-bool LegacyStrategy::Prepare(SystemInterface& sys, const NvdimmOpener& open, const Options& opts, Machine* machine,
+bool LegacyStrategy::Prepare(SystemInterface& sys, const NvdimmOpener& open, const Options& opts, Geometry* geometry,
                              std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err) const {
   if (!LoadLabelLessDrivers(sys, open, Modules(sys.Machine()), BootLookMayRun(opts), err)) return false;
   if (ReprobeMayRun(opts)) ProbeUnattachedCarves(sys, open);
-  return ProbeFor(*this, sys, open, machine, nvdimm, err);
+  return ProbeFor(*this, sys, open, geometry, nvdimm, err);
 }
 
-Plan LegacyStrategy::MakePlan(const Machine& machine, u64 keep) const { return PlanLegacy(machine, keep); }
+Plan LegacyStrategy::MakePlan(const Geometry& geometry, u64 keep) const { return PlanLegacy(geometry, keep); }
 
 std::vector<RegionOutcome> LegacyStrategy::Apply(const Plan& plan, const KmemMode& mode, SystemInterface& sys,
                                                  NvdimmInterface& nvdimm) const {
@@ -76,7 +76,7 @@ void JudgeRawCarves(NvdimmInterface& nvdimm, std::vector<RegionInfo>* regions) {
 
 std::vector<RegionInfo> LegacyStrategy::Regions(SystemInterface& sys, NvdimmInterface& nvdimm) const {
   std::vector<RegionInfo> regions = nvdimm.LegacyRegions();
-  MarkCarves(sys, &regions);
+  FindCarves(sys, &regions);
   JudgeRawCarves(nvdimm, &regions);
   return regions;
 }

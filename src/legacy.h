@@ -17,9 +17,9 @@ class LegacyStrategy : public ReclaimStrategy {
  public:
   Strategy id() const override { return Strategy::kLegacy; }
   std::vector<std::string> Modules(const std::string& machine) const override;
-  bool Prepare(SystemInterface& sys, const NvdimmOpener& open, const Options& opts, Machine* machine,
+  bool Prepare(SystemInterface& sys, const NvdimmOpener& open, const Options& opts, Geometry* geometry,
                std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err) const override;
-  Plan MakePlan(const Machine& machine, u64 keep) const override;
+  Plan MakePlan(const Geometry& geometry, u64 keep) const override;
   std::vector<RegionOutcome> Apply(const Plan& plan, const KmemMode& mode, SystemInterface& sys,
                                    NvdimmInterface& nvdimm) const override;
   std::vector<RegionInfo> Regions(SystemInterface& sys, NvdimmInterface& nvdimm) const override;

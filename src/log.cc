@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "log.h"
 
+#include <cstdio>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -105,6 +106,15 @@ void Log(LogLevel level, const std::string& message) {
       WriteAll(2, "pmemreclaim: " + line + "\n");
     }
   }
+}
+
+void LogLibraryLine(const char* who, int priority, const char* format, va_list args) {
+  if (priority > 4) return;
+  char buf[512];
+  vsnprintf(buf, sizeof buf, format, args);
+  std::string s(buf);
+  while (!s.empty() && s.back() == '\n') s.pop_back();
+  LogWarning(std::string(who) + ": " + s);
 }
 
 }  // namespace pmemreclaim

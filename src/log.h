@@ -4,6 +4,7 @@
 #ifndef PMEMRECLAIM_LOG_H_
 #define PMEMRECLAIM_LOG_H_
 
+#include <cstdarg>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -37,6 +38,11 @@ inline void LogError(const std::string& m) { Log(LogLevel::kError, m); }
 inline void LogWarning(const std::string& m) { Log(LogLevel::kWarning, m); }
 inline void LogNotice(const std::string& m) { Log(LogLevel::kNotice, m); }
 inline void LogInfo(const std::string& m) { Log(LogLevel::kInfo, m); }
+
+// The log callback of libkmod, libndctl and libdaxctl, after their own
+// arguments: their errors and warnings (syslog priority <= 4) as one
+// warning line "WHO: message".
+void LogLibraryLine(const char* who, int priority, const char* format, va_list args);
 
 }  // namespace pmemreclaim
 

@@ -33,8 +33,8 @@ Totals Sum(const Plan& p) {
   return t;
 }
 
-Machine MachineFor(const NextBootInput& in, Strategy s, const std::vector<Range>& carves) {
-  Machine m;
+Geometry MachineFor(const NextBootInput& in, Strategy s, const std::vector<Range>& carves) {
+  Geometry m;
   m.arch = in.arch;
   m.block_size = in.block_size;
   m.dax_align = in.dax_align;
@@ -50,7 +50,7 @@ Machine MachineFor(const NextBootInput& in, Strategy s, const std::vector<Range>
   return m;
 }
 
-Plan PlanFor(Strategy s, const Machine& m, u64 keep) {
+Plan PlanFor(Strategy s, const Geometry& m, u64 keep) {
   switch (s) {
     case Strategy::kRamdax: return PlanRamdax(m, keep);
     case Strategy::kHmem: return PlanHmem(m, keep);

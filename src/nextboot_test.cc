@@ -93,7 +93,7 @@ TEST_CASE("next boot: arm64 advises device-tree nodes and has no hmem") {
 }
 
 TEST_CASE("hmem plan: kept device rounded to the block it costs nothing to fill") {
-  Machine m;
+  Geometry m;
   m.regions.push_back(RawRegion("hmem0", Range::FromSize(k4G, 2 * kGiB)));
   const Plan p = PlanHmem(m, 100 * kMiB);
   const RegionPlan& r = p.carves.at(0).regions.at(0);

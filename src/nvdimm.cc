@@ -28,21 +28,12 @@
 namespace pmemreclaim {
 namespace {
 
-void LibLog(int priority, const char* who, const char* format, va_list args) {
-  if (priority > 4) return;  // errors and warnings
-  char buf[512];
-  vsnprintf(buf, sizeof buf, format, args);
-  std::string s(buf);
-  while (!s.empty() && s.back() == '\n') s.pop_back();
-  LogWarning(std::string(who) + ": " + s);
-}
-
 void NdctlLog(struct ndctl_ctx*, int priority, const char*, int, const char*, const char* format, va_list args) {
-  LibLog(priority, "libndctl", format, args);
+  LogLibraryLine("libndctl", priority, format, args);
 }
 
 void DaxctlLog(struct daxctl_ctx*, int priority, const char*, int, const char*, const char* format, va_list args) {
-  LibLog(priority, "libdaxctl", format, args);
+  LogLibraryLine("libdaxctl", priority, format, args);
 }
 
 // ND_DEVICE_NAMESPACE_IO from ndctl/ndctl.h (which needs ccan headers):
@@ -199,7 +190,6 @@ class LibNvdimm : public NvdimmInterface {
           if (struct ndctl_dax* dax = ndctl_namespace_get_dax(ns); dax != nullptr && ndctl_dax_is_enabled(dax)) {
             info.state = RegionState::kDevdax;
             info.dax_data = Range::FromSize(ndctl_dax_get_resource(dax), ndctl_dax_get_size(dax));
-            info.dax_align = ndctl_dax_get_align(dax);
             uuid_t uu;
             ndctl_dax_get_uuid(dax, uu);
             info.dax_uuid = UuidText(uu);
@@ -615,7 +605,6 @@ class LibNvdimm : public NvdimmInterface {
     ForEachKmemDev([&](struct daxctl_dev* dev, struct ndctl_bus* bus, struct ndctl_dax* dax,
                        struct daxctl_region* hregion) {
       KmemDevice k;
-      k.region = daxctl_region_get_devname(daxctl_dev_get_region(dev));
       k.devname = daxctl_dev_get_devname(dev);
       k.range = Range::FromSize(daxctl_dev_get_resource(dev), daxctl_dev_get_size(dev));
       if (hregion != nullptr) {

@@ -18,7 +18,6 @@ namespace pmemreclaim {
 // A dax device of a pmem or soft-reserved region that kmem holds
 // (system-ram mode).
 struct KmemDevice {
-  std::string region;   // its dax region ("dax0")
   std::string devname;  // "dax0.0"
   Range range;
   bool hmem = false;       // of a soft-reserved (dax_hmem) region

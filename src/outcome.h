@@ -12,12 +12,29 @@
 
 namespace pmemreclaim {
 
+// A memory block of a region's online range that stayed offline, and the
+// kernel's error.
+struct OfflineBlock {
+  u64 block = 0;  // memoryN
+  std::string error;
+};
+
+// A region that is not a carve (NFIT, virtio-pmem, CXL, firmware pmem):
+// seen, never touched.
+struct SkippedRegion {
+  std::string name;  // "region0"
+  Range range;
+  std::string bus;   // the bus provider ("ACPI.NFIT", "virtio_pmem", "e820")
+  Reason reason = Reason::kNotACarve;
+};
+
 // What happened to one region.
 struct RegionOutcome {
   std::string region;
   RegionAction action = RegionAction::kLeave;
   bool ok = true;
   int blocks_onlined = 0;
+  std::vector<OfflineBlock> blocks_offline;
   std::string message;
   // What holds kept bytes of this region afterwards: its namespace (legacy;
   // the region's name when it has none), the kept namespace (ramdax,
@@ -35,6 +52,7 @@ struct Outcome {
   bool touched = false;                // anything was written
   std::optional<Plan> plan;
   std::vector<RegionOutcome> regions;
+  std::vector<SkippedRegion> skipped;
   std::vector<u64> kmem_bytes;  // per carve, online kmem bytes from the kernel afterwards
   // Did every planned region end as planned (and nothing fail before)?
   bool ok() const {
@@ -46,7 +64,11 @@ struct Outcome {
   }
 };
 
-// {"strategy":..,"ok":..,"error":..,"touched":..,"regions":[..],"carves":[..]}
+// The reason a region ends with: the plan's, or kFailed when a step failed.
+Reason OutcomeReason(const RegionPlan& planned, const RegionOutcome* done);
+
+// {"strategy":..,"ok":..,"error":..,"touched":..,"regions":[..],"carves":[..{..,"regions":[..]}],
+//  "skipped":[..]}
 std::string OutcomeJson(const Outcome& outcome);
 
 }  // namespace pmemreclaim

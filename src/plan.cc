@@ -46,16 +46,16 @@ Range DevdaxData(const Range& ns, u64 align) {
 namespace {
 
 // What the summary needs besides the advice itself (arm64: NUMA, mem=).
-void FinishAdvice(const Machine& machine, CarvePlan* c) {
+void FinishAdvice(const Geometry& geometry, CarvePlan* c) {
   for (const RegionPlan& r : c->regions) {
     if (r.region.target_node < 0) c->needs_numa = true;
     if (r.region.target_node > 0) c->numa_node = r.region.target_node;
   }
   if (c->needs_numa) c->advice.clear();  // the same carve with a node would do
-  if (machine.arch != Arch::kArm64 || c->advice.empty() || machine.ram.empty()) return;
+  if (geometry.arch != Arch::kArm64 || c->advice.empty() || geometry.ram.empty()) return;
   u64 lowest = c->advice.front().start;
   for (const Range& a : c->advice) lowest = std::min(lowest, a.start);
-  const u64 ram_base = Merge(machine.ram).front().start;
+  const u64 ram_base = Merge(geometry.ram).front().start;
   if (lowest < c->range.start && lowest > ram_base) c->advice_mem = lowest - ram_base;
 }
 
@@ -79,7 +79,7 @@ RegionPlan PlanLegacyRegion(const RegionInfo& region, const Range& kept, u64 blo
   const Range& r = region.range;
   if (!kept.empty() && kept.Contains(r)) {
     p.action = RegionAction::kKeep;
-    p.why = "inside the kept range";
+    p.reason = Reason::kKept;
     return p;
   }
   p.action = RegionAction::kLeave;
@@ -87,17 +87,16 @@ RegionPlan PlanLegacyRegion(const RegionInfo& region, const Range& kept, u64 blo
   // What the region holds comes first: someone else's data is the reason to leave it.
   switch (region.state) {
     case RegionState::kOther:
-      p.why = "it holds " +
-              (region.holds.empty() ? std::string("a namespace that is not plain pmem or devdax (btt or fsdax)")
-                                    : region.holds) +
-              ": someone's data, never written, onlined or moved; left as it is";
+      p.reason = Reason::kForeignInfoBlock;
+      p.detail = region.holds.empty() ? "a namespace that is not plain pmem or devdax: btt or fsdax" : region.holds;
       return p;
     case RegionState::kDevdax:
       // Ours only with our mark; a devdax of the same shape made by ndctl is
       // not.  Ours: its data is where the kernel put it.
       if (!HasMark(region.dax_uuid, MarkRole::kDevdax, r) || region.dax_data.empty() || !r.Contains(region.dax_data)) {
-        p.why = "it holds a devdax pmemreclaim did not make (uuid " + (region.dax_uuid.empty() ? "?" : region.dax_uuid) +
-                ", data " + Describe(region.dax_data) + "); left as it is";
+        p.reason = Reason::kForeignInfoBlock;
+        p.detail = "a devdax, uuid " + (region.dax_uuid.empty() ? "?" : region.dax_uuid) + ", data " +
+                   Describe(region.dax_data);
         return p;
       }
       p.action = RegionAction::kReuseDevdax;
@@ -105,11 +104,12 @@ RegionPlan PlanLegacyRegion(const RegionInfo& region, const Range& kept, u64 blo
       break;
     case RegionState::kRaw:
       if (region.labels_at_end) {
-        p.why = "its last 128 KiB hold a namespace label index (a labelled ramdax layout); left as it is";
+        p.reason = Reason::kLabelArea;
         return p;
       }
       if (!IsAligned(r.start, kSubsection)) {
-        p.why = "its start " + Hex(r.start) + " is not 2 MiB aligned; the kernel refuses devdax there";
+        p.reason = Reason::kUnaligned;
+        p.detail = "start " + Hex(r.start);
         return p;
       }
       p.action = RegionAction::kCreateDevdax;
@@ -117,59 +117,60 @@ RegionPlan PlanLegacyRegion(const RegionInfo& region, const Range& kept, u64 blo
   }
   if (kept.Overlaps(r)) {
     p.action = RegionAction::kLeave;
-    p.why = "the kept range ends at " + Hex(kept.end) + ", inside this region: its info block would land on kept data";
+    p.reason = Reason::kPartlyKept;
+    p.detail = "the kept range ends at " + Hex(kept.end);
     return p;
   }
   if (region.target_node < 0) {
     p.action = RegionAction::kLeave;
-    p.why = "it has no NUMA node: kmem would reject its dax device";
+    p.reason = Reason::kNoNumaNode;
     return p;
   }
   p.data = planned;
   p.online = AlignInward(planned, block_size);
   if (p.online.empty()) {
     p.action = RegionAction::kLeave;
-    p.why = "too small: after the info block and alignment to " + HumanSize(block_size) +
-            " memory blocks nothing is left to online";
+    p.reason = Reason::kTooSmall;
+    p.detail = HumanSize(block_size) + " memory blocks";
     p.online = {};
   }
   return p;
 }
 
-Plan PlanLegacyImpl(const Machine& machine, u64 keep, bool advise);
+Plan PlanLegacyImpl(const Geometry& geometry, u64 keep, bool advise);
 
 }  // namespace
 
-Plan PlanLegacy(const Machine& machine, u64 keep) { return PlanLegacyImpl(machine, keep, /*advise=*/true); }
+Plan PlanLegacy(const Geometry& geometry, u64 keep) { return PlanLegacyImpl(geometry, keep, /*advise=*/true); }
 
 namespace {
 
-Plan PlanLegacyImpl(const Machine& machine, u64 keep, bool advise) {
+Plan PlanLegacyImpl(const Geometry& geometry, u64 keep, bool advise) {
   Plan plan;
   plan.strategy = Strategy::kLegacy;
-  plan.block_size = machine.block_size;
-  const auto carves = GroupCarves(CarveRegions(machine.regions));
+  plan.block_size = geometry.block_size;
+  const auto carves = GroupCarves(CarveRegions(geometry.regions));
   if (carves.empty()) return plan;
   const Range kept = KeptRange(carves.front(), keep);
-  const u64 align = std::max(machine.dax_align, kSubsection);
+  const u64 align = std::max(geometry.dax_align, kSubsection);
   for (const auto& regions : carves) {
     CarvePlan c;
     c.range = Range{regions.front().range.start, regions.back().range.end};
     c.kept = kept.Intersect(c.range);
     for (const RegionInfo& r : regions) {
-      c.regions.push_back(PlanLegacyRegion(r, kept, machine.block_size, machine.dax_align, machine.page_size));
+      c.regions.push_back(PlanLegacyRegion(r, kept, geometry.block_size, geometry.dax_align, geometry.page_size));
       c.onlined += c.regions.back().online.size();
     }
     c.lost = c.range.size() - c.kept.size() - c.onlined;
     if (advise && c.lost > align && !HoldsForeign(c)) {
-      std::vector<Range> available = machine.ram;
+      std::vector<Range> available = geometry.ram;
       std::vector<Range> advice =
-          AdviseLegacyCarve(c.range, c.kept.size(), machine.block_size, machine.dax_align, available);
-      if (!advice.empty() && LegacyLoss(advice, c.kept.size(), machine.block_size, machine.dax_align) < c.lost) {
+          AdviseLegacyCarve(c.range, c.kept.size(), geometry.block_size, geometry.dax_align, available);
+      if (!advice.empty() && LegacyLoss(advice, c.kept.size(), geometry.block_size, geometry.dax_align) < c.lost) {
         c.advice = std::move(advice);
       }
     }
-    FinishAdvice(machine, &c);
+    FinishAdvice(geometry, &c);
     plan.carves.push_back(std::move(c));
   }
   return plan;
@@ -202,19 +203,21 @@ RegionPlan PlanRamdaxRegion(const RegionInfo& region, const Range& kept, u64 blo
   const Range labels{mapping.end, carve.end};
   const Range kept_here = kept.Intersect(carve);
   if (kept.Overlaps(labels)) {
-    p.why = "the kept range reaches into the label area (the last 128 KiB of the carve); nothing written";
+    p.reason = Reason::kKeptInLabelArea;
     return p;
   }
   if (!IsAligned(mapping.start, a)) {
-    p.why = "the carve start " + Hex(mapping.start) + " is not " + HumanSize(a) + " aligned; no namespace is made there";
+    p.reason = Reason::kUnaligned;
+    p.detail = "start " + Hex(mapping.start);
     return p;
   }
   // The layout: [keep namespace][devdax namespace], both multiples of `a`.
   const u64 usable = AlignDown(mapping.size(), a);
   const u64 keep_size = kept_here.empty() ? 0 : AlignUp(kept_here.end - mapping.start, a);
   if (keep_size > usable) {
-    p.why = "the kept range ends in the region's last " + HumanSize(mapping.size() - usable) +
-            ", which no namespace can cover";
+    p.reason = Reason::kPartlyKept;
+    p.detail = "the kept range ends in the region's last " + HumanSize(mapping.size() - usable) +
+               ", which no namespace can cover";
     return p;
   }
   const Range keep_ns = Range::FromSize(mapping.start, keep_size);
@@ -230,8 +233,8 @@ RegionPlan PlanRamdaxRegion(const RegionInfo& region, const Range& kept, u64 blo
   const NamespaceInfo* dax_found = nullptr;
   for (const NamespaceInfo& ns : region.namespaces) {
     if (!IsOurs(ns)) {
-      p.why = "it holds namespace " + ns.devname + " (\"" + ns.alt_name + "\", uuid " + ns.uuid + ", " +
-              Describe(ns.range) + ") that pmemreclaim did not make; left as it is";
+      p.reason = Reason::kForeignNamespace;
+      p.detail = ns.devname + " \"" + ns.alt_name + "\", uuid " + ns.uuid + ", " + Describe(ns.range);
       return p;
     }
     (ns.alt_name == kKeepNamespaceName ? keep_found : dax_found) = &ns;
@@ -250,22 +253,24 @@ RegionPlan PlanRamdaxRegion(const RegionInfo& region, const Range& kept, u64 blo
       // kept ranges share are never written, and no new info block lands in
       // the new kept range (the devdax namespace starts after it).
       if (dax_found != nullptr && dax_found->devdax && !HasMark(dax_found->dax_uuid, MarkRole::kDevdax, dax_found->range)) {
-        p.why = "its devdax " + Describe(dax_found->dax_data) + " is not one pmemreclaim made there; left as it is";
+        p.reason = Reason::kForeignInfoBlock;
+        p.detail = "a devdax, data " + Describe(dax_found->dax_data);
         return p;
       }
       const Range old_keep = keep_found != nullptr ? keep_found->range : Range::FromSize(mapping.start, 0);
       if (dax_found != nullptr) p.delete_first.push_back(dax_found->devname);
       if (keep_found != nullptr) p.delete_first.push_back(keep_found->devname);
-      relaid = "its layout of an earlier boot kept " + HumanSize(old_keep.size()) + ", this boot keeps " +
-               HumanSize(keep_ns.size()) + ": laid out again, the first " +
-               HumanSize(std::min(old_keep.size(), keep_ns.size())) + " kept in both untouched";
+      relaid = "an earlier boot kept " + HumanSize(old_keep.size()) + ", this boot keeps " +
+               HumanSize(keep_ns.size()) + ", the first " + HumanSize(std::min(old_keep.size(), keep_ns.size())) +
+               " untouched";
       keep_found = dax_found = nullptr;
       have_any = false;
     }
     if (dax_found != nullptr && dax_found->devdax) {
       if (!HasMark(dax_found->dax_uuid, MarkRole::kDevdax, dax_ns) || !dax_ns.Contains(dax_found->dax_data) ||
           dax_found->dax_data.empty()) {
-        p.why = "its devdax " + Describe(dax_found->dax_data) + " is not one pmemreclaim made there; left as it is";
+        p.reason = Reason::kForeignInfoBlock;
+        p.detail = "a devdax, data " + Describe(dax_found->dax_data);
         return p;
       }
       data = dax_found->dax_data;  // ours: where the kernel put it
@@ -277,18 +282,23 @@ RegionPlan PlanRamdaxRegion(const RegionInfo& region, const Range& kept, u64 blo
   p.data = data;
   p.online = online;
   p.init_labels = !region.labels_valid;
-  if (!relaid.empty()) p.why = relaid;
+  if (!relaid.empty()) {
+    p.reason = Reason::kLaidOutAgain;
+    p.detail = relaid;
+  }
   if (dax_ns.empty()) {
     if (keep_ns.empty()) {
-      p.why = region.target_node < 0 ? "it has no NUMA node: kmem would reject its dax device"
-                                     : "too small: after the info block and alignment to " +
-                                           HumanSize(block_size) + " memory blocks nothing is left to online";
+      p.reason = region.target_node < 0 ? Reason::kNoNumaNode : Reason::kTooSmall;
+      p.detail = region.target_node < 0 ? "" : HumanSize(block_size) + " memory blocks";
       p.keep_extent = p.dax_extent = Range{};
       p.init_labels = false;
       return p;
     }
     p.action = RegionAction::kKeep;
-    if (relaid.empty()) p.why = have_any ? "kept namespace from an earlier boot" : "kept range as its own namespace";
+    if (relaid.empty()) {
+      p.reason = Reason::kKept;
+      p.detail = have_any ? "its namespace of an earlier boot" : "as its own namespace";
+    }
     return p;
   }
   p.action = have_any && dax_found != nullptr && dax_found->devdax ? RegionAction::kReuseDevdax
@@ -296,29 +306,29 @@ RegionPlan PlanRamdaxRegion(const RegionInfo& region, const Range& kept, u64 blo
   return p;
 }
 
-Plan PlanRamdaxImpl(const Machine& machine, u64 keep, bool advise) {
+Plan PlanRamdaxImpl(const Geometry& geometry, u64 keep, bool advise) {
   Plan plan;
   plan.strategy = Strategy::kRamdax;
-  plan.block_size = machine.block_size;
-  const std::vector<RegionInfo> regions = CarveRegions(machine.regions);
+  plan.block_size = geometry.block_size;
+  const std::vector<RegionInfo> regions = CarveRegions(geometry.regions);
   const Range kept = KeptRange(regions, keep);
-  const u64 align = std::max(machine.dax_align, kSubsection);
+  const u64 align = std::max(geometry.dax_align, kSubsection);
   for (const RegionInfo& r : regions) {
     // Each ramdax carve has its own label area: every region is its own carve.
     CarvePlan c;
     c.range = Range{r.range.start, r.range.end + kLabelAreaSize};
     c.kept = kept.Intersect(c.range);
-    c.regions.push_back(PlanRamdaxRegion(r, kept, machine.block_size, machine.dax_align, machine.page_size));
+    c.regions.push_back(PlanRamdaxRegion(r, kept, geometry.block_size, geometry.dax_align, geometry.page_size));
     c.onlined = c.regions.back().online.size();
     c.lost = c.range.size() - c.kept.size() - c.onlined;
     if (advise && c.lost > align + kLabelAreaSize && !HoldsForeign(c)) {
       std::vector<Range> advice =
-          AdviseRamdaxCarve(c.range, c.kept.size(), machine.block_size, machine.dax_align, machine.ram);
-      if (!advice.empty() && RamdaxLoss(advice.front(), c.kept.size(), machine.block_size, machine.dax_align) < c.lost) {
+          AdviseRamdaxCarve(c.range, c.kept.size(), geometry.block_size, geometry.dax_align, geometry.ram);
+      if (!advice.empty() && RamdaxLoss(advice.front(), c.kept.size(), geometry.block_size, geometry.dax_align) < c.lost) {
         c.advice = std::move(advice);
       }
     }
-    FinishAdvice(machine, &c);
+    FinishAdvice(geometry, &c);
     plan.carves.push_back(std::move(c));
   }
   return plan;
@@ -326,10 +336,10 @@ Plan PlanRamdaxImpl(const Machine& machine, u64 keep, bool advise) {
 
 }  // namespace
 
-Plan PlanRamdax(const Machine& machine, u64 keep) { return PlanRamdaxImpl(machine, keep, /*advise=*/true); }
+Plan PlanRamdax(const Geometry& geometry, u64 keep) { return PlanRamdaxImpl(geometry, keep, /*advise=*/true); }
 
 u64 RamdaxLoss(const Range& carve, u64 keep, u64 block_size, u64 align) {
-  Machine m;
+  Geometry m;
   m.block_size = block_size;
   m.dax_align = align;
   if (carve.size() <= kLabelAreaSize) return carve.size();
@@ -428,7 +438,7 @@ std::vector<Range> AdviseLegacyCarve(const Range& carve, u64 keep, u64 block_siz
 }
 
 u64 LegacyLoss(const std::vector<Range>& carves, u64 keep, u64 block_size, u64 align) {
-  Machine m;
+  Geometry m;
   m.block_size = block_size;
   m.dax_align = align;
   for (size_t i = 0; i < carves.size(); ++i) {
@@ -473,16 +483,18 @@ std::string SummaryLine(Arch arch, const CarvePlan& c) {
 namespace {
 
 // What a soft-reserved region's dax devices say about it, against the
-// split this plan wants (kept device, rest device): "" when pmemreclaim may
-// go on (nothing split yet, or its own split), else why it must not.
-std::string HmemDevicesState(const RegionInfo& r, const Range& keep_dev, const Range& rest_dev, bool* split_done) {
+// split this plan wants (kept device, rest device): kNone when pmemreclaim
+// may go on (nothing split yet, or its own split), else why it must not
+// (the device in *detail).
+Reason HmemDevicesState(const RegionInfo& r, const Range& keep_dev, const Range& rest_dev, bool* split_done,
+                        std::string* detail) {
   *split_done = false;
   const std::vector<DaxDeviceInfo>& d = r.devices;
-  if (d.empty()) return "";  // idle (dax_hmem region_idle): no device yet
+  if (d.empty()) return Reason::kNone;  // idle (dax_hmem region_idle): no device yet
   for (const DaxDeviceInfo& dev : d) {
     if (dev.driver == "kmem" && dev.range.Overlaps(keep_dev)) {
-      return "kmem holds " + dev.devname + " " + Describe(dev.range) +
-             " over the kept range (was kmem loaded before dax_hmem?); nothing can be kept there now";
+      *detail = dev.devname + " " + Describe(dev.range);
+      return Reason::kKmemHoldsKept;
     }
   }
   std::vector<Range> want;
@@ -492,23 +504,23 @@ std::string HmemDevicesState(const RegionInfo& r, const Range& keep_dev, const R
   for (size_t i = 0; same && i < d.size(); ++i) same = d[i].range == want[i];
   if (same) {
     *split_done = true;
-    return "";
+    return Reason::kNone;
   }
   // One device over the whole region, as dax_hmem makes it without region_idle.
-  if (d.size() == 1 && d[0].range == r.range && d[0].driver != "kmem") return "";
-  return "its dax devices (" + d.front().devname + " " + Describe(d.front().range) +
-         (d.size() > 1 ? ", ..." : "") + ") are not as pmemreclaim splits it; left as they are";
+  if (d.size() == 1 && d[0].range == r.range && d[0].driver != "kmem") return Reason::kNone;
+  *detail = d.front().devname + " " + Describe(d.front().range) + (d.size() > 1 ? ", ..." : "");
+  return Reason::kForeignDaxDevices;
 }
 
 }  // namespace
 
-Plan PlanHmem(const Machine& machine, u64 keep) {
+Plan PlanHmem(const Geometry& geometry, u64 keep) {
   Plan plan;
   plan.strategy = Strategy::kHmem;
-  plan.block_size = machine.block_size;
-  const std::vector<RegionInfo> regions = CarveRegions(machine.regions);
+  plan.block_size = geometry.block_size;
+  const std::vector<RegionInfo> regions = CarveRegions(geometry.regions);
   const Range kept = KeptRange(regions, keep);
-  const u64 b = machine.block_size;
+  const u64 b = geometry.block_size;
   for (const RegionInfo& r : regions) {
     CarvePlan c;
     c.range = r.range;
@@ -521,7 +533,8 @@ Plan PlanHmem(const Machine& machine, u64 keep) {
     u64 kept_end = c.kept.empty() ? r.range.start : AlignUp(c.kept.end, kSubsection);
     if (!IsAligned(r.range.start, kSubsection)) {
       p.action = RegionAction::kLeave;
-      p.why = "the carve start is not 2 MiB aligned";
+      p.reason = Reason::kUnaligned;
+      p.detail = "start " + Hex(r.range.start);
     } else {
       // Rounding the kept device up to the next block costs nothing: kmem
       // would not online those bytes anyway.  The kept device always
@@ -535,18 +548,20 @@ Plan PlanHmem(const Machine& machine, u64 keep) {
       if (p.online.empty()) p.dax_extent = p.data = Range{};
       if (c.kept.empty() && p.online.empty()) {
         p.action = RegionAction::kLeave;
-        p.why = "too small: nothing to online after alignment to " + HumanSize(b) + " memory blocks";
+        p.reason = Reason::kTooSmall;
+        p.detail = HumanSize(b) + " memory blocks";
         p.keep_extent = Range{};
       } else {
         bool split_done = false;
-        p.why = HmemDevicesState(r, p.keep_extent, p.dax_extent, &split_done);
-        if (!p.why.empty()) {
+        p.reason = HmemDevicesState(r, p.keep_extent, p.dax_extent, &split_done, &p.detail);
+        if (p.reason != Reason::kNone) {
           p.action = RegionAction::kLeave;
           p.keep_extent = p.dax_extent = p.data = p.online = Range{};
         } else if (p.online.empty()) {
           p.action = RegionAction::kKeep;
-          p.why = c.kept.end >= usable.end ? "the kept range covers the whole carve"
-                                           : "too little is left after the kept range for a memory block";
+          // the kept range covers the whole carve, or too little is left after it for a memory block
+          p.reason = c.kept.end >= usable.end ? Reason::kKept : Reason::kTooSmall;
+          if (p.reason == Reason::kTooSmall) p.detail = "after the kept range";
         } else {
           p.action = split_done ? RegionAction::kReuseDevdax : RegionAction::kCreateDevdax;
         }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "range.h"
+#include "reason.h"
 #include "region.h"
 #include "size.h"
 #include "strategy.h"
@@ -26,7 +27,7 @@ const char* ArchName(Arch a);
 constexpr u64 kInfoBlockReserve = 8 * kKiB;
 constexpr u64 kSubsection = 2 * kMiB;
 
-struct Machine {
+struct Geometry {
   Arch arch = Arch::kX86_64;
   u64 block_size = 128 * kMiB;  // /sys/devices/system/memory/block_size_bytes
   // Where the kernel starts devdax data: the first dax_align boundary after
@@ -48,18 +49,21 @@ enum class RegionAction {
   kKeep,          // inside the kept range: never written
   kCreateDevdax,  // write a devdax info block, then online `online`
   kReuseDevdax,   // devdax of our layout from an earlier boot: online `online`
-  kLeave,         // left untouched, `why` says why
+  kLeave,         // left untouched, `reason` says why
 };
 const char* RegionActionName(RegionAction a);
 
 struct RegionPlan {
   RegionInfo region;
   RegionAction action = RegionAction::kLeave;
-  u64 dax_align = 0;     // where devdax data starts: Machine::dax_align, at least 2 MiB
-  u64 device_align = 0;  // the devdax device's own alignment: Machine::page_size
+  u64 dax_align = 0;     // where devdax data starts: Geometry::dax_align, at least 2 MiB
+  u64 device_align = 0;  // the devdax device's own alignment: Geometry::page_size
   Range data;         // devdax data range
   Range online;       // block-aligned range kmem will add (may be empty)
-  std::string why;
+  // Why it is left, kept or laid out again (kNone: done as planned), and
+  // this region's facts for the sentence (Why).
+  Reason reason = Reason::kNone;
+  std::string detail;
   // ramdax: labels to initialise.
   bool init_labels = false;
   // What holds the kept bytes and what holds the devdax data: ramdax: two
@@ -76,6 +80,9 @@ struct RegionPlan {
 
 // A carve: one maximal run of adjacent pmem regions (adjacent memmap=
 // carves stay separate regions but were one piece of RAM).
+// The sentence for a region's reason.
+inline std::string Why(const RegionPlan& p) { return Explain(p.reason, p.detail); }
+
 struct CarvePlan {
   Range range;
   Range kept;  // the kept range inside this carve (may be empty)
@@ -110,7 +117,7 @@ Range DevdaxData(const Range& ns, u64 align);
 // The label-less strategy: every region outside the kept range becomes
 // devdax and is onlined; regions inside it stay raw.  `keep` bytes are kept
 // at the start of every carve.
-Plan PlanLegacy(const Machine& machine, u64 keep);
+Plan PlanLegacy(const Geometry& geometry, u64 keep);
 
 // Carves for the next boot, as close as the RAM layout allows to `carve`,
 // that keep `keep` bytes at its start and lose only the info block:
@@ -123,7 +130,7 @@ std::vector<Range> AdviseLegacyCarve(const Range& carve, u64 keep, u64 block_siz
 // The end-labeled strategy (ramdax, Linux >= 6.19): per carve, a raw
 // namespace over the kept bytes, then a devdax namespace whose data starts
 // on the first block boundary after it.  Regions must be `labelled`.
-Plan PlanRamdax(const Machine& machine, u64 keep);
+Plan PlanRamdax(const Geometry& geometry, u64 keep);
 
 // The ramdax carve for the next boot that keeps `keep` bytes at its start
 // and loses only the info block and the label area.
@@ -139,7 +146,7 @@ u64 LegacyLoss(const std::vector<Range>& carves, u64 keep, u64 block_size, u64 a
 // Soft-reserved carves (dax_hmem): no info block.  A kept device at the
 // carve start (rounded up to 2 MiB, and up to the next block when that
 // costs nothing), the rest one device onlined by kmem.
-Plan PlanHmem(const Machine& machine, u64 keep);
+Plan PlanHmem(const Geometry& geometry, u64 keep);
 
 // "memmap=126M!4G memmap=0x78200000!0x107e00000" (x86) or device-tree
 // pmem-region nodes (arm64, with numa-node-id) for a set of carves.

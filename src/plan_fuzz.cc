@@ -58,7 +58,7 @@ void Check(const pmemreclaim::Plan& plan, u64 keep_start, u64 keep, u64 block) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Reader in{data, size};
-  pmemreclaim::Machine m;
+  pmemreclaim::Geometry m;
   m.block_size = u64{1} << (21 + in.Next() % 12);  // 2 MiB .. 4 GiB
   m.dax_align = u64{1} << (12 + in.Next() % 19);   // 4 KiB .. 1 GiB
   const u64 keep = in.Next() % (u64{1} << 36);

@@ -12,8 +12,8 @@ namespace {
 constexpr u64 k4G = 4 * kGiB;
 
 // One ramdax carve per range: the region is the carve less its label area.
-Machine Ramdax(std::vector<Range> carves, u64 block = 128 * kMiB, u64 align = 2 * kMiB) {
-  Machine m;
+Geometry Ramdax(std::vector<Range> carves, u64 block = 128 * kMiB, u64 align = 2 * kMiB) {
+  Geometry m;
   m.block_size = block;
   m.dax_align = align;
   for (size_t i = 0; i < carves.size(); ++i) {
@@ -40,7 +40,7 @@ TEST_CASE("ramdax: 2 GiB + 2 MiB + 128 KiB, 2 MiB below a block boundary: 2 GiB 
 }
 
 TEST_CASE("ramdax: 2G!4G keep=126M: 14 blocks, 130 MiB lost, advice 2 GiB + 128 KiB") {
-  Machine m = Ramdax({Range::FromSize(k4G, 2 * kGiB)});
+  Geometry m = Ramdax({Range::FromSize(k4G, 2 * kGiB)});
   m.ram = {Range{0, 3 * kGiB}, Range{k4G, 9 * kGiB}};
   const Plan p = PlanRamdax(m, 126 * kMiB);
   const CarvePlan& c = p.carves.at(0);
@@ -57,7 +57,7 @@ TEST_CASE("ramdax: 2G!4G keep=126M: 14 blocks, 130 MiB lost, advice 2 GiB + 128 
 TEST_CASE("ramdax: 2G!4G, nothing kept, loses more than legacy") {
   const Plan p = PlanRamdax(Ramdax({Range::FromSize(k4G, 2 * kGiB)}), 0);
   CHECK(p.carves.at(0).onlined == 1792 * kMiB);
-  Machine legacy;
+  Geometry legacy;
   legacy.regions.push_back(RawRegion("region0", Range::FromSize(k4G, 2 * kGiB)));
   CHECK(PlanLegacy(legacy, 0).carves.at(0).onlined == 1920 * kMiB);
 }
@@ -68,22 +68,22 @@ TEST_CASE("ramdax: keep reaching into the label area is refused") {
   CHECK(r.action == RegionAction::kLeave);
   CHECK_FALSE(r.init_labels);
   CHECK(r.keep_extent.empty());
-  CHECK(r.why.find("label area") != std::string::npos);
+  CHECK(r.reason == Reason::kKeptInLabelArea);
 }
 
 TEST_CASE("ramdax: a foreign namespace leaves the carve alone") {
-  Machine m = Ramdax({Range::FromSize(k4G, 2 * kGiB)});
+  Geometry m = Ramdax({Range::FromSize(k4G, 2 * kGiB)});
   m.regions[0].labels_valid = true;
   m.regions[0].namespaces.push_back(
       NamespaceInfo{"namespace0.0", "database", "6b1c3c0e-0d4a-4a6e-9a57-0f0d4b2f5e11", Range::FromSize(k4G, kGiB), false, {}, ""});
   const RegionPlan r = PlanRamdax(m, 0).carves.at(0).regions.at(0);  // a copy: the plan is a temporary
   CHECK(r.action == RegionAction::kLeave);
-  CHECK(r.why.find("did not make") != std::string::npos);
+  CHECK(r.reason == Reason::kForeignNamespace);
   CHECK(PlanRamdax(m, 0).carves.at(0).onlined == 0);
 }
 
 TEST_CASE("ramdax: our namespaces from the last boot are reused; another layout is left") {
-  Machine m = Ramdax({Range::FromSize(k4G, 2 * kGiB)});
+  Geometry m = Ramdax({Range::FromSize(k4G, 2 * kGiB)});
   m.regions[0].labels_valid = true;
   const Range keep_ns = Range::FromSize(k4G, 126 * kMiB);
   const Range dax_ns = Range::FromSize(k4G + 126 * kMiB, 1920 * kMiB);
@@ -102,27 +102,27 @@ TEST_CASE("ramdax: our namespaces from the last boot are reused; another layout 
     CHECK(again.delete_first == std::vector<std::string>{"namespace0.1", "namespace0.0"});
     CHECK(again.keep_extent == Range::FromSize(k4G, keep));
     CHECK(again.dax_extent.start == k4G + keep);               // nothing new inside the new kept range
-    CHECK(again.why.find("laid out again") != std::string::npos);
+    CHECK(again.reason == Reason::kLaidOutAgain);
   }
   // ... but not over a devdax info block someone else wrote into our namespace
-  Machine foreign_dax = m;
+  Geometry foreign_dax = m;
   foreign_dax.regions[0].namespaces[1].dax_uuid = "6b1c3c0e-0d4a-4a6e-9a57-0f0d4b2f5e11";
   CHECK(PlanRamdax(foreign_dax, 62 * kMiB).carves.at(0).regions.at(0).action == RegionAction::kLeave);
   CHECK(PlanRamdax(foreign_dax, 62 * kMiB).carves.at(0).regions.at(0).delete_first.empty());
 
   // Our names with uuids that are not our marks (ndctl create-namespace -n pmemreclaim-keep ...): foreign.
-  Machine copied = m;
+  Geometry copied = m;
   copied.regions[0].namespaces[0].uuid = "6b1c3c0e-0d4a-4a6e-9a57-0f0d4b2f5e11";
   const RegionPlan c = PlanRamdax(copied, 126 * kMiB).carves.at(0).regions.at(0);
   CHECK(c.action == RegionAction::kLeave);
-  CHECK(c.why.find("did not make") != std::string::npos);
+  CHECK(c.reason == Reason::kForeignNamespace);
   // Our namespaces but a devdax info block someone else wrote into ours: left.
   copied = m;
   copied.regions[0].namespaces[1].dax_uuid = "6b1c3c0e-0d4a-4a6e-9a57-0f0d4b2f5e11";
   CHECK(PlanRamdax(copied, 126 * kMiB).carves.at(0).regions.at(0).action == RegionAction::kLeave);
 
   // Half-built (stopped after the kept namespace): the devdax namespace is made now.
-  Machine half = m;
+  Geometry half = m;
   half.regions[0].namespaces.pop_back();
   const RegionPlan h = PlanRamdax(half, 126 * kMiB).carves.at(0).regions.at(0);
   CHECK(h.action == RegionAction::kCreateDevdax);
@@ -139,7 +139,7 @@ TEST_CASE("ramdax: arm64 16K pages: namespaces at 2 MiB, devdax of 16 KiB, data 
   // Measured on 7.2 arm64-16k: a devdax of 16 KiB alignment on a namespace at +96 MiB starts its data at
   // +128 MiB, the next 32 MiB boundary; at +126 MiB it would start at +128 MiB too.
   const Range carve = Range::FromSize(0x1c0000000, 2 * kGiB + kLabelAreaSize);
-  Machine m = Ramdax({carve}, 128 * kMiB, 32 * kMiB);
+  Geometry m = Ramdax({carve}, 128 * kMiB, 32 * kMiB);
   m.page_size = 16 * kKiB;
   const RegionPlan r = PlanRamdax(m, 126 * kMiB).carves.at(0).regions.at(0);  // a copy: the plan is a temporary
   CHECK(r.device_align == 16 * kKiB);
@@ -164,14 +164,14 @@ TEST_CASE("ramdax: arm64 16K pages: namespaces at 2 MiB, devdax of 16 KiB, data 
 }
 
 TEST_CASE("ramdax and legacy: a region with no NUMA node is left") {
-  Machine m = Ramdax({Range::FromSize(k4G, 2 * kGiB)});
+  Geometry m = Ramdax({Range::FromSize(k4G, 2 * kGiB)});
   m.regions[0].target_node = -1;
   CHECK(PlanRamdax(m, 0).carves.at(0).onlined == 0);
-  CHECK(PlanRamdax(m, 0).carves.at(0).regions.at(0).why.find("NUMA") != std::string::npos);
-  Machine l;
+  CHECK(PlanRamdax(m, 0).carves.at(0).regions.at(0).reason == Reason::kNoNumaNode);
+  Geometry l;
   l.regions.push_back(RawRegion("region0", Range::FromSize(k4G, 2 * kGiB)));
   l.regions[0].target_node = -1;
-  CHECK(PlanLegacy(l, 0).carves.at(0).regions.at(0).why.find("NUMA") != std::string::npos);
+  CHECK(PlanLegacy(l, 0).carves.at(0).regions.at(0).reason == Reason::kNoNumaNode);
 }
 
 TEST_CASE("property: ramdax plans are safe, consistent and minimal") {

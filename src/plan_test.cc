@@ -11,8 +11,8 @@ namespace {
 
 constexpr u64 k4G = 4 * kGiB;
 
-Machine X86(std::vector<Range> regions, u64 block = 128 * kMiB) {
-  Machine m;
+Geometry X86(std::vector<Range> regions, u64 block = 128 * kMiB) {
+  Geometry m;
   m.block_size = block;
   for (size_t i = 0; i < regions.size(); ++i) {
     m.regions.push_back(RawRegion("region" + std::to_string(i), regions[i]));
@@ -52,7 +52,7 @@ TEST_CASE("memmap=2G!4G on 128 MiB blocks: 1920 MiB onlined, 128 MiB lost, advic
 }
 
 TEST_CASE("with the RAM map, the advice keeps every block of the old carve") {
-  Machine m = X86({Range::FromSize(k4G, 2 * kGiB)});
+  Geometry m = X86({Range::FromSize(k4G, 2 * kGiB)});
   m.ram = {Range{0, 3 * kGiB}, Range{6 * kGiB, 9 * kGiB}};  // pc, 8 GiB: hole at 3-4 GiB
   const Plan p = PlanLegacy(m, 0);
   CHECK(FormatCarves(Arch::kX86_64, p.carves[0].advice) == "memmap=2050M!4222M");
@@ -113,19 +113,17 @@ TEST_CASE("2 GiB memory blocks: the standard layout onlines nothing") {
 }
 
 TEST_CASE("a devdax with our mark from the last boot is reused; another layout or no mark is left") {
-  Machine m = X86({Range::FromSize(k4G, 2 * kGiB)});
+  Geometry m = X86({Range::FromSize(k4G, 2 * kGiB)});
   m.regions[0].state = RegionState::kDevdax;
   m.regions[0].dax_data = Range{k4G + 2 * kMiB, k4G + 2 * kGiB};
-  m.regions[0].dax_align = 4 * kKiB;
   m.regions[0].dax_uuid = MarkUuid(MarkRole::kDevdax, m.regions[0].range);
   CHECK(PlanLegacy(m, 0).carves[0].regions[0].action == RegionAction::kReuseDevdax);
   CHECK(PlanLegacy(m, 0).carves[0].onlined == 1920 * kMiB);
   // ndctl's devdax of exactly this shape (map=mem, align 2M): not ours.
-  Machine ndctl = m;
+  Geometry ndctl = m;
   ndctl.regions[0].dax_uuid = "6b1c3c0e-0d4a-4a6e-9a57-0f0d4b2f5e11";
-  ndctl.regions[0].dax_align = 2 * kMiB;
   CHECK(PlanLegacy(ndctl, 0).carves[0].regions[0].action == RegionAction::kLeave);
-  CHECK(PlanLegacy(ndctl, 0).carves[0].regions[0].why.find("did not make") != std::string::npos);
+  CHECK(PlanLegacy(ndctl, 0).carves[0].regions[0].reason == Reason::kForeignInfoBlock);
   CHECK(PlanLegacy(ndctl, 0).carves[0].onlined == 0);
   // Our mark for another region (the carve moved): not ours either.
   ndctl.regions[0].dax_uuid = MarkUuid(MarkRole::kDevdax, Range::FromSize(k4G, kGiB));
@@ -201,7 +199,7 @@ TEST_CASE("property: legacy plans are safe, consistent and minimal") {
       at += len;
     }
     const u64 keep = iter % 5 == 0 ? 0 : AlignDown(pick(0, size + size / 4), iter % 2 ? granule : kKiB);
-    Machine m = X86(regions, block);
+    Geometry m = X86(regions, block);
     const Plan p = PlanLegacy(m, keep);
     INFO("iter " << iter << " start " << Hex(start) << " size " << Hex(size) << " keep " << Hex(keep) << " block "
                  << Hex(block));
@@ -246,7 +244,7 @@ TEST_CASE("property: legacy plans are safe, consistent and minimal") {
 }
 
 TEST_CASE("arm64 advice: numa-node-id, and mem= when the carve moves into today's RAM") {
-  Machine m;
+  Geometry m;
   m.arch = Arch::kArm64;
   m.dax_align = 32 * kMiB;  // 16K pages
   m.ram = {Range{0x40000000, 0x1c0000000}, Range{0x1c0000000, 0x240000000}};  // as probed: RAM + carve region
@@ -268,15 +266,15 @@ TEST_CASE("arm64 advice: numa-node-id, and mem= when the carve moves into today'
 }
 
 TEST_CASE("a raw region ending in a namespace label index is left (a ramdax layout seen label-less)") {
-  Machine m = X86({Range::FromSize(k4G, 2 * kGiB)});
+  Geometry m = X86({Range::FromSize(k4G, 2 * kGiB)});
   m.regions[0].labels_at_end = true;
   const RegionPlan r = PlanLegacy(m, 0).carves.at(0).regions.at(0);
   CHECK(r.action == RegionAction::kLeave);
-  CHECK(r.why.find("label") != std::string::npos);
+  CHECK(r.reason == Reason::kLabelArea);
 }
 
 TEST_CASE("regions that are not carves are never planned, whatever their shape") {
-  Machine m = X86({Range::FromSize(k4G, 2 * kGiB)});
+  Geometry m = X86({Range::FromSize(k4G, 2 * kGiB)});
   RegionInfo nfit = RawRegion("region1", Range::FromSize(0x240000000, 512 * kMiB));
   nfit.carve = false;
   nfit.provider = "ACPI.NFIT";
@@ -299,7 +297,7 @@ TEST_CASE("regions that are not carves are never planned, whatever their shape")
 }
 
 TEST_CASE("a carve holding someone else's data gets no advice to carve it anew") {
-  Machine m = X86({Range::FromSize(k4G, 2 * kGiB)});
+  Geometry m = X86({Range::FromSize(k4G, 2 * kGiB)});
   m.ram = {Range{0, 3 * kGiB}, Range{k4G, 9 * kGiB}};
   CHECK_FALSE(PlanLegacy(m, 0).carves.at(0).advice.empty());  // raw: advised
   m.regions[0].state = RegionState::kOther;  // fsdax

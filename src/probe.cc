@@ -25,8 +25,8 @@ std::optional<u64> ParseMemTotal(const std::string& meminfo) {
   return *kb << 10;
 }
 
-std::optional<Machine> ProbeGeometry(SystemInterface& sys, std::string* err) {
-  Machine m;
+std::optional<Geometry> ProbeGeometry(SystemInterface& sys, std::string* err) {
+  Geometry m;
   const std::string arch = sys.Machine();
   if (arch == "x86_64") {
     m.arch = Arch::kX86_64;
@@ -49,19 +49,19 @@ std::optional<Machine> ProbeGeometry(SystemInterface& sys, std::string* err) {
   return m;
 }
 
-bool ProbeFor(const ReclaimStrategy& strategy, SystemInterface& sys, const NvdimmOpener& open, Machine* machine,
+bool ProbeFor(const ReclaimStrategy& strategy, SystemInterface& sys, const NvdimmOpener& open, Geometry* geometry,
               std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err) {
   PhaseTimer timer(PhaseId::kLook);
   *nvdimm = open(err);
   if (!*nvdimm) return false;
   auto m = ProbeGeometry(sys, err);
   if (!m) return false;
-  *machine = *m;
-  machine->regions = strategy.Regions(sys, **nvdimm);
+  *geometry = *m;
+  geometry->regions = strategy.Regions(sys, **nvdimm);
   return true;
 }
 
-void MarkCarves(SystemInterface& sys, std::vector<RegionInfo>* regions) {
+void FindCarves(SystemInterface& sys, std::vector<RegionInfo>* regions) {
   std::optional<std::vector<FirmwareMapEntry>> map;
   std::vector<Range> memmap;
   for (RegionInfo& r : *regions) {
@@ -76,7 +76,6 @@ void MarkCarves(SystemInterface& sys, std::vector<RegionInfo>* regions) {
     if (!CarvedFromRam(r.range, *map, memmap)) {
       r.carve = false;
       r.firmware_pmem = true;
-      r.provider += ": firmware persistent memory, not RAM carved out";
     }
   }
 }
@@ -86,7 +85,8 @@ std::string ForeignRegionsLine(const std::vector<RegionInfo>& regions) {
   for (const RegionInfo& r : regions) {
     if (r.carve) continue;
     line += (line.empty() ? "" : ", ") + r.name + " " + Describe(r.range) + " (" +
-            (r.provider.empty() ? "provider unknown" : r.provider) + ")";
+            (r.provider.empty() ? "provider unknown" : r.provider) +
+            (r.firmware_pmem ? std::string(": ") + Explain(Reason::kFirmwarePmem) : "") + ")";
   }
   return line.empty() ? "" : "not a RAM carve, never touched: " + line;
 }

@@ -23,18 +23,18 @@ u64 PmdSize(u64 page_size);
 std::optional<u64> ParseMemTotal(const std::string& meminfo);
 
 // Everything the planner needs but the regions, or nullopt with *err.
-std::optional<Machine> ProbeGeometry(SystemInterface& sys, std::string* err);
+std::optional<Geometry> ProbeGeometry(SystemInterface& sys, std::string* err);
 
 // Opens the device layer into *nvdimm and reads what `strategy` plans on
-// into *machine: the geometry and the strategy's regions.  False with *err.
-bool ProbeFor(const ReclaimStrategy& strategy, SystemInterface& sys, const NvdimmOpener& open, Machine* machine,
+// into *geometry: the geometry and the strategy's regions.  False with *err.
+bool ProbeFor(const ReclaimStrategy& strategy, SystemInterface& sys, const NvdimmOpener& open, Geometry* geometry,
               std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err);
 
 // Sets RegionInfo::carve: true only for a region whose nd bus sits on a
 // carve's platform device (e820_pmem, a pmem-region node) and, on
 // e820_pmem, that the firmware's map lists as System RAM or a memmap=!
 // covers (else RegionInfo::firmware_pmem: firmware_map.h).
-void MarkCarves(SystemInterface& sys, std::vector<RegionInfo>* regions);
+void FindCarves(SystemInterface& sys, std::vector<RegionInfo>* regions);
 
 // "not a RAM carve, never touched: region0 [..] (ACPI.NFIT), ..." for the
 // regions that are not carves; "" when all are.

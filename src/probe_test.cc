@@ -23,7 +23,7 @@ TEST_CASE("only regions whose bus sits on a carve's platform device are carves")
   regions[3].bus_device = "/sys/devices/pci0000:00/0000:00:04.0/virtio1";    // virtio-pmem
   regions[4].bus_device = "/sys/devices/platform/serial8250";
   for (RegionInfo& r : regions) r.carve = true;  // whatever it was, probing decides
-  MarkCarves(sys, &regions);
+  FindCarves(sys, &regions);
   CHECK(regions[0].carve);
   CHECK(regions[1].carve);
   CHECK_FALSE(regions[2].carve);

@@ -51,7 +51,7 @@ bool BindCarves(SystemInterface& sys, const std::vector<RegionInfo>& held, std::
 
 }  // namespace
 
-bool RamdaxStrategy::Prepare(SystemInterface& sys, const NvdimmOpener& open, const Options& opts, Machine* machine,
+bool RamdaxStrategy::Prepare(SystemInterface& sys, const NvdimmOpener& open, const Options& opts, Geometry* geometry,
                              std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err) const {
   const u64 keep = opts.keep;
   const bool dry_run = opts.dry_run;
@@ -66,14 +66,14 @@ bool RamdaxStrategy::Prepare(SystemInterface& sys, const NvdimmOpener& open, con
   // The boot job leaves device_dax for FinishBootLook: the devdax namespace
   // made below goes to kmem without device_dax mapping it whole first.
   const std::vector<std::string> modules = Modules(sys.Machine());
-  if (!LoadModules(sys, BootLookMayRun(opts) ? WithoutDeferred(modules) : modules, err)) return false;
+  if (!LoadModules(sys, BootLookMayRun(opts) ? WithoutDeviceDax(modules) : modules, err)) return false;
   // Binding takes the carves from nd_e820/of_pmem: check first, on the
   // carves' geometry, that the kept range leaves the label areas alone.
-  Machine geometry;
+  Geometry bound;
   for (const RegionInfo& r : CarveRegions(held)) {
-    if (r.range.size() > kLabelAreaSize) geometry.regions.push_back(RamdaxRegionFor(r.name, r.range));
+    if (r.range.size() > kLabelAreaSize) bound.regions.push_back(RamdaxRegionFor(r.name, r.range));
   }
-  for (const CarvePlan& c : PlanRamdax(geometry, keep).carves) {
+  for (const CarvePlan& c : PlanRamdax(bound, keep).carves) {
     if (c.kept.Overlaps(Range{c.range.end - kLabelAreaSize, c.range.end})) {
       *err = "the kept range reaches into the label area of carve " + Describe(c.range) +
              " (its last 128 KiB): ramdax can't be used";
@@ -81,7 +81,7 @@ bool RamdaxStrategy::Prepare(SystemInterface& sys, const NvdimmOpener& open, con
     }
   }
   if (!dry_run && !BindCarves(sys, held, err)) return false;
-  if (!ProbeFor(*this, sys, open, machine, nvdimm, err)) return false;
+  if (!ProbeFor(*this, sys, open, geometry, nvdimm, err)) return false;
   if (dry_run) {
     // Nothing bound: the carves still on nd_e820/of_pmem as ramdax would
     // show them, those that would not be moved left out.
@@ -90,13 +90,13 @@ bool RamdaxStrategy::Prepare(SystemInterface& sys, const NvdimmOpener& open, con
       RegionInfo ramdax = RamdaxRegionFor(r.name, r.range);
       ramdax.bus_device = r.bus_device;
       ramdax.target_node = r.target_node;
-      machine->regions.push_back(ramdax);
+      geometry->regions.push_back(ramdax);
     }
   }
   return true;
 }
 
-Plan RamdaxStrategy::MakePlan(const Machine& machine, u64 keep) const { return PlanRamdax(machine, keep); }
+Plan RamdaxStrategy::MakePlan(const Geometry& geometry, u64 keep) const { return PlanRamdax(geometry, keep); }
 
 namespace {
 
@@ -215,7 +215,7 @@ std::vector<RegionOutcome> RamdaxStrategy::Apply(const Plan& plan, const KmemMod
 
 std::vector<RegionInfo> RamdaxStrategy::Regions(SystemInterface& sys, NvdimmInterface& nvdimm) const {
   std::vector<RegionInfo> regions = nvdimm.RamdaxRegions();
-  MarkCarves(sys, &regions);
+  FindCarves(sys, &regions);
   return regions;
 }
 

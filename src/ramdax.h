@@ -22,9 +22,9 @@ class RamdaxStrategy : public ReclaimStrategy {
   // `keep` that reaches into a carve's label area, before binding anything; binds ramdax to each
   // platform device whose carves hold nothing (not in a dry run, where the
   // regions are those ramdax would show).
-  bool Prepare(SystemInterface& sys, const NvdimmOpener& open, const Options& opts, Machine* machine,
+  bool Prepare(SystemInterface& sys, const NvdimmOpener& open, const Options& opts, Geometry* geometry,
                std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err) const override;
-  Plan MakePlan(const Machine& machine, u64 keep) const override;
+  Plan MakePlan(const Geometry& geometry, u64 keep) const override;
   std::vector<RegionOutcome> Apply(const Plan& plan, const KmemMode& mode, SystemInterface& sys,
                                    NvdimmInterface& nvdimm) const override;
   std::vector<RegionInfo> Regions(SystemInterface& sys, NvdimmInterface& nvdimm) const override;

@@ -49,10 +49,10 @@ std::vector<std::string> AllModules(const std::string& machine) {
   return out;
 }
 
-Strategy ChooseStrategy(const Machine& geometry, const std::vector<Range>& carves, u64 keep, bool have_ramdax) {
+Strategy ChooseStrategy(const Geometry& geometry, const std::vector<Range>& carves, u64 keep, bool have_ramdax) {
   if (!have_ramdax || carves.empty()) return Strategy::kLegacy;
-  Machine legacy = geometry;
-  Machine ramdax = geometry;
+  Geometry legacy = geometry;
+  Geometry ramdax = geometry;
   legacy.regions.clear();
   ramdax.regions.clear();
   for (size_t i = 0; i < carves.size(); ++i) {
@@ -124,9 +124,9 @@ void ReportCarves(Arch arch, const Plan& plan, SystemInterface& sys, Outcome* ou
   }
 }
 
-void LogPlan(const Machine& machine, const Plan& plan, const Options& opts, const KmemMode& mode) {
-  LogInfo(std::string("strategy ") + StrategyName(plan.strategy) + ", " + ArchName(machine.arch) + ", memory block " +
-          HumanSize(machine.block_size) + ", dax align " + HumanSize(machine.dax_align) + ", keep " +
+void LogPlan(const Geometry& geometry, const Plan& plan, const Options& opts, const KmemMode& mode) {
+  LogInfo(std::string("strategy ") + StrategyName(plan.strategy) + ", " + ArchName(geometry.arch) + ", memory block " +
+          HumanSize(geometry.block_size) + ", dax align " + HumanSize(geometry.dax_align) + ", keep " +
           HumanSize(opts.keep) + ", zone " + ZoneName(mode.zone) +
           (mode.memmap_on_memory ? ", memory map on the onlined blocks (memmap_on_memory)" : "") +
           (opts.dry_run ? ", dry run" : ""));
@@ -138,9 +138,9 @@ void LogPlan(const Machine& machine, const Plan& plan, const Options& opts, cons
   for (const CarvePlan& c : plan.carves) {
     for (const RegionPlan& r : c.regions) {
       LogInfo("plan: " + r.region.name + " " + Describe(r.region.range) + ": " + RegionActionName(r.action) +
-              (r.online.empty() ? "" : ", online " + Describe(r.online)) + (r.why.empty() ? "" : " (" + r.why + ")"));
+              (r.online.empty() ? "" : ", online " + Describe(r.online)) + (r.reason == Reason::kNone ? "" : " (" + Why(r) + ")"));
     }
-    LogInfo("dry run: " + SummaryLine(machine.arch, c));
+    LogInfo("dry run: " + SummaryLine(geometry.arch, c));
   }
 }
 
@@ -188,23 +188,29 @@ Outcome ReclaimCarves(const Options& opts, SystemInterface& sys, const NvdimmOpe
     strategy = r.strategy;
   }
   const auto impl = MakeStrategy(strategy);
-  Machine machine;
+  Geometry geometry;
   std::unique_ptr<NvdimmInterface> nvdimm;
-  if (!impl->Prepare(sys, open_nvdimm, opts, &machine, &nvdimm, &err)) {
+  if (!impl->Prepare(sys, open_nvdimm, opts, &geometry, &nvdimm, &err)) {
     return Untouched(outcome, err);
   }
   outcome.strategy = strategy;
-  const std::string foreign = ForeignRegionsLine(machine.regions);
+  for (const RegionInfo& r : geometry.regions) {
+    if (!r.carve) {
+      outcome.skipped.push_back(
+          SkippedRegion{r.name, r.range, r.provider, r.firmware_pmem ? Reason::kFirmwarePmem : Reason::kNotACarve});
+    }
+  }
+  const std::string foreign = ForeignRegionsLine(geometry.regions);
   if (!foreign.empty()) LogNotice(foreign);
-  if (CarveRegions(machine.regions).empty()) {
+  if (CarveRegions(geometry.regions).empty()) {
     LogNotice(std::string("no carve (") + impl->CarveHint() + ") for strategy " + StrategyName(strategy) +
               " found: nothing to do");
     return outcome;
   }
-  const Plan plan = impl->MakePlan(machine, opts.keep);
+  const Plan plan = impl->MakePlan(geometry, opts.keep);
   outcome.plan = plan;
   const KmemMode mode{opts.zone, WantMemmapOnMemory(opts.memmap_on_memory, sys.ReadFile(kMemmapOnMemoryParamPath))};
-  LogPlan(machine, plan, opts, mode);
+  LogPlan(geometry, plan, opts, mode);
   if (opts.dry_run) return outcome;
 
   const u64 memtotal_before = MemTotal(sys);
@@ -214,7 +220,7 @@ Outcome ReclaimCarves(const Options& opts, SystemInterface& sys, const NvdimmOpe
   for (const RegionOutcome& o : outcome.regions) Log(o.ok ? LogLevel::kInfo : LogLevel::kError, o.message);
 
   // Report what the kernel says, not what we meant to do.
-  ReportCarves(machine.arch, plan, sys, &outcome);
+  ReportCarves(geometry.arch, plan, sys, &outcome);
   for (const CarvePlan& c : plan.carves) {
     const std::optional<bool> preserved = Preserved(strategy, c);
     if (c.kept.empty() || !preserved) continue;

@@ -32,7 +32,7 @@ std::vector<std::string> AllModules(const std::string& machine);
 
 // ramdax when it onlines at least as much as legacy on these carves (fresh
 // layouts), else legacy (also without ramdax).
-Strategy ChooseStrategy(const Machine& geometry, const std::vector<Range>& carves, u64 keep, bool have_ramdax);
+Strategy ChooseStrategy(const Geometry& geometry, const std::vector<Range>& carves, u64 keep, bool have_ramdax);
 
 struct Resolution {
   Strategy strategy = Strategy::kLegacy;

@@ -72,7 +72,7 @@ TEST_CASE("auto: ramdax where it onlines at least as much, else legacy") {
 }
 
 TEST_CASE("ChooseStrategy ties go to ramdax, and no ramdax means legacy") {
-  Machine g;
+  Geometry g;
   const std::vector<Range> tie = {Range::FromSize(k4G + 126 * kMiB, 2 * kGiB + 2 * kMiB + kLabelAreaSize)};
   CHECK(ChooseStrategy(g, tie, 0, true) == Strategy::kRamdax);
   CHECK(ChooseStrategy(g, tie, 0, false) == Strategy::kLegacy);

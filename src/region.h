@@ -61,7 +61,6 @@ struct RegionInfo {
   RegionState state = RegionState::kRaw;
   std::string namespace_name;  // label-less: its one namespace ("namespace0.0"), if any
   Range dax_data;    // kDevdax: the dax device's range
-  u64 dax_align = 0;  // kDevdax: its alignment
   std::string dax_uuid;  // kDevdax: its info block's uuid (pmemreclaim's mark?)
   // Label-less: its namespace has force_raw set (see ForceRaw in nvdimm.h).
   bool force_raw = false;

@@ -52,7 +52,7 @@ TEST_CASE("release: offline every block, then back to devdax; a busy block keeps
   sys.files["/sys/devices/system/memory/block_size_bytes"] = "8000000\n";
   for (int i = 33; i <= 47; ++i) sys.files["/sys/devices/system/memory/memory" + std::to_string(i) + "/state"] = "online\n";
   const Range ns = Range::FromSize(4 * kGiB, 2 * kGiB);
-  nv.kmem_devices = {KmemDevice{"region0", "dax0.0", Range{4 * kGiB + 2 * kMiB, 6 * kGiB}, false,
+  nv.kmem_devices = {KmemDevice{"dax0.0", Range{4 * kGiB + 2 * kMiB, 6 * kGiB}, false,
                                 FakeNvdimm::kCarveBus, ns, MarkUuid(MarkRole::kDevdax, ns)}};
   CHECK(Release(sys, nv));
   CHECK(nv.calls == std::vector<std::string>{"devdax dax0.0"});
@@ -74,7 +74,7 @@ TEST_CASE("release offlines only what pmemreclaim onlined: hmem devices and its 
   for (int i = 0; i < 200; ++i) sys.files["/sys/devices/system/memory/memory" + std::to_string(i) + "/state"] = "online\n";
   const u64 b = 128 * kMiB;
   const Range ns = Range::FromSize(4 * kGiB, 2 * kGiB);
-  KmemDevice ours{"region0", "dax0.0", Range{4 * kGiB + 2 * kMiB, 6 * kGiB}, false, FakeNvdimm::kCarveBus, ns,
+  KmemDevice ours{"dax0.0", Range{4 * kGiB + 2 * kMiB, 6 * kGiB}, false, FakeNvdimm::kCarveBus, ns,
                   MarkUuid(MarkRole::kDevdax, ns)};
   KmemDevice ndctl = ours;  // the same devdax made by ndctl: no mark
   ndctl.devname = "dax1.0";
@@ -84,9 +84,9 @@ TEST_CASE("release offlines only what pmemreclaim onlined: hmem devices and its 
   nfit.devname = "dax2.0";
   nfit.bus_device = "/sys/devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0012:00";
   nfit.range = Range::FromSize(10 * kGiB, kGiB);
-  KmemDevice hmem{"dax3", "dax3.1", Range::FromSize(12 * kGiB, kGiB), true, "/sys/devices/platform/hmem.0", {}, ""};
+  KmemDevice hmem{"dax3.1", Range::FromSize(12 * kGiB, kGiB), true, "/sys/devices/platform/hmem.0", {}, ""};
   // soft-reserved memory the OS onlined itself (EFI_MEMORY_SP, CXL: Linux >= 6.3 by default)
-  KmemDevice os_hmem{"dax4", "dax4.0", Range::FromSize(14 * kGiB, kGiB), true, "/sys/devices/platform/hmem.1", {}, ""};
+  KmemDevice os_hmem{"dax4.0", Range::FromSize(14 * kGiB, kGiB), true, "/sys/devices/platform/hmem.1", {}, ""};
   // this boot's record: pmemreclaim gave dax3.1 to kmem
   sys.files[kStatePath] = "{\"version\":1,\"carves\":[{\"kept_devices\":[\"dax3.0\"],\"online_devices\":[\"dax3.1\"]}]}\n";
   CHECK(OnlinedByUs(sys, ours));

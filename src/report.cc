@@ -39,11 +39,47 @@ std::string PlanJson(Arch arch, const Plan& plan) {
       if (j) out += ",";
       out += "{\"name\":" + JsonString(r.region.name) + ",\"range\":" + JsonRange(r.region.range) +
              ",\"action\":" + JsonString(RegionActionName(r.action)) + ",\"online\":" + JsonRange(r.online) +
-             ",\"why\":" + JsonString(r.why) + "}";
+             ",\"reason\":" + JsonString(ReasonName(r.reason)) + ",\"why\":" + JsonString(Why(r)) + "}";
     }
     out += "],\"next_boot\":" + JsonString(FormatCarves(arch, c.advice)) + "}";
   }
   return out + "]}";
+}
+
+Reason OutcomeReason(const RegionPlan& planned, const RegionOutcome* done) {
+  return done != nullptr && !done->ok ? Reason::kFailed : planned.reason;
+}
+
+std::string CarveRegionsJson(const CarvePlan& carve, const std::vector<RegionOutcome>& done) {
+  std::string out = "[";
+  for (const RegionPlan& r : carve.regions) {
+    const RegionOutcome* o = nullptr;
+    for (const RegionOutcome& d : done) {
+      if (d.region == r.region.name) o = &d;
+    }
+    std::string offline;
+    if (o != nullptr) {
+      for (const OfflineBlock& b : o->blocks_offline) {
+        offline += std::string(offline.empty() ? "" : ",") + "{\"block\":" + std::to_string(b.block) +
+                   ",\"error\":" + JsonString(b.error) + "}";
+      }
+    }
+    out += std::string(out.size() > 1 ? "," : "") + "{\"name\":" + JsonString(r.region.name) + ",\"range\":" +
+           JsonRange(r.region.range) + ",\"action\":" + JsonString(RegionActionName(r.action)) + ",\"reason\":" +
+           JsonString(ReasonName(OutcomeReason(r, o))) + ",\"blocks_onlined\":" +
+           std::to_string(o != nullptr ? o->blocks_onlined : 0) + ",\"blocks_offline\":[" + offline + "]}";
+  }
+  return out + "]";
+}
+
+std::string SkippedJson(const std::vector<SkippedRegion>& skipped) {
+  std::string out = "[";
+  for (const SkippedRegion& r : skipped) {
+    out += std::string(out.size() > 1 ? "," : "") + "{\"name\":" + JsonString(r.name) + ",\"range\":" +
+           JsonRange(r.range) + ",\"bus\":" + JsonString(r.bus) + ",\"reason\":" + JsonString(ReasonName(r.reason)) +
+           "}";
+  }
+  return out + "]";
 }
 
 std::string OutcomeJson(const Outcome& o) {
@@ -62,9 +98,10 @@ std::string OutcomeJson(const Outcome& o) {
     const CarvePlan& c = o.plan->carves[i];
     out += std::string(i ? "," : "") + "{\"range\":" + JsonRange(c.range) + ",\"kept\":" + std::to_string(c.kept.size()) +
            ",\"planned_onlined\":" + std::to_string(c.onlined) + ",\"kmem_online\":" +
-           (i < o.kmem_bytes.size() ? std::to_string(o.kmem_bytes[i]) : "null") + "}";
+           (i < o.kmem_bytes.size() ? std::to_string(o.kmem_bytes[i]) : "null") +
+           ",\"regions\":" + CarveRegionsJson(c, o.regions) + "}";
   }
-  return out + "]}";
+  return out + "],\"skipped\":" + SkippedJson(o.skipped) + "}";
 }
 
 std::string PlanText(Arch arch, const Plan& plan) {
@@ -74,7 +111,7 @@ std::string PlanText(Arch arch, const Plan& plan) {
     for (const RegionPlan& r : c.regions) {
       out += "  " + r.region.name + " " + Describe(r.region.range) + ": " + RegionActionName(r.action);
       if (!r.online.empty()) out += ", online " + Describe(r.online);
-      if (!r.why.empty()) out += " (" + r.why + ")";
+      if (r.reason != Reason::kNone) out += " (" + Why(r) + ")";
       out += "\n";
     }
     out += SummaryLine(arch, c) + "\n";

@@ -12,7 +12,7 @@ TEST_CASE("JSON strings are escaped") {
 }
 
 TEST_CASE("plan JSON carries the numbers and the advice") {
-  Machine m;
+  Geometry m;
   m.regions.push_back(RawRegion("region0", Range::FromSize(4 * kGiB, 2 * kGiB)));
   const std::string j = PlanJson(Arch::kX86_64, PlanLegacy(m, 0));
   CHECK(j.find("\"onlined\":2013265920") != std::string::npos);

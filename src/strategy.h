@@ -21,7 +21,7 @@ const char* StrategyName(Strategy s);
 std::optional<Strategy> ParseStrategy(std::string_view name);
 
 struct KmemDevice;
-struct Machine;
+struct Geometry;
 struct Options;
 struct Plan;
 struct RegionInfo;
@@ -50,14 +50,14 @@ class ReclaimStrategy {
   // platform devices, except in a dry run; the kept bytes may rule a
   // layout out; the boot job's look is cheaper: force_raw.h), then reads
   // what it plans on:
-  // the geometry and its regions, each marked carve or not, into *machine,
+  // the geometry and its regions, each marked carve or not, into *geometry,
   // and the device layer to apply with into *nvdimm.  False with *err when
   // it can't; every carve is then as it was.
-  virtual bool Prepare(SystemInterface& sys, const NvdimmOpener& open, const Options& opts, Machine* machine,
+  virtual bool Prepare(SystemInterface& sys, const NvdimmOpener& open, const Options& opts, Geometry* geometry,
                        std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err) const = 0;
 
   // Its planner (pure).
-  virtual Plan MakePlan(const Machine& machine, u64 keep) const = 0;
+  virtual Plan MakePlan(const Geometry& geometry, u64 keep) const = 0;
 
   // Carries the plan out, one outcome per planned region.  The auto-online
   // policy is held at "offline" while devices go to kmem.

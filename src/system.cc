@@ -20,12 +20,7 @@ namespace {
 
 void KmodLog(void* /*data*/, int priority, const char* /*file*/, int /*line*/, const char* /*fn*/, const char* format,
              va_list args) {
-  if (priority > 4) return;  // errors and warnings only
-  char buf[512];
-  vsnprintf(buf, sizeof buf, format, args);
-  std::string s(buf);
-  while (!s.empty() && s.back() == '\n') s.pop_back();
-  LogWarning("libkmod: " + s);
+  LogLibraryLine("libkmod", priority, format, args);
 }
 
 }  // namespace

@@ -15,7 +15,8 @@ tb_ramfile_create "$TB_RAMDIR/ram"
 want=$(tb_write_pattern "$TB_RAMDIR/ram" $((4 * GiB)) 12 $MiB)
 tb_boot "$TB_WORK/small.log" "memmap=64M!4G pmemreclaim=legacy" || tb_die "small carve: no boot"
 tb_assert_eq "small carve: kmem bytes" 0 "$(tb_kmem_bytes "$TB_WORK/small.log")"
-tb_assert_true "small carve: says why" tr_dmesg_has "$TB_WORK/small.log" "too small"
+tb_assert_eq "small carve: the record says why" "leave too-small" \
+  "$(tb_record "$TB_WORK/small.log" '.carves[0].regions[0] | "\(.action) \(.reason)"')"
 tb_assert_eq "small carve: no info block written" "$want" "$(tb_read_sha256 "$TB_RAMDIR/ram" $((4 * GiB)) $MiB)"
 
 # Start 1 MiB past 4 GiB, size not a multiple of 2 MiB.
@@ -23,7 +24,8 @@ tb_ramfile_create "$TB_RAMDIR/ram"
 want=$(tb_write_pattern "$TB_RAMDIR/ram" $((4 * GiB + MiB)) 13 $MiB)
 tb_boot "$TB_WORK/unaligned.log" "memmap=0x7FF00000!0x100100000 pmemreclaim=legacy" || tb_die "unaligned: no boot"
 tb_assert_eq "unaligned carve: kmem bytes" 0 "$(tb_kmem_bytes "$TB_WORK/unaligned.log")"
-tb_assert_true "unaligned carve: says why" tr_dmesg_has "$TB_WORK/unaligned.log" "is not 2 MiB aligned"
+tb_assert_eq "unaligned carve: the record says why" "leave unaligned" \
+  "$(tb_record "$TB_WORK/unaligned.log" '.carves[0].regions[0] | "\(.action) \(.reason)"')"
 tb_assert_eq "unaligned carve: bytes unchanged" "$want" "$(tb_read_sha256 "$TB_RAMDIR/ram" $((4 * GiB + MiB)) $MiB)"
 
 # Two 1 GiB carves with a gap: 896 MiB each; keep=126M keeps the first one's start, so the first

@@ -24,7 +24,8 @@ for map in dev mem; do
   uuid=$(tb_report "$TB_WORK/other-$map.log" nd_dax_uuid 1)
   tb_boot "$TB_WORK/later-$map.log" "memmap=2G!4G pmemreclaim=legacy" || tb_die "second boot: no boot"
   log=$TB_WORK/later-$map.log
-  tb_assert_true "ndctl's map=$map devdax: left, with a line" tr_dmesg_has "$log" "pmemreclaim did not make"
+  tb_assert_eq "ndctl's map=$map devdax: left, and the record says why" "leave foreign-info-block" \
+    "$(tb_record "$log" '.carves[0].regions[0] | "\(.action) \(.reason)"')"
   tb_assert_eq "ndctl's map=$map devdax: kmem bytes" 0 "$(tb_kmem_bytes "$log")"
   tb_assert_eq "ndctl's map=$map devdax: its info block is still ndctl's (uuid)" "$uuid" "$(tb_report "$log" nd_dax_uuid 1)"
   tb_assert_eq "ndctl's map=$map devdax: its dax device is still there" 1 \

@@ -18,6 +18,7 @@ tb_boot "$TB_WORK/boot.log" "memmap=2G!4G pmemreclaim=ramdax pmemreclaim.keep=0x
 test.modprobe=nd_e820,nd_pmem test.kept=/dev/pmem0:$MiB" || tb_die "did not reach the test init"
 log=$TB_WORK/boot.log
 tb_assert_true "one clear line" tr_dmesg_has "$log" "reaches into the label area"
+tb_assert_eq "the record: not ok, no carve laid out" "false 0" "$(tb_record "$log" '"\(.ok) \(.carves | length)"')"
 tb_assert_eq "kmem bytes" 0 "$(tb_kmem_bytes "$log")"
 tb_assert_eq "the carve is still legacy pmem (/dev/pmem0 reads the kept bytes)" "$want_head" "$(tb_report "$log" sha256 2)"
 tb_assert_eq "label area bytes unchanged (RAM file)" "$want_tail" "$(tb_read_sha256 "$TB_RAMDIR/ram" $tail_gpa $((128 * 1024)))"

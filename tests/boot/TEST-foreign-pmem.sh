@@ -72,11 +72,6 @@ foreign_advice() {
   done < <(pmr_lines "$1" | grep -oE 'carve \[0x[0-9a-f]+-0x[0-9a-f]+\]' | sed 's/carve \[\(0x[0-9a-f]*\)-\(0x[0-9a-f]*\)\]/\1 \2/')
   return 0
 }
-# kernel_errors LOG: Oops/BUG/Internal error/Call Trace lines (the console before the test init quieted
-# it, and the whole kernel log at the end)
-kernel_errors() {
-  { tr -d '\r' < "$1" | grep -v '^@@'; tb_section "$1" kmsg; } | grep -E 'Oops|BUG|Internal error|Call Trace' | sort -u || true
-}
 
 # check FLAVOUR CASE LOG EXPECT_CARVE_KMEM (a number, or >=N)
 check() {
@@ -84,7 +79,7 @@ check() {
   local what="$fl $c"
   nv=$(sha256_of "$NV"); vp=$(sha256_of "$VP")
   out=$(kmem_out "$log" $carve_lo $carve_hi); in=$(kmem_in "$log" $carve_lo $carve_hi)
-  adv=$(foreign_advice "$log"); errs=$(kernel_errors "$log")
+  adv=$(foreign_advice "$log"); errs=$(tb_oopses "$log")
   tr -d '\r' < "$log" | grep -E '^@@(nd_bus|nd_region|nd_namespace) ' | sed "s/^/    $what| /" || true
   kmem_ranges "$log" | sed "s/^/    $what| System RAM (kmem) /" || true
   pmr_lines "$log" | sed "s/^/    $what| /"

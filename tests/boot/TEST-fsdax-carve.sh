@@ -32,9 +32,6 @@ TB_INITRD=$TB_WORK/test.cpio.gz
 "$TB_ROOT/initrd/build.sh" --test --kernel "$TB_KDIR" --binary "$PMEMRECLAIM_BINARY" \
   --extra "$TB_WORK/fsdax-pattern:/test/fsdax-pattern" --out "$TB_INITRD" 2>&1 | sed "s/^/[$TB_NAME] /"
 memmap='memmap=2G!4G printk.devkmsg=on'
-kernel_errors() {
-  { tr -d '\r' < "$1" | grep -v '^@@'; tb_section "$1" kmsg; } | grep -E 'Oops|BUG|Internal error|Call Trace' | sort -u || true
-}
 # carve_sha256 RAMFILE: sha256 of the carve's 2 GiB (openssl: 4x faster here than sha256sum)
 carve_sha256() {
   dd if="$1" bs=4M skip="$(tb_gpa_to_off $carve)" count=$csize iflag=skip_bytes,count_bytes status=none \
@@ -76,7 +73,7 @@ for opts in 'pmemreclaim=auto pmemreclaim.keep=126M' 'pmemreclaim=ramdax pmemrec
     || tb_fail "$name: the boot did not reach the end of the report"
   show "$log" "$name"
   after=$(carve_sha256 "$TB_RAMDIR/ram")
-  errs=$(kernel_errors "$log")
+  errs=$(tb_oopses "$log")
   [ -z "$errs" ] || sed "s/^/    $name| kernel: /" <<<"$errs"
   drv=$(tb_report "$log" fsdax_e820_pmem_driver 1)
   tb_assert_eq "$name: the carve's 2 GiB in the RAM file after poweroff" "$want" "$after"
@@ -111,7 +108,7 @@ for edit in flip-checksum move-dataoff; do
     tb_boot "$log" "$memmap $opts test.run=fsdax" || tb_fail "$name: the boot did not reach the end of the report"
     show "$log" "$name"
     after=$(carve_sha256 "$TB_RAMDIR/ram")
-    errs=$(kernel_errors "$log")
+    errs=$(tb_oopses "$log")
     drv=$(tb_report "$log" fsdax_e820_pmem_driver 1)
     ns=$(tb_report "$log" fsdax_namespace)
     # what the kernel made of the edited block: the scenario is the one meant

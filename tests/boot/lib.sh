@@ -187,6 +187,13 @@ tb_report() {
   line=$(tr -d '\r' < "$1" | grep -m1 "^@@$2\( \|$\)" | sed "s/^@@$2 \{0,1\}//") || true
   if [ -n "${3:-}" ]; then echo "$line" | awk -v f="$3" '{print $f}'; else echo "$line"; fi
 }
+# tb_record LOG FILTER: jq FILTER (raw output, one line per value) on the handoff record the guest reported
+# (/run/pmemreclaim/state.json, @@state_json); nothing when there is none
+tb_record() {
+  local json; json=$(tb_report "$1" state_json)
+  [ -n "$json" ] || return 0
+  jq -r -c "$2" <<<"$json"
+}
 # tb_section LOG NAME: lines between @@NAME-begin and @@NAME-end
 tb_section() { tr -d '\r' < "$1" | sed -n "/^@@$2-begin/,/^@@$2-end/p" | sed '1d;$d'; }
 # tb_iomem_sum LOG NAME: total bytes of /proc/iomem entries named exactly NAME (any nesting level)
@@ -207,12 +214,12 @@ tb_nd_region_bytes() {
   for z in $(tr -d '\r' < "$1" | sed -n 's/^@@nd_region .* size=\([0-9]*\).*/\1/p'); do total=$((total + z)); done
   echo "$total"
 }
-# tb_pmem_bytes: the sum of the TB_PMEM carve sizes (the configuration, arm64)
-tb_pmem_bytes() {
-  local total=0 c
-  for c in ${TB_PMEM//,/ }; do total=$((total + $(tb_size "${c#*:}"))); done
-  echo "$total"
-}
+# tb_oopses LOG: the kernel's Oops, BUG, internal error and call trace lines of a boot (the console and the
+# report's whole kernel log), each once; nothing for a clean boot. The one spelling of "no Oops".
+TB_OOPS='Oops|kernel BUG|BUG:|Internal error|Unable to handle kernel|Call [Tt]race'
+tb_oopses() { { tr -d '\r' < "$1" | grep -v '^@@'; tb_section "$1" kmsg; } | grep -E "$TB_OOPS" | sort -u || true; }
+# tb_assert_no_oops WHAT LOG
+tb_assert_no_oops() { tb_assert_eq "$1: kernel Oops/BUG/call trace lines" "" "$(tb_oopses "$2")"; }
 # tb_memtotal_bytes LOG
 tb_memtotal_bytes() { echo $(( $(tb_report "$1" memtotal_kb) * 1024 )); }
 
@@ -239,62 +246,3 @@ tb_finish() {
   [ "$TB_FAILS" -eq 0 ]
 }
 
-# ---- the standard ndctl + daxctl path, for comparison ----
-# tb_ndctl_scenario MEMMAP NS EXPECT_KMEM_BYTES [EXTRA_TEST_OPTS] [KEPT_DEV]
-#   EXPECT_KMEM_BYTES=refused: ndctl must refuse, nothing onlined, carve untouched.
-#   Boots twice on the same RAM file: a baseline (carve left alone) and the ndctl/daxctl conversion of
-#   namespace NS. A 1 MiB pattern sits at guest physical 4 GiB. With KEPT_DEV (e.g. /dev/pmem0, a region
-#   that must survive) the pattern is checked in the guest and in the RAM file after poweroff.
-tb_ndctl_scenario() {
-  local memmap=$1 ns=$2 expect=$3 extra=${4:-} kept=${5:-}
-  local ram=$TB_RAMDIR/ram plen=$MiB seed=4242 want
-  tb_setup
-  tb_build_initrd "$TB_WORK/test.cpio.gz" --placeholder
-  tb_ramfile_create "$ram"
-  want=$(tb_write_pattern "$ram" $((4 * GiB)) $seed $plen)
-  local keptopt=
-  [ -n "$kept" ] && keptopt="test.kept=$kept:$plen"
-
-  tb_boot "$TB_WORK/base.log" "$memmap test.modprobe=nd_e820,nd_pmem $keptopt" "$ram" \
-    || { tb_fail "baseline boot"; return 0; }
-  local base_mt base_wall=$TB_WALL carve
-  base_mt=$(tb_memtotal_bytes "$TB_WORK/base.log")
-  carve=$(tb_carve_bytes "$TB_WORK/base.log")
-
-  tb_boot "$TB_WORK/conv.log" "$memmap test.ndctl=devdax test.ns=$ns $extra $keptopt" "$ram" \
-    || { tb_fail "conversion boot"; return 0; }
-  local log=$TB_WORK/conv.log mt kmem bs
-  mt=$(tb_memtotal_bytes "$log"); kmem=$(tb_kmem_bytes "$log"); bs=$(tb_report "$log" block_size)
-  tb_section "$log" ndctl | sed 's/^/    ndctl| /'
-  tr -d '\r' < "$log" | grep '^@@dax_resource\|^@@region_align' | sed 's/^/    /' || true
-  local after; after=$(tb_read_sha256 "$ram" $((4 * GiB)) $plen)
-  local intact=no; [ "$after" = "$want" ] && intact=yes
-  echo "[$TB_NAME] RESULT memmap='$memmap' ns=$ns opts='$extra' block_size=$bs carve=$carve kmem=$kmem" \
-       "memtotal_base=$base_mt memtotal=$mt delta=$((mt - base_mt)) not_onlined=$((carve - kmem))" \
-       "pattern_at_4G_after=$intact wall_base=${base_wall}s wall_conv=${TB_WALL}s" \
-       "ndctl_seconds=$(tb_report "$log" ndctl_seconds)"
-  local memmap_total=0 m sz
-  for m in $memmap; do sz=${m#memmap=}; sz=${sz%%!*}; memmap_total=$((memmap_total + $(tb_size "$sz"))); done
-  tb_assert_eq "carve bytes (Persistent Memory (legacy))" "$memmap_total" "$carve"
-  if [ "$expect" = refused ]; then
-    tb_assert_true "ndctl refused" [ "$(tb_report "$log" ndctl_rc)" != 0 ]
-    tb_assert_eq "kmem bytes" 0 "$kmem"
-    expect=0
-  else
-    tb_assert_eq "ndctl rc" 0 "$(tb_report "$log" ndctl_rc)"
-    tb_assert_eq "daxctl rc" 0 "$(tb_report "$log" daxctl_rc)"
-    tb_assert_eq "kmem bytes" "$expect" "$kmem"
-  fi
-  # MemTotal moves by a few pages between boots (kernel placement): allow TB_MEMTOTAL_SLACK bytes
-  local d=$((mt - base_mt - kmem)); d=${d#-}
-  if [ "$d" -le "${TB_MEMTOTAL_SLACK:-65536}" ]; then
-    tb_pass "MemTotal delta $((mt - base_mt)) = kmem bytes $kmem +- $d"
-  else
-    tb_fail "MemTotal delta $((mt - base_mt)) differs from kmem bytes $kmem by $d"
-  fi
-  if [ -n "$kept" ]; then
-    tb_assert_eq "baseline guest sha256 of $kept" "$want" "$(tb_report "$TB_WORK/base.log" sha256 2)"
-    tb_assert_eq "guest sha256 of $kept after conversion" "$want" "$(tb_report "$log" sha256 2)"
-    tb_assert_eq "RAM file at 4G after poweroff" "$want" "$after"
-  fi
-}
