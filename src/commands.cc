@@ -5,6 +5,7 @@
 
 #include "boot.h"
 #include "handoff.h"
+#include "json.h"
 #include "keep_links.h"
 
 #include "log.h"
@@ -143,7 +144,9 @@ int RunStatus(const std::vector<std::string>& args, CommandEnv& env) {
   std::string text = std::string("arch ") + ArchName(geometry->arch) + ", memory block " +
                      HumanSize(geometry->block_size) + ", auto_online_blocks " + policy.substr(0, policy.find('\n')) +
                      "\n";
-  std::string regions;
+  JsonWriter regions;
+  regions.BeginArray();
+  bool any_carve = false;
   std::vector<RegionInfo> foreign;
   for (const auto& s : AllStrategies()) {
     for (const RegionInfo& r : s->Regions(env.sys, *nvdimm)) {
@@ -154,21 +157,24 @@ int RunStatus(const std::vector<std::string>& args, CommandEnv& env) {
       const u64 online = OnlineKmemBytesIn(env.sys, r.range, geometry->block_size);
       text += r.name + " " + Describe(r.range) + " " + HumanSize(r.range.size()) + " " + StrategyName(s->id()) + " " +
               StateName(r) + ", kmem online " + HumanSize(online) + "\n";
-      regions += std::string(regions.empty() ? "" : ",") + "{\"name\":" + JsonString(r.name) + ",\"range\":" +
-                 JsonRange(r.range) + ",\"strategy\":" + JsonString(StrategyName(s->id())) + ",\"state\":" +
-                 JsonString(StateName(r)) + ",\"kmem_online\":" + std::to_string(online) + "}";
+      any_carve = true;
+      regions.BeginObject()
+          .Field("name", r.name)
+          .Field("range", r.range)
+          .Field("strategy", StrategyName(s->id()))
+          .Field("state", StateName(r))
+          .Field("kmem_online", online)
+          .EndObject();
     }
   }
-  if (regions.empty()) text += "no pmem carve\n";
+  regions.EndArray();
+  if (!any_carve) text += "no pmem carve\n";
   const std::string line = ForeignRegionsLine(foreign);
   if (!line.empty()) text += line + "\n";
   std::vector<Range> soft_reserved;
   for (const RegionInfo& r : nvdimm->HmemRegions()) soft_reserved.push_back(r.range);
-  std::string hazards;
-  for (const std::string& h : KexecHazards(env.sys, soft_reserved)) {
-    text += "warning: " + h + "\n";
-    hazards += std::string(hazards.empty() ? "" : ",") + JsonString(h);
-  }
+  const std::vector<std::string> hazards = KexecHazards(env.sys, soft_reserved);
+  for (const std::string& h : hazards) text += "warning: " + h + "\n";
   // The handoff record of this boot, as pmemreclaim left it under /run.
   auto record = env.sys.ReadFile(kStatePath);
   while (record && !record->empty() && record->back() == '\n') record->pop_back();
@@ -186,10 +192,17 @@ int RunStatus(const std::vector<std::string>& args, CommandEnv& env) {
     env.out += text + (record ? std::string("handoff record ") + kStatePath + ": " + *record + "\n" : "");
     return 0;
   }
-  env.out += "{\"version\":" + std::to_string(kStateVersion) + ",\"record\":" +
-             (record && !record->empty() ? *record : "null") + ",\"block_size\":" +
-             std::to_string(geometry->block_size) + ",\"regions\":[" + regions + "],\"kexec_hazards\":[" + hazards +
-             "],\"image_lacks_pmemreclaim\":" + (image_lacks_it ? "true" : "false") + "}\n";
+  JsonWriter j;
+  j.BeginObject().Field("version", u64{kStateVersion}).Key("record");
+  if (record && !record->empty()) {
+    j.Raw(*record);  // as this boot wrote it
+  } else {
+    j.Null();
+  }
+  j.Field("block_size", geometry->block_size).Key("regions").Raw(regions.str()).Key("kexec_hazards").BeginArray();
+  for (const std::string& h : hazards) j.String(h);
+  j.EndArray().Field("image_lacks_pmemreclaim", image_lacks_it).EndObject();
+  env.out += j.str() + "\n";
   return 0;
 }
 

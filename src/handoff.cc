@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "handoff.h"
 
+#include "json.h"
 #include "mark.h"
 #include "report.h"
 #include "version.h"
@@ -25,32 +26,56 @@ std::optional<bool> Preserved(Strategy strategy, const CarvePlan& carve) {
 }
 
 std::string StateJson(const Outcome& o) {
-  std::string out = "{\"version\":" + std::to_string(kStateVersion) + ",\"pmemreclaim_version\":" +
-                    JsonString(Version()) + ",\"strategy\":" +
-                    JsonString(StrategyName(o.strategy)) + ",\"ok\":" + (o.ok() ? "true" : "false") +
-                    ",\"error\":" + JsonString(o.error) + ",\"carves\":[";
+  JsonWriter j;
+  j.BeginObject()
+      .Field("version", u64{kStateVersion})
+      .Field("pmemreclaim_version", Version())
+      .Field("strategy", StrategyName(o.strategy))
+      .Field("ok", o.ok())
+      .Field("error", o.error)
+      .Key("carves")
+      .BeginArray();
   const size_t n = o.plan ? o.plan->carves.size() : 0;
   for (size_t i = 0; i < n; ++i) {
     const CarvePlan& c = o.plan->carves[i];
-    std::string devices, online, errors;
+    std::vector<const RegionOutcome*> done;
     for (const RegionPlan& r : c.regions) {
       for (const RegionOutcome& ro : o.regions) {
-        if (ro.region != r.region.name) continue;
-        if (!ro.kept_device.empty()) devices += (devices.empty() ? "" : ",") + JsonString(ro.kept_device);
-        if (!ro.online_device.empty()) online += (online.empty() ? "" : ",") + JsonString(ro.online_device);
-        if (!ro.ok) errors += (errors.empty() ? "" : ",") + JsonString(ro.message);
+        if (ro.region == r.region.name) done.push_back(&ro);
       }
     }
     const u64 onlined = i < o.kmem_bytes.size() ? o.kmem_bytes[i] : 0;
+    j.BeginObject()
+        .Field("range", c.range)
+        .Field("strategy", StrategyName(o.strategy))
+        .Field("kept", c.kept)
+        .Key("kept_devices")
+        .BeginArray();
+    for (const RegionOutcome* ro : done) {
+      if (!ro->kept_device.empty()) j.String(ro->kept_device);
+    }
+    j.EndArray().Key("online_devices").BeginArray();
+    for (const RegionOutcome* ro : done) {
+      if (!ro->online_device.empty()) j.String(ro->online_device);
+    }
+    j.EndArray().Field("onlined", onlined).Field("lost", c.range.size() - c.kept.size() - onlined).Key("preserved");
     const std::optional<bool> preserved = Preserved(o.strategy, c);
-    out += std::string(i ? "," : "") + "{\"range\":" + JsonRange(c.range) + ",\"strategy\":" +
-           JsonString(StrategyName(o.strategy)) + ",\"kept\":" + JsonRange(c.kept) + ",\"kept_devices\":[" + devices +
-           "],\"online_devices\":[" + online + "],\"onlined\":" + std::to_string(onlined) +
-           ",\"lost\":" + std::to_string(c.range.size() - c.kept.size() - onlined) + ",\"preserved\":" +
-           (preserved ? (*preserved ? "true" : "false") : "null") + ",\"errors\":[" + errors +
-           "],\"regions\":" + CarveRegionsJson(c, o.regions) + "}";
+    if (preserved) {
+      j.Bool(*preserved);
+    } else {
+      j.Null();
+    }
+    j.Key("errors").BeginArray();
+    for (const RegionOutcome* ro : done) {
+      if (!ro->ok) j.String(ro->message);
+    }
+    j.EndArray().Key("regions");
+    WriteCarveRegions(c, o.regions, j);
+    j.EndObject();
   }
-  return out + "],\"skipped\":" + SkippedJson(o.skipped) + "}";
+  j.EndArray().Key("skipped");
+  WriteSkipped(o.skipped, j);
+  return j.EndObject().str();
 }
 
 namespace {
@@ -90,9 +115,20 @@ std::vector<std::string> KeepLinkNames(size_t index, size_t count) {
 }
 
 std::string FailedStateJson(const std::string& error) {
-  return "{\"version\":" + std::to_string(kStateVersion) + ",\"pmemreclaim_version\":" + JsonString(Version()) +
-         ",\"strategy\":\"off\",\"ok\":false,\"error\":" +
-         JsonString(error) + ",\"carves\":[],\"skipped\":[]}";
+  JsonWriter j;
+  j.BeginObject()
+      .Field("version", u64{kStateVersion})
+      .Field("pmemreclaim_version", Version())
+      .Field("strategy", "off")
+      .Field("ok", false)
+      .Field("error", error)
+      .Key("carves")
+      .BeginArray()
+      .EndArray()
+      .Key("skipped")
+      .BeginArray()
+      .EndArray();
+  return j.EndObject().str();
 }
 
 }  // namespace pmemreclaim

@@ -30,7 +30,7 @@ std::optional<bool> Preserved(Strategy strategy, const CarvePlan& carve);
 // {"version":1,"pmemreclaim_version":..,"strategy":..,"ok":..,"error":..,"carves":[{"range":{..},
 //  "strategy":..,"kept":{..},"kept_devices":[..],"online_devices":[..],"onlined":..,"lost":..,
 //  "preserved":true|false|null,"errors":[..],"regions":[..]}],"skipped":[..]} (regions and skipped:
-//  CarveRegionsJson, SkippedJson in report.h)
+//  WriteCarveRegions, WriteSkipped in report.h)
 std::string StateJson(const Outcome& outcome);
 
 // The kept devices a record names, in its order (carves by address).

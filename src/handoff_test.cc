@@ -105,6 +105,14 @@ TEST_CASE("handoff record: each region's action and reason, the blocks left offl
   CHECK(record["skipped"] ==
         json::parse(R"([{"name":"region2","range":{"start":9663676416,"size":536870912},"bus":"ACPI.NFIT",)"
                     R"("reason":"not-a-carve"}])"));
+  // ramdax: the regions that are not carves are the look's (the ramdax bus has only carves)
+  RamdaxWorld moved({Range::FromSize(k4G, 2 * kGiB)});
+  moved.nv.regions.push_back(nfit);
+  const json ramdax = json::parse(StateJson(moved.Run("pmemreclaim=ramdax pmemreclaim.keep=126M")));
+  CHECK(ramdax["strategy"] == "ramdax");
+  CHECK(ramdax["skipped"] == record["skipped"]);
+  CHECK(ramdax["carves"][0]["regions"][0]["action"] == "create-devdax");
+  CHECK(ramdax["carves"][0]["regions"][0]["reason"] == "");
   // a dry run (apply --dry-run, plan): the plan's reasons, nothing onlined
   RamdaxWorld dry({Range::FromSize(k4G, kGiB)});
   const json planned = json::parse(OutcomeJson(dry.Run("pmemreclaim=legacy pmemreclaim.keep=1G pmemreclaim.dry_run")));

@@ -101,8 +101,6 @@ bool ReadLabelLessCarves(SystemInterface& sys, const NvdimmOpener& open, const O
   auto nvdimm = open(err);
   if (!nvdimm) return false;
   *regions = legacy.Regions(sys, *nvdimm);
-  const std::string foreign = ForeignRegionsLine(*regions);
-  if (!foreign.empty()) LogNotice(foreign);
   return true;
 }
 

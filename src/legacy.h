@@ -30,7 +30,7 @@ class LegacyStrategy : public ReclaimStrategy {
 // The carves as the label-less drivers show them (their modules loaded
 // first; nd_pmem and dax_pmem probe what each holds; the boot job's look,
 // force_raw.h; apply probes namespaces without a driver again), every
-// region marked carve or not; logs the regions that are not carves.  False
+// region marked carve or not (the driver logs those that are not).  False
 // with *err.
 bool ReadLabelLessCarves(SystemInterface& sys, const NvdimmOpener& open, const Options& opts,
                          std::vector<RegionInfo>* regions, std::string* err);

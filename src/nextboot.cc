@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "json.h"
 #include "report.h"
 
 namespace pmemreclaim {
@@ -205,20 +206,28 @@ std::string EstimatesText(const NextBootInput& in, const std::vector<Estimate>& 
 }
 
 std::string EstimatesJson(const NextBootInput& in, const std::vector<Estimate>& estimates) {
-  std::string out = "{\"arch\":" + JsonString(ArchName(in.arch)) + ",\"block_size\":" +
-                    std::to_string(in.block_size) + ",\"dax_align\":" + std::to_string(in.dax_align) +
-                    ",\"keep\":" + std::to_string(in.keep) + ",\"strategies\":[";
-  for (size_t i = 0; i < estimates.size(); ++i) {
-    const Estimate& e = estimates[i];
-    if (i) out += ",";
-    out += "{\"strategy\":" + JsonString(StrategyName(e.strategy)) + ",\"available\":" +
-           (e.available ? "true" : "false") + ",\"kept\":" + std::to_string(e.kept) + ",\"onlined\":" +
-           std::to_string(e.onlined) + ",\"lost\":" + std::to_string(e.lost) + ",\"next_boot\":" +
-           JsonString(e.carves_text) + ",\"next_boot_onlined\":" + std::to_string(e.advice_onlined) +
-           ",\"next_boot_lost\":" + std::to_string(e.advice_lost) + ",\"later_onlined\":" +
-           std::to_string(e.later_onlined) + "}";
+  JsonWriter j;
+  j.BeginObject()
+      .Field("arch", ArchName(in.arch))
+      .Field("block_size", in.block_size)
+      .Field("dax_align", in.dax_align)
+      .Field("keep", in.keep)
+      .Key("strategies")
+      .BeginArray();
+  for (const Estimate& e : estimates) {
+    j.BeginObject()
+        .Field("strategy", StrategyName(e.strategy))
+        .Field("available", e.available)
+        .Field("kept", e.kept)
+        .Field("onlined", e.onlined)
+        .Field("lost", e.lost)
+        .Field("next_boot", e.carves_text)
+        .Field("next_boot_onlined", e.advice_onlined)
+        .Field("next_boot_lost", e.advice_lost)
+        .Field("later_onlined", e.later_onlined)
+        .EndObject();
   }
-  return out + "]}";
+  return j.EndArray().EndObject().str();
 }
 
 }  // namespace pmemreclaim

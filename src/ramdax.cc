@@ -93,6 +93,11 @@ bool RamdaxStrategy::Prepare(SystemInterface& sys, const NvdimmOpener& open, con
       geometry->regions.push_back(ramdax);
     }
   }
+  // The regions that are not carves, as the look saw them (the ramdax bus
+  // has carves only): the driver's line and the record's `skipped` name them.
+  for (const RegionInfo& r : held) {
+    if (!r.carve) geometry->regions.push_back(r);
+  }
   return true;
 }
 

@@ -1,107 +1,122 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "report.h"
 
+#include "json.h"
+
 namespace pmemreclaim {
 
-std::string JsonString(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\u00";
-      out += kHex[c >> 4];
-      out += kHex[c & 0xf];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
-}
-
-std::string JsonRange(const Range& r) {
-  return "{\"start\":" + std::to_string(r.start) + ",\"size\":" + std::to_string(r.size()) + "}";
-}
-
 std::string PlanJson(Arch arch, const Plan& plan) {
-  std::string out = "{\"arch\":" + JsonString(ArchName(arch)) + ",\"strategy\":" +
-                    JsonString(StrategyName(plan.strategy)) + ",\"block_size\":" + std::to_string(plan.block_size) +
-                    ",\"carves\":[";
-  for (size_t i = 0; i < plan.carves.size(); ++i) {
-    const CarvePlan& c = plan.carves[i];
-    if (i) out += ",";
-    out += "{\"range\":" + JsonRange(c.range) + ",\"kept\":" + std::to_string(c.kept.size()) +
-           ",\"onlined\":" + std::to_string(c.onlined) + ",\"lost\":" + std::to_string(c.lost) + ",\"regions\":[";
-    for (size_t j = 0; j < c.regions.size(); ++j) {
-      const RegionPlan& r = c.regions[j];
-      if (j) out += ",";
-      out += "{\"name\":" + JsonString(r.region.name) + ",\"range\":" + JsonRange(r.region.range) +
-             ",\"action\":" + JsonString(RegionActionName(r.action)) + ",\"online\":" + JsonRange(r.online) +
-             ",\"reason\":" + JsonString(ReasonName(r.reason)) + ",\"why\":" + JsonString(Why(r)) + "}";
+  JsonWriter j;
+  j.BeginObject()
+      .Field("arch", ArchName(arch))
+      .Field("strategy", StrategyName(plan.strategy))
+      .Field("block_size", plan.block_size)
+      .Key("carves")
+      .BeginArray();
+  for (const CarvePlan& c : plan.carves) {
+    j.BeginObject()
+        .Field("range", c.range)
+        .Field("kept", c.kept.size())
+        .Field("onlined", c.onlined)
+        .Field("lost", c.lost)
+        .Key("regions")
+        .BeginArray();
+    for (const RegionPlan& r : c.regions) {
+      j.BeginObject()
+          .Field("name", r.region.name)
+          .Field("range", r.region.range)
+          .Field("action", RegionActionName(r.action))
+          .Field("online", r.online)
+          .Field("reason", ReasonName(r.reason))
+          .Field("why", Why(r))
+          .EndObject();
     }
-    out += "],\"next_boot\":" + JsonString(FormatCarves(arch, c.advice)) + "}";
+    j.EndArray().Field("next_boot", FormatCarves(arch, c.advice)).EndObject();
   }
-  return out + "]}";
+  return j.EndArray().EndObject().str();
 }
 
 Reason OutcomeReason(const RegionPlan& planned, const RegionOutcome* done) {
   return done != nullptr && !done->ok ? Reason::kFailed : planned.reason;
 }
 
-std::string CarveRegionsJson(const CarvePlan& carve, const std::vector<RegionOutcome>& done) {
-  std::string out = "[";
+void WriteCarveRegions(const CarvePlan& carve, const std::vector<RegionOutcome>& done, JsonWriter& j) {
+  j.BeginArray();
   for (const RegionPlan& r : carve.regions) {
     const RegionOutcome* o = nullptr;
     for (const RegionOutcome& d : done) {
       if (d.region == r.region.name) o = &d;
     }
-    std::string offline;
+    j.BeginObject()
+        .Field("name", r.region.name)
+        .Field("range", r.region.range)
+        .Field("action", RegionActionName(r.action))
+        .Field("reason", ReasonName(OutcomeReason(r, o)))
+        .Field("blocks_onlined", o != nullptr ? o->blocks_onlined : 0)
+        .Key("blocks_offline")
+        .BeginArray();
     if (o != nullptr) {
       for (const OfflineBlock& b : o->blocks_offline) {
-        offline += std::string(offline.empty() ? "" : ",") + "{\"block\":" + std::to_string(b.block) +
-                   ",\"error\":" + JsonString(b.error) + "}";
+        j.BeginObject().Field("block", b.block).Field("error", b.error).EndObject();
       }
     }
-    out += std::string(out.size() > 1 ? "," : "") + "{\"name\":" + JsonString(r.region.name) + ",\"range\":" +
-           JsonRange(r.region.range) + ",\"action\":" + JsonString(RegionActionName(r.action)) + ",\"reason\":" +
-           JsonString(ReasonName(OutcomeReason(r, o))) + ",\"blocks_onlined\":" +
-           std::to_string(o != nullptr ? o->blocks_onlined : 0) + ",\"blocks_offline\":[" + offline + "]}";
+    j.EndArray().EndObject();
   }
-  return out + "]";
+  j.EndArray();
 }
 
-std::string SkippedJson(const std::vector<SkippedRegion>& skipped) {
-  std::string out = "[";
+void WriteSkipped(const std::vector<SkippedRegion>& skipped, JsonWriter& j) {
+  j.BeginArray();
   for (const SkippedRegion& r : skipped) {
-    out += std::string(out.size() > 1 ? "," : "") + "{\"name\":" + JsonString(r.name) + ",\"range\":" +
-           JsonRange(r.range) + ",\"bus\":" + JsonString(r.bus) + ",\"reason\":" + JsonString(ReasonName(r.reason)) +
-           "}";
+    j.BeginObject()
+        .Field("name", r.name)
+        .Field("range", r.range)
+        .Field("bus", r.bus)
+        .Field("reason", ReasonName(r.reason))
+        .EndObject();
   }
-  return out + "]";
+  j.EndArray();
 }
 
 std::string OutcomeJson(const Outcome& o) {
-  std::string out = "{\"strategy\":" + JsonString(StrategyName(o.strategy)) + ",\"ok\":" + (o.ok() ? "true" : "false") +
-                    ",\"error\":" + JsonString(o.error) + ",\"touched\":" + (o.touched ? "true" : "false") +
-                    ",\"regions\":[";
-  for (size_t i = 0; i < o.regions.size(); ++i) {
-    const RegionOutcome& r = o.regions[i];
-    out += std::string(i ? "," : "") + "{\"name\":" + JsonString(r.region) + ",\"action\":" +
-           JsonString(RegionActionName(r.action)) + ",\"ok\":" + (r.ok ? "true" : "false") +
-           ",\"blocks_onlined\":" + std::to_string(r.blocks_onlined) + ",\"message\":" + JsonString(r.message) + "}";
+  JsonWriter j;
+  j.BeginObject()
+      .Field("strategy", StrategyName(o.strategy))
+      .Field("ok", o.ok())
+      .Field("error", o.error)
+      .Field("touched", o.touched)
+      .Key("regions")
+      .BeginArray();
+  for (const RegionOutcome& r : o.regions) {
+    j.BeginObject()
+        .Field("name", r.region)
+        .Field("action", RegionActionName(r.action))
+        .Field("ok", r.ok)
+        .Field("blocks_onlined", r.blocks_onlined)
+        .Field("message", r.message)
+        .EndObject();
   }
-  out += "],\"carves\":[";
+  j.EndArray().Key("carves").BeginArray();
   const size_t n = o.plan ? o.plan->carves.size() : 0;
   for (size_t i = 0; i < n; ++i) {
     const CarvePlan& c = o.plan->carves[i];
-    out += std::string(i ? "," : "") + "{\"range\":" + JsonRange(c.range) + ",\"kept\":" + std::to_string(c.kept.size()) +
-           ",\"planned_onlined\":" + std::to_string(c.onlined) + ",\"kmem_online\":" +
-           (i < o.kmem_bytes.size() ? std::to_string(o.kmem_bytes[i]) : "null") +
-           ",\"regions\":" + CarveRegionsJson(c, o.regions) + "}";
+    j.BeginObject()
+        .Field("range", c.range)
+        .Field("kept", c.kept.size())
+        .Field("planned_onlined", c.onlined)
+        .Key("kmem_online");
+    if (i < o.kmem_bytes.size()) {
+      j.Number(o.kmem_bytes[i]);
+    } else {
+      j.Null();
+    }
+    j.Key("regions");
+    WriteCarveRegions(c, o.regions, j);
+    j.EndObject();
   }
-  return out + "],\"skipped\":" + SkippedJson(o.skipped) + "}";
+  j.EndArray().Key("skipped");
+  WriteSkipped(o.skipped, j);
+  return j.EndObject().str();
 }
 
 std::string PlanText(Arch arch, const Plan& plan) {

@@ -13,16 +13,15 @@
 
 namespace pmemreclaim {
 
-std::string JsonString(const std::string& s);
-// {"start":N,"size":N}
-std::string JsonRange(const Range& r);
+class JsonWriter;
+
 std::string PlanJson(Arch arch, const Plan& plan);
 // A carve's regions, for the record and `apply --json`: [{"name":..,"range":{..},"action":..,"reason":..,
 // "blocks_onlined":N,"blocks_offline":[{"block":N,"error":..}]}] (`done`: the outcomes of the run; a
 // region without one, as in a dry run, shows the plan).
-std::string CarveRegionsJson(const CarvePlan& carve, const std::vector<RegionOutcome>& done);
+void WriteCarveRegions(const CarvePlan& carve, const std::vector<RegionOutcome>& done, JsonWriter& j);
 // The regions that are not carves: [{"name":..,"range":{..},"bus":..,"reason":..}].
-std::string SkippedJson(const std::vector<SkippedRegion>& skipped);
+void WriteSkipped(const std::vector<SkippedRegion>& skipped, JsonWriter& j);
 std::string PlanText(Arch arch, const Plan& plan);
 
 // "onlined 14 of 15 memory blocks; memory40 [0x140000000-0x147ffffff] stays

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "report.h"
+#include "json.h"
 
 #include <map>
 
