@@ -40,9 +40,7 @@ std::string StateJson(const Outcome& o) {
     const CarvePlan& c = o.plan->carves[i];
     std::vector<const RegionOutcome*> done;
     for (const RegionPlan& r : c.regions) {
-      for (const RegionOutcome& ro : o.regions) {
-        if (ro.region == r.region.name) done.push_back(&ro);
-      }
+      if (const RegionOutcome* ro = OutcomeOf(r, o.regions)) done.push_back(ro);
     }
     const u64 onlined = i < o.kmem_bytes.size() ? o.kmem_bytes[i] : 0;
     j.BeginObject()
@@ -115,20 +113,9 @@ std::vector<std::string> KeepLinkNames(size_t index, size_t count) {
 }
 
 std::string FailedStateJson(const std::string& error) {
-  JsonWriter j;
-  j.BeginObject()
-      .Field("version", u64{kStateVersion})
-      .Field("pmemreclaim_version", Version())
-      .Field("strategy", "off")
-      .Field("ok", false)
-      .Field("error", error)
-      .Key("carves")
-      .BeginArray()
-      .EndArray()
-      .Key("skipped")
-      .BeginArray()
-      .EndArray();
-  return j.EndObject().str();
+  Outcome nothing;  // strategy off, no plan: no carves, nothing skipped
+  nothing.error = error;
+  return StateJson(nothing);
 }
 
 }  // namespace pmemreclaim

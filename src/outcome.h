@@ -64,6 +64,10 @@ struct Outcome {
   }
 };
 
+// The outcome of planned region `r` among a run's outcomes (one per planned
+// region); nullptr when there is none (a dry run).
+const RegionOutcome* OutcomeOf(const RegionPlan& r, const std::vector<RegionOutcome>& done);
+
 // The reason a region ends with: the plan's, or kFailed when a step failed.
 Reason OutcomeReason(const RegionPlan& planned, const RegionOutcome* done);
 

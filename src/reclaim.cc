@@ -13,6 +13,7 @@
 #include "platform.h"
 #include "probe.h"
 #include "ramdax.h"
+#include "report.h"
 
 namespace pmemreclaim {
 
@@ -137,8 +138,7 @@ void LogPlan(const Geometry& geometry, const Plan& plan, const Options& opts, co
   if (!opts.dry_run) return;
   for (const CarvePlan& c : plan.carves) {
     for (const RegionPlan& r : c.regions) {
-      LogInfo("plan: " + r.region.name + " " + Describe(r.region.range) + ": " + RegionActionName(r.action) +
-              (r.online.empty() ? "" : ", online " + Describe(r.online)) + (r.reason == Reason::kNone ? "" : " (" + Why(r) + ")"));
+      LogInfo("plan: " + RegionPlanLine(r));
     }
     LogInfo("dry run: " + SummaryLine(geometry.arch, c));
   }

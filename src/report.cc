@@ -36,6 +36,13 @@ std::string PlanJson(Arch arch, const Plan& plan) {
   return j.EndArray().EndObject().str();
 }
 
+const RegionOutcome* OutcomeOf(const RegionPlan& r, const std::vector<RegionOutcome>& done) {
+  for (const RegionOutcome& d : done) {
+    if (d.region == r.region.name) return &d;
+  }
+  return nullptr;
+}
+
 Reason OutcomeReason(const RegionPlan& planned, const RegionOutcome* done) {
   return done != nullptr && !done->ok ? Reason::kFailed : planned.reason;
 }
@@ -43,10 +50,7 @@ Reason OutcomeReason(const RegionPlan& planned, const RegionOutcome* done) {
 void WriteCarveRegions(const CarvePlan& carve, const std::vector<RegionOutcome>& done, JsonWriter& j) {
   j.BeginArray();
   for (const RegionPlan& r : carve.regions) {
-    const RegionOutcome* o = nullptr;
-    for (const RegionOutcome& d : done) {
-      if (d.region == r.region.name) o = &d;
-    }
+    const RegionOutcome* o = OutcomeOf(r, done);
     j.BeginObject()
         .Field("name", r.region.name)
         .Field("range", r.region.range)
@@ -119,16 +123,17 @@ std::string OutcomeJson(const Outcome& o) {
   return j.EndObject().str();
 }
 
+std::string RegionPlanLine(const RegionPlan& r) {
+  return r.region.name + " " + Describe(r.region.range) + ": " + RegionActionName(r.action) +
+         (r.online.empty() ? "" : ", online " + Describe(r.online)) +
+         (r.reason == Reason::kNone ? "" : " (" + Why(r) + ")");
+}
+
 std::string PlanText(Arch arch, const Plan& plan) {
   std::string out = std::string("strategy ") + StrategyName(plan.strategy) + ", memory block " +
                     HumanSize(plan.block_size) + "\n";
   for (const CarvePlan& c : plan.carves) {
-    for (const RegionPlan& r : c.regions) {
-      out += "  " + r.region.name + " " + Describe(r.region.range) + ": " + RegionActionName(r.action);
-      if (!r.online.empty()) out += ", online " + Describe(r.online);
-      if (r.reason != Reason::kNone) out += " (" + Why(r) + ")";
-      out += "\n";
-    }
+    for (const RegionPlan& r : c.regions) out += "  " + RegionPlanLine(r) + "\n";
     out += SummaryLine(arch, c) + "\n";
   }
   return out;

@@ -23,6 +23,8 @@ void WriteCarveRegions(const CarvePlan& carve, const std::vector<RegionOutcome>&
 // The regions that are not carves: [{"name":..,"range":{..},"bus":..,"reason":..}].
 void WriteSkipped(const std::vector<SkippedRegion>& skipped, JsonWriter& j);
 std::string PlanText(Arch arch, const Plan& plan);
+// "region0 [..]: create-devdax, online [..] (why)": one planned region, for plan and the dry run's log.
+std::string RegionPlanLine(const RegionPlan& r);
 
 // "onlined 14 of 15 memory blocks; memory40 [0x140000000-0x147ffffff] stays
 // offline (online_movable: No space left on device)": the blocks that are
