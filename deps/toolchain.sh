@@ -4,7 +4,7 @@
 # deps/zig/package-lock.json) into .cache/zig, idempotently, and prints the zig path.
 #   deps/toolchain.sh                    prints /abs/.cache/zig/node_modules/.../zig
 #   deps/toolchain.sh --host-tools       first apt-get installs the missing build-host tools
-#                                        (meson, ninja, bison, flex, llvm-14 for strip/objcopy, ...)
+#                                        (meson, ninja, llvm-14 for strip/objcopy, ...)
 #   deps/toolchain.sh --wrappers         also links .cache/toolchain/bin/TARGET-{cc,c++,ar,...}
 #                                        to deps/zig-wrap for both targets; prints that bin dir
 # Regenerate the lockfile after editing deps/zig/package.json (keeps registry hosts out of it):
@@ -39,9 +39,9 @@ make_wrappers() {
 
 if ((want_tools)); then
     # Debian packages the dependency recipes need (build machine tools only, nothing linked in).
-    # meson/ninja/pkg-config/python3: the three meson builds; bison+flex: util-linux's meson.build
-    # insists on them; llvm-14: strip/objcopy/nm for both targets; cmake: the program's build.
-    pkgs=(meson ninja-build pkg-config python3 bison flex cmake xz-utils ca-certificates
+    # meson/ninja/pkg-config/python3: the meson builds (kmod, ndctl); llvm-14: strip/objcopy/nm for both
+    # targets; cmake: the program's build.
+    pkgs=(meson ninja-build pkg-config python3 cmake xz-utils ca-certificates
           debian-archive-keyring llvm-14 file)
     missing=()
     for p in "${pkgs[@]}"; do
