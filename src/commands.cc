@@ -10,6 +10,7 @@
 
 #include "log.h"
 #include "memory_block.h"
+#include "metrics.h"
 #include "nextboot.h"
 #include "nvdimm.h"
 #include "outcome.h"
@@ -125,12 +126,17 @@ const char* StateName(const RegionInfo& r) {
 
 int RunStatus(const std::vector<std::string>& args, CommandEnv& env) {
   bool json = false;
+  bool prometheus = false;
   for (const std::string& a : args) {
-    if (a != "--json") {
-      env.err += "pmemreclaim: unknown argument " + a + "\n";
+    if (a == "--json" && !prometheus) {
+      json = true;
+    } else if (a == "--prometheus" && !json) {
+      prometheus = true;
+    } else {
+      env.err += "pmemreclaim: " + (a == "--json" || a == "--prometheus" ? "--json or --prometheus, not both"
+                                                                         : "unknown argument " + a) + "\n";
       return 2;
     }
-    json = true;
   }
   auto nvdimm = OpenOrSay(env);
   if (!nvdimm) return 1;
@@ -144,6 +150,8 @@ int RunStatus(const std::vector<std::string>& args, CommandEnv& env) {
   std::string text = std::string("arch ") + ArchName(geometry->arch) + ", memory block " +
                      HumanSize(geometry->block_size) + ", auto_online_blocks " + policy.substr(0, policy.find('\n')) +
                      "\n";
+  StatusView view;
+  view.block_size = geometry->block_size;
   JsonWriter regions;
   regions.BeginArray();
   bool any_carve = false;
@@ -158,6 +166,7 @@ int RunStatus(const std::vector<std::string>& args, CommandEnv& env) {
       text += r.name + " " + Describe(r.range) + " " + HumanSize(r.range.size()) + " " + StrategyName(s->id()) + " " +
               StateName(r) + ", kmem online " + HumanSize(online) + "\n";
       any_carve = true;
+      view.carves.push_back(CarveStatus{r.name, r.range, StrategyName(s->id()), StateName(r), online});
       regions.BeginObject()
           .Field("name", r.name)
           .Field("range", r.range)
@@ -187,6 +196,13 @@ int RunStatus(const std::vector<std::string>& args, CommandEnv& env) {
             kStatePath +
             "): the initramfs did not run it (an image made without pmemreclaim: see the warnings of "
             "update-initramfs or dracut, then rebuild the image)\n";
+  }
+  if (prometheus) {
+    view.kexec_hazards = hazards;
+    view.record = record;
+    view.image_lacks_pmemreclaim = image_lacks_it;
+    env.out += PrometheusText(view);
+    return 0;
   }
   if (!json) {
     env.out += text + (record ? std::string("handoff record ") + kStatePath + ": " + *record + "\n" : "");
@@ -285,11 +301,13 @@ const std::vector<Command>& Commands() {
        "  --dry-run          plan and log, change nothing\n"
        "  --json             print the outcome (strategy, regions, kmem bytes)\n",
        RunApply},
-      {"status", "[--json]", "regions of each strategy, memory block size, onlined kmem memory, kexec hazards",
+      {"status", "[--json|--prometheus]", "regions of each strategy, memory block size, onlined kmem memory, kexec hazards",
        "Also the handoff record this boot left (/run/pmemreclaim/state.json).\n"
        "  --json             {\"version\", \"record\" (the record, or null), \"block_size\",\n"
        "                     \"regions\": [{\"name\", \"range\", \"strategy\", \"state\", \"kmem_online\"}],\n"
-       "                     \"kexec_hazards\": [..]}\n",
+       "                     \"kexec_hazards\": [..]}\n"
+       "  --prometheus       the same in the Prometheus text format (for node_exporter's\n"
+       "                     textfile collector: pmemreclaim-textfile.service)\n",
        RunStatus},
       {"release", "", "before kexec or shutdown: offline what pmemreclaim onlined",
        "Offlines and removes the memory onlined from pmem carves (dax devices back\n"

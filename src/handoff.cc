@@ -2,6 +2,7 @@
 #include "handoff.h"
 
 #include "json.h"
+#include "json_read.h"
 #include "mark.h"
 #include "report.h"
 #include "version.h"
@@ -78,22 +79,18 @@ std::string StateJson(const Outcome& o) {
 
 namespace {
 
-// The names in every list `"key":[..]` of a record.
+// The names in the list `name` of every carve of a record (none when the record is not JSON).
 std::vector<std::string> NamesInRecord(const std::string& record, const std::string& name) {
   std::vector<std::string> out;
-  const std::string key = "\"" + name + "\":[";
-  for (size_t at = record.find(key); at != std::string::npos; at = record.find(key, at)) {
-    at += key.size();
-    const size_t end = record.find(']', at);
-    if (end == std::string::npos) break;
-    // Names pmemreclaim wrote: "namespace0.0", "dax0.0" (no quotes or escapes in them).
-    for (size_t q = record.find('"', at); q != std::string::npos && q < end; q = record.find('"', q)) {
-      const size_t close = record.find('"', q + 1);
-      if (close == std::string::npos || close > end) break;
-      out.push_back(record.substr(q + 1, close - q - 1));
-      q = close + 1;
+  const auto v = ParseJson(record, nullptr);
+  const JsonValue* carves = v ? v->Find("carves") : nullptr;
+  if (!carves) return out;
+  for (const JsonValue& c : carves->items) {
+    const JsonValue* list = c.Find(name);
+    if (!list) continue;
+    for (const JsonValue& n : list->items) {
+      if (n.type == JsonValue::Type::kString) out.push_back(n.text);
     }
-    at = end;
   }
   return out;
 }

@@ -79,6 +79,6 @@ ninja -C build/host >&2
 # The libFuzzer targets (clang).
 cmake -S . -B build/fuzz -G Ninja "${host_cc[@]}" \
   -DPMEMRECLAIM_FUZZ=ON -DPMEMRECLAIM_UNIT_TESTS=OFF "${launcher[@]}" >&2
-ninja -C build/fuzz cmdline_fuzz iomem_fuzz plan_fuzz >&2
+ninja -C build/fuzz cmdline_fuzz iomem_fuzz plan_fuzz json_read_fuzz >&2
 log "ccache: $(ccache -s | tr -s ' ' | grep -E '^ *(Hits|Misses):' | tr '\n' ' ')"
 echo "$bin"

@@ -39,6 +39,9 @@ tb_assert_eq "the next build's binary" "pmemreclaim $next" "$("$nt/pmemreclaim" 
 # ---- the user's steps ----
 system_images initramfs-tools "
 apt-get install -y -q /work/pmemreclaim_${version}_amd64.deb
+# a fleet's machine: node_exporter's textfile directory (its package makes it) and the package's unit enabled
+mkdir -p /var/lib/prometheus/node-exporter
+systemctl enable pmemreclaim-textfile.service
 save n
 apt-get install -y -q /work/pmemreclaim_${next}_amd64.deb
 save next
@@ -65,6 +68,7 @@ for boot in n:false next:true; do
   if system_boot "$log" "$img" "$append" "$ram"; then
     v=$version; [ "$img" = next ] && v=$next
     system_assert_reclaim "$log" "boot $name" "$preserved" "$v" "$ram" "$want"
+    system_assert_metrics "$log" "boot $name"
     echo "[$TB_NAME] RESULT $name: kmem=$(tb_kmem_bytes "$log") preserved=$(tb_report "$log" state_json | jq -c '.carves[0].preserved') version=$(tb_report "$log" state_json | jq -r .pmemreclaim_version) wall=${TB_WALL}s"
   else
     tb_fail "boot $name did not reach the report"

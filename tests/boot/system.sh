@@ -153,6 +153,51 @@ system_assert_reclaim() {
     "$(tb_read_sha256 "$ram" $((4 * GiB)) $E2E_KEPT)"
 }
 
+# system_promtool: the path of Debian's promtool (package prometheus), taken out of the package into the cache
+# once; installing the package would install and start a Prometheus server on the host
+system_promtool() {
+  local dir=$TB_ROOT/.cache/tools/prometheus
+  mkdir -p "$dir"
+  (
+    flock 9
+    if [ ! -x "$dir/usr/bin/promtool" ]; then
+      cd "$dir" && rm -f prometheus_*.deb && apt-get download -q prometheus >&2 \
+        && dpkg-deb --fsys-tarfile prometheus_*.deb | tar -x ./usr/bin/promtool && rm -f prometheus_*.deb
+    fi
+  ) 9> "$dir.lock" || return 1
+  echo "$dir/usr/bin/promtool"
+}
+
+# system_assert_metrics LOG WHAT: pmemreclaim-textfile.service ran in that boot, `promtool check metrics`
+# passes on what it wrote, and the numbers equal the handoff record's and `status --json`'s
+system_assert_metrics() {
+  local log=$1 what=$2 prom out state status promtool rc=0
+  out=$TB_WORK/$(basename "$log" .log).prom
+  tb_assert_eq "$what: pmemreclaim-textfile.service" active "$(tb_report "$log" textfile_unit)"
+  prom=$(tb_report "$log" prometheus | base64 -d 2>/dev/null) || true
+  printf '%s\n' "$prom" > "$out"
+  promtool=$(system_promtool) || tb_die "could not get promtool (apt-get download prometheus)"
+  "$promtool" check metrics < "$out" > "$out.check" 2>&1 || rc=$?
+  tb_assert_eq "$what: promtool check metrics on the textfile (problems: $(tr '\n' ' ' < "$out.check"))" 0 "$rc"
+  metric() { awk -v m="$1" '{ split($1, a, "{") } a[1] == m { print $2 }' "$out"; }
+  state=$(tb_report "$log" state_json)
+  status=$(tb_report "$log" status_json)
+  tb_assert_eq "$what: metrics: a record" 1 "$(metric pmemreclaim_record)"
+  tb_assert_eq "$what: metrics: ok" "$(jq 'if .ok then 1 else 0 end' <<<"$state")" "$(metric pmemreclaim_ok)"
+  tb_assert_eq "$what: metrics: onlined bytes = the record's" "$(jq '.carves[0].onlined' <<<"$state")" \
+    "$(metric pmemreclaim_carve_onlined_bytes)"
+  tb_assert_eq "$what: metrics: lost bytes = the record's" "$(jq '.carves[0].lost' <<<"$state")" \
+    "$(metric pmemreclaim_carve_lost_bytes)"
+  tb_assert_eq "$what: metrics: kept bytes = the record's" "$(jq '.carves[0].kept.size' <<<"$state")" \
+    "$(metric pmemreclaim_carve_kept_bytes)"
+  tb_assert_eq "$what: metrics: preserved = the record's" "$(jq 'if .carves[0].preserved then 1 else 0 end' <<<"$state")" \
+    "$(metric pmemreclaim_carve_preserved)"
+  tb_assert_eq "$what: metrics: one region_info per region of the record" "$(jq '.carves[0].regions | length' <<<"$state")" \
+    "$(metric pmemreclaim_region_info | wc -l)"
+  tb_assert_eq "$what: metrics: kmem online now = status --json's" "$(jq '[.regions[].kmem_online] | add' <<<"$status")" \
+    "$(metric pmemreclaim_region_kmem_online_bytes | awk '{ s += $1 } END { print s + 0 }')"
+}
+
 # system_image_report IMAGE FIELD: a field of the @@image line of IMAGE (installed, initrd_pmemreclaim, ...)
 system_image_report() {
   tb_report "$TB_WORK/images.log" "image $1" | tr ' ' '\n' | sed -n "s/^$2=//p"

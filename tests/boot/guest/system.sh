@@ -14,3 +14,10 @@ say "installed $(dpkg-query -W -f '${Status} ${Version}' pmemreclaim 2>/dev/null
 if [ -x /usr/sbin/pmemreclaim ]; then
   say "status_json $(/usr/sbin/pmemreclaim status --json 2>/dev/null | tr -d '\n')"
 fi
+# the metrics pmemreclaim-textfile.service wrote for node_exporter's textfile collector (where the test
+# enabled it), base64 on one line
+prom=/var/lib/prometheus/node-exporter/pmemreclaim.prom
+if [ -d "${prom%/*}" ]; then
+  say "textfile_unit $(systemctl is-active pmemreclaim-textfile.service)"
+  [ ! -f "$prom" ] || say "prometheus $(base64 -w0 < "$prom")"
+fi
