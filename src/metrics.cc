@@ -75,6 +75,11 @@ class Metrics {
 
 std::string Text(const JsonValue* v) { return v && v->type == JsonValue::Type::kString ? v->text : ""; }
 u64 Number(const JsonValue* v) { return v ? v->Unsigned().value_or(0) : 0; }
+// The items of an array member (none when absent), without copying them.
+const std::vector<JsonValue>& Items(const JsonValue* v) {
+  static const std::vector<JsonValue> kNone;
+  return v ? v->items : kNone;
+}
 Range RangeOf(const JsonValue* v) {
   if (!v) return Range{};
   return Range::FromSize(Number(v->Find("start")), Number(v->Find("size")));
@@ -85,8 +90,7 @@ void RecordMetrics(const JsonValue& record, Metrics& m) {
         {{"version", Text(record.Find("pmemreclaim_version"))}, {"strategy", Text(record.Find("strategy"))}}, 1);
   const JsonValue* ok = record.Find("ok");
   m.Add("pmemreclaim_ok", "1 when the boot's run did all it planned", {}, ok && ok->boolean ? 1 : 0);
-  const JsonValue* carves = record.Find("carves");
-  for (const JsonValue& c : carves ? carves->items : std::vector<JsonValue>{}) {
+  for (const JsonValue& c : Items(record.Find("carves"))) {
     const Range range = RangeOf(c.Find("range"));
     const Labels carve{{"carve", RangeLabel(range)}};
     m.Add("pmemreclaim_carve_bytes", "size of the carve", carve, range.size());
@@ -100,11 +104,9 @@ void RecordMetrics(const JsonValue& record, Metrics& m) {
       m.Add("pmemreclaim_carve_preserved", "1 when the layout (and the kept bytes) is an earlier boot's", carve,
             preserved->boolean ? 1 : 0);
     }
-    const JsonValue* errors = c.Find("errors");
     m.Add("pmemreclaim_carve_errors", "regions of the carve that did not end as planned", carve,
-          errors ? errors->items.size() : 0);
-    const JsonValue* regions = c.Find("regions");
-    for (const JsonValue& r : regions ? regions->items : std::vector<JsonValue>{}) {
+          Items(c.Find("errors")).size());
+    for (const JsonValue& r : Items(c.Find("regions"))) {
       m.Add("pmemreclaim_region_info", "each region of a carve: what pmemreclaim did with it and why",
             {{"carve", RangeLabel(range)},
              {"region", Text(r.Find("name"))},
@@ -114,8 +116,7 @@ void RecordMetrics(const JsonValue& record, Metrics& m) {
             1);
     }
   }
-  const JsonValue* skipped = record.Find("skipped");
-  for (const JsonValue& r : skipped ? skipped->items : std::vector<JsonValue>{}) {
+  for (const JsonValue& r : Items(record.Find("skipped"))) {
     m.Add("pmemreclaim_skipped_region_info", "pmem regions that are not RAM carves, never touched",
           {{"region", Text(r.Find("name"))},
            {"range", RangeLabel(RangeOf(r.Find("range")))},
