@@ -148,6 +148,18 @@ u64 LegacyLoss(const std::vector<Range>& carves, u64 keep, u64 block_size, u64 a
 // costs nothing), the rest one device onlined by kmem.
 Plan PlanHmem(const Geometry& geometry, u64 keep);
 
+// What ShapeHmem (nvdimm.h) does with a soft-reserved region asked for a
+// kept device `keep` and a device `rest` after it, given its sized dax
+// devices now (`devices`, sorted by address) and the name of its first
+// device (dax_hmem's own, the only one of a region not split).
+enum class HmemShapeStep {
+  kShaped,  // exactly those devices already (an earlier run): kept as they are
+  kSplit,   // idle, or one device of its own no kmem holds: resize it, add the second
+  kRefuse,  // any other layout is not pmemreclaim's to change
+};
+HmemShapeStep NextHmemShapeStep(const std::vector<DaxDeviceInfo>& devices, const std::string& first, const Range& keep,
+                                const Range& rest);
+
 // "memmap=126M!4G memmap=0x78200000!0x107e00000" (x86) or device-tree
 // pmem-region nodes (arm64, with numa-node-id) for a set of carves.
 std::string FormatCarves(Arch arch, const std::vector<Range>& carves, int numa_node = 0);
