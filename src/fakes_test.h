@@ -215,10 +215,15 @@ class FakeNvdimm : public NvdimmInterface {
   }
   std::map<std::string, Range> hmem_devices;
   bool ShapeHmem(const std::string& region, const Range& keep, const Range& rest, std::string* keep_dev,
-                 std::string* rest_dev, std::string*) override {
+                 std::string* rest_dev, std::string* err) override {
     calls.push_back("shape " + region + " keep " + Describe(keep) + " rest " + Describe(rest));
     for (RegionInfo& r : hmem_regions) {
       if (r.name != region) continue;
+      // the real one's decision (dax_hmem.cc); dax_hmem's own device is dax0.0
+      if (NextHmemShapeStep(r.devices, "dax0.0", keep, rest) == HmemShapeStep::kRefuse) {
+        *err = region + ": its dax devices are not as pmemreclaim splits them";
+        return false;
+      }
       r.devices.clear();
       if (!keep.empty()) r.devices.push_back(DaxDeviceInfo{"dax0.0", keep, "device_dax"});
       if (!rest.empty()) r.devices.push_back(DaxDeviceInfo{keep.empty() ? "dax0.0" : "dax0.1", rest, ""});

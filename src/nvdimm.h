@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The nvdimm and dax subsystems (bus, region, namespace, dax device,
-// memory) behind one small interface.  The real one uses libndctl and
-// libdaxctl; tests use a fake.
+// memory) behind small interfaces, one per kind of kernel object.  The real
+// ones use libndctl and libdaxctl (nd_*.cc, dax_*.cc); tests use a fake.
 #ifndef PMEMRECLAIM_NVDIMM_H_
 #define PMEMRECLAIM_NVDIMM_H_
 
@@ -26,9 +26,10 @@ struct KmemDevice {
   std::string uuid;        // pmem: the devdax info block's uuid
 };
 
-class NvdimmInterface {
+// Pmem regions and their label areas (libndctl: bus, region, dimm).
+class PmemRegionsInterface {
  public:
-  virtual ~NvdimmInterface() = default;
+  virtual ~PmemRegionsInterface() = default;
   // Label-less pmem regions of every bus and what they hold, with the
   // device each region's bus sits on (RegionInfo::bus_device, provider):
   // the caller decides which are carves.  A raw region whose block device
@@ -39,6 +40,13 @@ class NvdimmInterface {
   // Writes a fresh, empty label index into the region's DIMM (the label
   // area only), with the region disabled meanwhile.
   virtual bool InitLabels(const std::string& region, std::string* err) = 0;
+};
+
+// Namespaces of pmem regions: made, deleted, forced raw, read, probed
+// again, claimed for devdax (libndctl: namespace, dax).
+class NamespacesInterface {
+ public:
+  virtual ~NamespacesInterface() = default;
   // Sets the region's align to `align`, then makes a labelled namespace
   // called `name` with `uuid` of `size` bytes; `enable` exposes it (raw)
   // right away.
@@ -72,6 +80,12 @@ class NvdimmInterface {
   // else what holds it ("dax", "pfn", "btt").  False (*err) when the kernel
   // did not attach it.
   virtual bool Reprobe(const std::string& ns, std::string* claimed, std::string* err) = 0;
+};
+
+// Dax devices handed to kmem and back (libdaxctl: dev, memory).
+class KmemInterface {
+ public:
+  virtual ~KmemInterface() = default;
   // Hands the dax device of namespace `ns` ("" = the region's only one) to
   // kmem and onlines its memory blocks in mode.zone; with
   // mode.memmap_on_memory it first asks for their memory map on them (a
@@ -79,6 +93,20 @@ class NvdimmInterface {
   // *onlined is the number of blocks onlined.
   virtual bool OnlineDevdax(const std::string& region, const std::string& ns, const KmemMode& mode, int* onlined,
                             std::string* err) = 0;
+  // Hands dax device `devname` to kmem and onlines its blocks, as
+  // OnlineDevdax does.
+  virtual bool OnlineDaxDevice(const std::string& devname, const KmemMode& mode, int* onlined, std::string* err) = 0;
+  // Dax devices of pmem and soft-reserved regions in system-ram mode.
+  virtual std::vector<KmemDevice> KmemDevices() = 0;
+  // Unbinds kmem (its memory blocks must be offline: the kernel removes
+  // the memory) and gives the device back to device_dax.
+  virtual bool ReturnToDevdax(const KmemDevice& dev, std::string* err) = 0;
+};
+
+// Soft-reserved (dax_hmem) regions and their dax devices (libdaxctl).
+class HmemInterface {
+ public:
+  virtual ~HmemInterface() = default;
   // Soft-reserved (dax_hmem) regions, as RegionInfo with the region's range
   // and its dax devices (carve = true).
   virtual std::vector<RegionInfo> HmemRegions() = 0;
@@ -90,15 +118,14 @@ class NvdimmInterface {
   // *keep_dev and *rest_dev are the devices' names.
   virtual bool ShapeHmem(const std::string& region, const Range& keep, const Range& rest, std::string* keep_dev,
                          std::string* rest_dev, std::string* err) = 0;
-  // Hands dax device `devname` to kmem and onlines its blocks, as
-  // OnlineDevdax does.
-  virtual bool OnlineDaxDevice(const std::string& devname, const KmemMode& mode, int* onlined, std::string* err) = 0;
-  // Dax devices of pmem and soft-reserved regions in system-ram mode.
-  virtual std::vector<KmemDevice> KmemDevices() = 0;
-  // Unbinds kmem (its memory blocks must be offline: the kernel removes
-  // the memory) and gives the device back to device_dax.
-  virtual bool ReturnToDevdax(const KmemDevice& dev, std::string* err) = 0;
 };
+
+// The nvdimm and dax subsystems: the four pieces above, one object (the real
+// one shares one libndctl and one libdaxctl context among them).
+class NvdimmInterface : public PmemRegionsInterface,
+                        public NamespacesInterface,
+                        public KmemInterface,
+                        public HmemInterface {};
 
 // libndctl + libdaxctl; nullptr (with *err) when they can't start.
 std::unique_ptr<NvdimmInterface> OpenLibNvdimm(std::string* err);
