@@ -39,14 +39,14 @@ PATH=$PATH:/usr/sbin:/sbin
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//' >&2; exit 2; }
 die() { echo "initrd/build.sh: $*" >&2; exit 1; }
 
-MODE= KDIR= BIN= OUT= MODDIR= ARCH=x86_64 USERLAND= COMPRESS=
+MODE='' KDIR='' BIN='' OUT='' MODDIR='' ARCH=x86_64 USERLAND='' COMPRESS=''
 EXTRA=()
 WITHOUT=()
 WITH=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --overlay) MODE=overlay ;;
-    --test) MODE=test ;;
+    --test) MODE='test' ;;
     --kernel) KDIR=${2:?}; shift ;;
     --binary) BIN=${2:?}; shift ;;
     --out) OUT=${2:?}; shift ;;
@@ -54,7 +54,7 @@ while [ $# -gt 0 ]; do
     --extra) EXTRA+=("${2:?}"); shift ;;
     --without-module) WITHOUT+=("${2:?}"); shift ;;
     --with-module) WITH+=("${2:?}"); shift ;;
-    --uncompressed) COMPRESS=cat ;;
+    --uncompressed) COMPRESS='cat' ;;
     --arch) ARCH=${2:?}; shift ;;
     --userland) USERLAND=${2:?}; shift ;;
     -h|--help) usage ;;

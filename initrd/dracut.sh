@@ -29,7 +29,7 @@ PATH=$PATH:/usr/sbin:/sbin
 usage() { sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 die() { echo "initrd/dracut.sh: $*" >&2; exit 1; }
 
-KDIR= OUT= FLOW=shell BIN= FS=ext4
+KDIR='' OUT='' FLOW=shell BIN='' FS=ext4
 while [ $# -gt 0 ]; do
   case "$1" in
     --kernel) KDIR=${2:?}; shift ;;
@@ -82,7 +82,7 @@ fi
 DVER=$(apt-cache policy dracut-core 2>/dev/null | awk '/Candidate:/ {print $2}')
 if [ -z "$DVER" ] || [ "$DVER" = "(none)" ]; then
   # no candidate (apt lists missing): reuse whatever was unpacked before, else refresh the lists
-  DVER=$(ls "$CACHE/dracut" 2>/dev/null | grep -v '^\.' | sort -V | tail -1 || true)
+  DVER=$(find "$CACHE/dracut" -mindepth 1 -maxdepth 1 ! -name '.*' -printf '%f\n' 2>/dev/null | sort -V | tail -1 || true)
   if [ -z "$DVER" ]; then
     $SUDO apt-get update >&2
     DVER=$(apt-cache policy dracut-core | awk '/Candidate:/ {print $2}')

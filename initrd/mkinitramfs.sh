@@ -33,7 +33,7 @@ PATH=$PATH:/usr/sbin:/sbin
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//' >&2; exit 2; }
 die() { echo "initrd/mkinitramfs.sh: $*" >&2; exit 1; }
 
-KDIR= OUT= BIN= NDCTL= MODULES= SUITE=bookworm TREE=
+KDIR='' OUT='' BIN='' NDCTL='' MODULES='' SUITE=bookworm TREE=''
 while [ $# -gt 0 ]; do
   case "$1" in
     --kernel) KDIR=${2:?}; shift ;;

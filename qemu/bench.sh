@@ -31,7 +31,7 @@
 # Prints the Markdown tables; exit status 1 when a row did not complete.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-QUICK=0 ONLY= OUT=
+QUICK=0 ONLY='' OUT=''
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1 ;;
@@ -121,7 +121,7 @@ done
 
 # ---- one row: boot, parse ----
 # field LOG KEY -> the rest of the first "@@KEY " line (awk reads the file: no pipe to break early)
-field() { awk -v k="@@$2 " '{ sub(/\r$/, "") } index($0, k) == 1 { print substr($0, length(k) + 1); exit }' "$1"; }
+field() { awk -v k="@@$2 " 'index($0, k) == 1 { print substr($0, length(k) + 1); exit }' "$1"; }
 kv() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -1; }            # kv LINE KEY -> value of KEY=
 # timing LINE PHASE: "W K" (wall and kernel ms) of a phase of a "timing:" line (job, modules, kmem, onlining)
 timing() { echo "$1" | sed -n "s/.*$2 \([0-9]*\) ms (kernel \([0-9]*\) ms.*/\1 \2/p"; }
@@ -158,7 +158,7 @@ run_row() {
   ) >&2
   local l
   for l in "$OUT/$id.log" $([ "$boots" != 2 ] || echo "$OUT/$id-reuse.log"); do
-    if ! tr -d '\r' < "$l" | grep -q '^@@bench_done'; then
+    if ! < "$l" grep -q '^@@bench_done'; then
       echo "bench: row $id did not complete (see $l)" >&2
       FAILED=1
     fi
@@ -167,6 +167,7 @@ run_row() {
 }
 
 # row_json LOG ID GROUP ARCH GUEST_RAM CARVE CARVE_BYTES STRATEGY KEEP BACKING: the row's JSON object, from its log
+# shellcheck disable=SC2207  # timing prints numbers: split into words on purpose
 row_json() {
   local log=$1
   local cold std std2 ours undo recold tcold tours trecold onl_cold onl_warm mod_cold mod_recold job_recold
@@ -207,7 +208,7 @@ row_json() {
     --argjson s1 "$(num "$(kv "$std" ms)")" --argjson s2 "$(num "$(kv "$std2" ms)")" \
     --argjson s_rc "$(num "$(kv "$std" rc)")" --argjson s2_on "$(num "$(kv "$std2" kmem)")" \
     --argjson s2_rc "$(num "$(kv "$std2" rc)")" \
-    --arg prep "$(tr -d '\r' < "$log" | sed -n 's/^@@bench_log std-prep: //p' | tr '\n' ' ')" \
+    --arg prep "$(< "$log" sed -n 's/^@@bench_log std-prep: //p' | tr '\n' ' ')" \
     --argjson undo_ms "$(num "$(kv "$undo" ms)")" --argjson reuse "$reuse" \
     --argjson job_cold "$(num "${job_cold[0]}")" --argjson job_cold_k "$(num "${job_cold[1]}")" \
     --argjson memtotal_kb "$(num "$(kv "$cold" memtotal_kb)")" --argjson memfree_kb "$(num "$(kv "$cold" memfree_kb)")" \

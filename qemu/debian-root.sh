@@ -91,7 +91,7 @@ fi
 [ $# -ge 1 ] || usage
 CMD=$1; shift
 case "$CMD" in path|run) ;; -h|--help|help) usage ;; *) usage ;; esac
-SUITE=bookworm WITH= FETCH= REFRESH= VIEWARGS=()
+SUITE=bookworm WITH='' FETCH='' REFRESH='' VIEWARGS=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --suite) SUITE=${2:?}; shift ;;

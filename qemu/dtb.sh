@@ -23,7 +23,7 @@ CACHE=${PMEMRECLAIM_CACHE:-$ROOT/.cache}
 usage() { sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 die() { echo "dtb.sh: $*" >&2; exit 1; }
 
-PMEM= MEM=8G SMP=2 CPU=max NUMA=0 NODE=default OUT=
+PMEM='' MEM=8G SMP=2 CPU=max NUMA=0 NODE=default OUT=''
 while [ $# -gt 0 ]; do
   case "$1" in
     --pmem) PMEM=${2:?}; shift ;;

@@ -12,7 +12,7 @@
 #                   wait for the dpkg lock
 # Installs hold a lock (flock on /run/lock/pmemreclaim-apt.lock), so two callers never race for dpkg.
 set -euo pipefail
-CHECK= ARCH=x86_64 ALL=
+CHECK='' ARCH=x86_64 ALL=''
 while [ $# -gt 0 ]; do
   case "$1" in
     --check) CHECK=1 ;;
@@ -47,6 +47,7 @@ declare -A need=(
   [jq]=jq
   [readelf]=binutils
   [lintian]=lintian
+  [shellcheck]=shellcheck
 )
 case "$ARCH" in
   x86_64|amd64) ;;

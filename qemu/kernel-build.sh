@@ -123,7 +123,7 @@ T_EX=$(( $(date +%s) - t ))
 
 # ---- configure: allnoconfig + the fragment, then check every line of the fragment ----
 t=$(date +%s)
-MK=(make -C "$SRC" O="$OUT" ARCH=arm64 CROSS_COMPILE=$CROSS LOCALVERSION=$LOCALVER
+MK=(make -C "$SRC" O="$OUT" ARCH=arm64 CROSS_COMPILE="$CROSS" LOCALVERSION="$LOCALVER"
     KBUILD_BUILD_USER=pmemreclaim KBUILD_BUILD_HOST=kernel-build)
 mkdir -p "$OUT"
 BLOG=$OUT/build.log
@@ -186,6 +186,6 @@ mv "$DIR.new" "$DIR"
 # older source versions (sid moved on): their trees and downloads go
 for d in "$CACHE"/kernel-build/linux-source-*; do [ "$d" = "$TREE" ] || rm -rf "$d"; done
 for d in "$DL"/*.deb; do [ "$d" = "$DEB" ] || rm -f "$d"; done
-log "$FLAVOUR: $KVER ready in $DIR; $(ls "$DIR/lib/modules/$KVER/kernel" -R | grep -c '\.ko$') modules"
+log "$FLAVOUR: $KVER ready in $DIR; $(find "$DIR/lib/modules/$KVER/kernel" -name '*.ko' | wc -l) modules"
 log "$FLAVOUR: build took ${T_ALL}s (download ${T_DL}s, extract ${T_EX}s, configure+build ${T_BUILD}s)"
 echo "$DIR"

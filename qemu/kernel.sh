@@ -168,7 +168,7 @@ fetch() {
   [ "$ARCH" != amd64 ] || extract_vmlinux "$dir.new/vmlinuz" "$dir.new/vmlinux"
   rm -f "$moddir/vmlinuz"
   mv "$moddir" "$dir.new/lib/modules/$kver"
-  local sysmap= cfg=
+  local sysmap='' cfg=''
   sysmap=$(find "$work/root" "$dir.new/lib/modules" -name 'System.map*' -type f | head -1)
   cfg=$(find "$work/root" "$dir.new/lib/modules" \( -name 'config-*' -path '*boot*' -o -name config \) -type f | head -1)
   if [ -n "$sysmap" ]; then cp "$sysmap" "$dir.new/System.map"; fi

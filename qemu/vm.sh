@@ -42,8 +42,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 usage() { sed -n '2,39p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-KERNEL= INITRD= APPEND= RAMFILE= RAMANON=0 LOG= TIMEOUT=300 MEM=8G SMP=2 RDINIT=/sbin/pmemreclaim
-ARCH=x86_64 PMEM= NUMA=0 PMEM_NODE= DTB= NVDIMM=0 MAXMEM=16G SLOTS=4
+KERNEL='' INITRD='' APPEND='' RAMFILE='' RAMANON=0 LOG='' TIMEOUT=300 MEM=8G SMP=2 RDINIT=/sbin/pmemreclaim
+ARCH=x86_64 PMEM='' NUMA=0 PMEM_NODE='' DTB='' NVDIMM=0 MAXMEM=16G SLOTS=4
 while [ $# -gt 0 ]; do
   case "$1" in
     --kernel) KERNEL=${2:?}; shift ;;
@@ -116,13 +116,15 @@ timeout --foreground -k 5 "$TIMEOUT" qemu-system-x86_64 \
 else
 CMDLINE="console=ttyAMA0 panic=-1${RDINIT:+ rdinit=$RDINIT} $APPEND"
 if [ -n "$PMEM" ] && [ -z "$DTB" ]; then
-  DTB=$("$ROOT/qemu/dtb.sh" --pmem "$PMEM" --mem "$MEM" --smp "$SMP" $([ "$NUMA" = 1 ] && echo --numa) \
+  numaopt=(); [ "$NUMA" = 1 ] && numaopt=(--numa)
+  DTB=$("$ROOT/qemu/dtb.sh" --pmem "$PMEM" --mem "$MEM" --smp "$SMP" "${numaopt[@]}" \
         ${PMEM_NODE:+--pmem-node "$PMEM_NODE"}) || exit 1
 fi
 # One RAM block at 0x40000000, backed by ramobj (the NUMA node's memdev, or the machine's memory-backend)
 if [ "$NUMA" = 1 ]; then
   mach=(-machine virt -object "$ramobj" -numa "node,nodeid=0,cpus=0-$((SMP - 1)),memdev=ram")
 else
+  # shellcheck disable=SC2054  # one QEMU option value with commas, not array elements
   mach=(-machine virt,memory-backend=ram -object "$ramobj")
 fi
 echo "vm.sh: arm64 dtb=${DTB:-none} numa=$NUMA" >> "$LOG.meta"
@@ -134,6 +136,8 @@ timeout --foreground -k 5 "$TIMEOUT" qemu-system-aarch64 \
   "$@" </dev/null >"$LOG" 2>&1 || rc=$?
 fi
 t1=$(date +%s.%N)
+# The serial console ends lines with CR LF: the log's readers get plain lines, the CRs taken out once here.
+sed -i 's/\r//g' "$LOG"
 wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 echo "vm.sh: wall_seconds=$wall rc=$rc" | tee -a "$LOG.meta" >&2
 exit $rc

@@ -24,6 +24,7 @@
 #     not installed there (dracut-cmdline.service would run it a second time, after udevd has started).
 # Both run `pmemreclaim boot`: no pmemreclaim= option -> nothing; logs to /dev/kmsg; bounded by
 # pmemreclaim.timeout; always exits 0.
+# shellcheck disable=SC2154  # moddir, systemdsystemunitdir: set by dracut, which sources this file
 
 # Sets _pmemreclaim_path to the binary to put into the image and _pmemreclaim_mods to its kernel
 # modules, when it runs here and lists them; otherwise one warning (once per dracut run) and status 1.

@@ -41,7 +41,7 @@ whole=$(tb_read_sha256 "$ram" $base $((2 * GiB)))
 log=$TB_WORK/no-option.log
 tb_boot "$log" "test.modprobe=of_pmem,nd_pmem test.kept=/dev/pmem0:$TB_GUEST_HASH" "$ram" \
   || tb_die "no-option boot did not reach the test init"
-tr -d '\r' < "$log" | grep -E '^@@(kver|modules_at_init|nd_region|nd_dax_uuid|blocks_online)' | sed 's/^/    /' || true
+< "$log" grep -E '^@@(kver|modules_at_init|nd_region|nd_dax_uuid|blocks_online)' | sed 's/^/    /' || true
 tb_assert_eq "no option: the test init runs as PID 1 (exec'd by pmemreclaim)" pid=1 "$(tb_report "$log" init_start 2)"
 tb_assert_eq "no option: block size (512 MiB)" 0x20000000 "$(tb_report "$log" block_size)"
 tb_assert_eq "no option: no module loaded before the test init" "" "$(tb_report "$log" modules_at_init)"
@@ -61,7 +61,7 @@ fill
 log=$TB_WORK/ours.log
 tb_boot "$log" "pmemreclaim=legacy pmemreclaim.keep=$kept test.kept=/dev/pmem0:$TB_GUEST_HASH" "$ram" \
   || tb_die "boot with pmemreclaim=legacy"
-tr -d '\r' < "$log" | grep -E '^@@(nd_region|nd_dax_align|nd_dax_uuid)' | sed 's/^/    /' || true
+< "$log" grep -E '^@@(nd_region|nd_dax_align|nd_dax_uuid)' | sed 's/^/    /' || true
 tb_section "$log" dmesg | grep -E 'pmemreclaim:|kmem' | sed 's/^/    /' || true
 tb_assert_no_oops "legacy" "$log"
 tb_assert_eq "legacy: block size (512 MiB)" 0x20000000 "$(tb_report "$log" block_size)"
@@ -70,9 +70,9 @@ tb_assert_eq "legacy: kmem bytes" $((1536 * MiB)) "$(tb_kmem_bytes "$log")"
 tb_assert_eq "legacy: bytes lost" $((2 * MiB)) "$(tr_lost "$log" $kept)"
 tb_assert_eq "legacy: devdax data starts on the block boundary (/proc/iomem)" 1e0000000 \
   "$(tb_section "$log" iomem | sed -n 's/^ *\([0-9a-f]*\)-[0-9a-f]* : dax[0-9]*\.[0-9]*$/\1/p' | head -1)"
-ours_ns=$(tr -d '\r' < "$log" | sed -n 's/^@@nd_dax_uuid [^ ]* \([^ ]*\) namespace.*/\1/p' | head -1)
+ours_ns=$(< "$log" sed -n 's/^@@nd_dax_uuid [^ ]* \([^ ]*\) namespace.*/\1/p' | head -1)
 tb_assert_eq "legacy: the devdax has the page size as its align" 65536 \
-  "$(tr -d '\r' < "$log" | sed -n "s/^@@nd_dax_align $ours_ns align=\([0-9]*\) .*/\1/p")"
+  "$(< "$log" sed -n "s/^@@nd_dax_align $ours_ns align=\([0-9]*\) .*/\1/p")"
 tb_assert_eq "legacy: memory blocks online (12 of boot RAM + 3 x 512 MiB)" 15 "$(tb_report "$log" blocks_online)"
 tb_assert_eq "legacy: kept bytes in the guest (/dev/pmem0, first $TB_GUEST_HASH)" "$want_guest" "$(tb_report "$log" sha256 2)"
 tb_assert_eq "legacy: kept bytes in the RAM file after poweroff" "$want" "$(tb_read_sha256 "$ram" $base $kept)"
@@ -80,7 +80,7 @@ tb_assert_eq "legacy: kept bytes in the RAM file after poweroff" "$want" "$(tb_r
 # ---- 3. ndctl + daxctl on the same second carve ----
 tr_ndctl_boot "$TB_WORK/ndctl.log" "test.modprobe=of_pmem test.auto_online=offline" namespace1.0 "test.region_align=2M"
 nlog=$TB_WORK/ndctl.log
-tr -d '\r' < "$nlog" | grep -E '^@@(region_align|dax_resource|nd_dax_align)' | sed 's/^/    /' || true
+< "$nlog" grep -E '^@@(region_align|dax_resource|nd_dax_align)' | sed 's/^/    /' || true
 tb_assert_no_oops "ndctl" "$nlog"
 tb_assert_eq "ndctl rc" 0 "$(tb_report "$nlog" ndctl_rc)"
 tb_assert_eq "daxctl rc" 0 "$(tb_report "$nlog" daxctl_rc)"

@@ -48,7 +48,7 @@ want=$(tb_write_pattern "$ram" $base 141 $keep)
 tb_boot "$log" "pmemreclaim=auto pmemreclaim.keep=${KEEP_MIB}M test.kept=/dev/pmem0:$TB_GUEST_HASH" "$ram" \
   || tb_die "boot with pmemreclaim=auto"
 ours_wall=$TB_WALL
-tr -d '\r' < "$log" | grep -E '^@@(kver|nd_(region|namespace|dax_align|dax_uuid))' | sed 's/^/    /' || true
+< "$log" grep -E '^@@(kver|nd_(region|namespace|dax_align|dax_uuid))' | sed 's/^/    /' || true
 tb_section "$log" dmesg | grep -E 'pmemreclaim:|kmem|ramdax|Oops|BUG|misaligned' | sed 's/^/    /' || true
 tb_assert_true "auto chose ramdax (legacy would online nothing with this keep)" \
   tr_dmesg_has "$log" "pmemreclaim: auto: ramdax"
@@ -57,14 +57,14 @@ tb_assert_eq "block size (512 MiB)" 0x20000000 "$(tb_report "$log" block_size)"
 tb_assert_true "pmemreclaim bound the carve to ramdax" tr_dmesg_has "$log" "$(printf '%x' $base).pmem: bound to ramdax"
 tb_assert_eq "carve bytes (nd region)" "$carve" "$(tb_carve_bytes "$log")"
 tb_assert_true "the kernel's dax align (an nd_dax seed with align=$kalign)" \
-  grep -q "^@@nd_dax_align [^ ]* align=$kalign " <(tr -d '\r' < "$log")
-ours=$(tr -d '\r' < "$log" | sed -n 's/^@@nd_dax_uuid [^ ]* \([^ ]*\) namespace.*/\1/p' | head -1)
+  grep -q "^@@nd_dax_align [^ ]* align=$kalign " "$log"
+ours=$(< "$log" sed -n 's/^@@nd_dax_uuid [^ ]* \([^ ]*\) namespace.*/\1/p' | head -1)
 tb_assert_eq "pmemreclaim's devdax has the page size as its align" $page \
-  "$(tr -d '\r' < "$log" | sed -n "s/^@@nd_dax_align $ours align=\([0-9]*\) .*/\1/p")"
+  "$(< "$log" sed -n "s/^@@nd_dax_align $ours align=\([0-9]*\) .*/\1/p")"
 tb_assert_eq "kmem bytes" "$expect_kmem" "$(tb_kmem_bytes "$log")"
 tb_assert_eq "bytes lost (info block + label area)" "$expect_lost" "$(tr_lost "$log" $keep)"
-nsk=$(tr -d '\r' < "$log" | sed -n 's/^@@nd_namespace \([^ ]*\) name=pmemreclaim-keep .* size=\([0-9]*\)$/\1 \2/p')
-nsd=$(tr -d '\r' < "$log" | sed -n 's/^@@nd_namespace \([^ ]*\) name=pmemreclaim-dax .* size=\([0-9]*\)$/\1 \2/p')
+nsk=$(< "$log" sed -n 's/^@@nd_namespace \([^ ]*\) name=pmemreclaim-keep .* size=\([0-9]*\)$/\1 \2/p')
+nsd=$(< "$log" sed -n 's/^@@nd_namespace \([^ ]*\) name=pmemreclaim-dax .* size=\([0-9]*\)$/\1 \2/p')
 tb_assert_eq "kept namespace size" "$keepns" "${nsk#* }"
 tb_assert_eq "devdax namespace size" "$((usable - keepns))" "${nsd#* }"
 iomem=$(tb_section "$log" iomem)
@@ -91,7 +91,7 @@ ndctl_boot() {
 test.kept=/dev/pmem0:$TB_GUEST_HASH" "$nram" || true
   tb_section "$nlog" ndctl | grep -vE '^ *[{}]|^ *"(uuid|raw_uuid|sector_size|blockdev|chardev|numa_node|target_node|mode|map|size|dev|name)"' \
     | sed 's/^/    ndctl| /' || true
-  tr -d '\r' < "$nlog" | grep -E '^@@(rd_bound|region_align|dax_resource|nd_namespace)' | sed 's/^/    /' || true
+  < "$nlog" grep -E '^@@(rd_bound|region_align|dax_resource|nd_namespace)' | sed 's/^/    /' || true
   tb_section "$nlog" dmesg | grep -E 'kmem|Oops|BUG' | sed 's/^/    /' || true
   tb_assert_no_oops "$1" "$nlog"
   tb_assert_eq "$1: kept bytes in the guest (first $TB_GUEST_HASH)" "$want_guest" "$(tb_report "$nlog" sha256 2)"

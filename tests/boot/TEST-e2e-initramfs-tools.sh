@@ -64,7 +64,7 @@ fi
 # happened), the kernel-log lines of `pmemreclaim boot` come before udevd's start banner
 for log in "$TB_WORK/legacy.log" "$TB_WORK/bogus.log"; do
   [ -s "$log" ] || continue
-  console=$(tr -d '\r' < "$log" | sed '/^@@/,$d')   # up to the real init's report
+  console=$(< "$log" sed '/^@@/,$d')   # up to the real init's report
   last=$(echo "$console" | grep -n '^\[ *[0-9.]*\] pmemreclaim: ' | tail -1 | cut -d: -f1)
   udevd=$(echo "$console" | grep -n 'Starting systemd-udevd' | head -1 | cut -d: -f1)
   tb_assert_true "$(basename "$log" .log): console: the last pmemreclaim kernel-log line (line ${last:-none}) before systemd-udevd starts (line ${udevd:-none})" \

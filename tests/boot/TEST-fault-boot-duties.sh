@@ -56,17 +56,17 @@ if TB_TIMEOUT=${TB_LOOP_TIMEOUT:-90} tb_boot "$log" "memmap=2G!4G pmemreclaim=le
   tb_assert_true "self as init: handed off to /init" tr_dmesg_has "$log" "pmemreclaim: handing off to /init"
 else
   tb_fail "self as init: did not reach /init (rc=$TB_RC;" \
-    "$(tr -d '\r' < "$log" | grep -c 'handing off to /sbin/pmemreclaim') 'handing off to /sbin/pmemreclaim' on the console)"
+    "$(< "$log" grep -c 'handing off to /sbin/pmemreclaim') 'handing off to /sbin/pmemreclaim' on the console)"
 fi
 
 # c. the policy put back after the worker was killed holding it
 log=$TB_WORK/policy.log
 tb_ramfile_create "$TB_RAMDIR/ram"
 if tb_boot "$log" "memmap=2G!4G pmemreclaim=legacy pmemreclaim.timeout=1 rdinit=/test/policy-hang.sh pmemreclaim.init=/test/policy-hang.sh"; then
-  tr -d '\r' < "$log" | grep -E '^@@(policy_hang|auto_online_blocks|error)' | sed 's/^/    /' || true
+  < "$log" grep -E '^@@(policy_hang|auto_online_blocks|error)' | sed 's/^/    /' || true
   tb_section "$log" dmesg | grep -E 'pmemreclaim:' | sed 's/^/    /' || true
   tb_assert_true "policy: the hang was armed with the policy at online" \
-    grep -q '^@@policy_hang armed .* auto_online_blocks=online' <(tr -d '\r' < "$log")
+    grep -q '^@@policy_hang armed .* auto_online_blocks=online' "$log"
   tb_assert_eq "policy: /init runs as PID 1" pid=1 "$(tb_report "$log" init_start 2)"
   tb_assert_true "policy: timed out" tr_dmesg_has "$log" "timed out after 1 s"
   tb_assert_eq "policy: auto_online_blocks at /init start" online "$(tb_report "$log" auto_online_blocks)"

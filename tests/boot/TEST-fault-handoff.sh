@@ -24,9 +24,7 @@ tb_assert_eq "missing init: the reclaim itself happened" $((1920 * MiB)) "$(tb_k
 
 conf=$TB_WORK/slow-kmem.conf
 echo 'install kmem sleep 3; /sbin/modprobe --ignore-install kmem' > "$conf"
-TB_INITRD=$TB_WORK/slow.cpio.gz
-"$TB_ROOT/initrd/build.sh" --test --kernel "$TB_KDIR" --binary "$PMEMRECLAIM_BINARY" \
-  --extra "$conf:/etc/modprobe.d/slow-kmem.conf" --out "$TB_INITRD" 2>&1 | sed "s/^/[$TB_NAME] /"
+tb_build_initrd "$TB_WORK/slow.cpio.gz" --extra "$conf:/etc/modprobe.d/slow-kmem.conf"
 tb_ramfile_create "$TB_RAMDIR/ram"
 tb_boot "$TB_WORK/timeout.log" "memmap=126M!4G memmap=1922M!0x107E00000 pmemreclaim=legacy pmemreclaim.keep=126M pmemreclaim.timeout=1" \
   || tb_die "timeout: did not reach /init"

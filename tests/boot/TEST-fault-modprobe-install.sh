@@ -13,9 +13,7 @@ tr_require_binary
 tb_setup
 conf=$TB_WORK/nvdimm-security.conf
 echo 'install libnvdimm /usr/bin/ndctl-not-in-this-image load-keys && /sbin/modprobe --ignore-install libnvdimm $CMDLINE_OPTS' > "$conf"
-TB_INITRD=$TB_WORK/test.cpio.gz
-"$TB_ROOT/initrd/build.sh" --test --kernel "$TB_KDIR" --binary "$PMEMRECLAIM_BINARY" \
-  --extra "$conf:/etc/modprobe.d/nvdimm-security.conf" --out "$TB_INITRD" 2>&1 | sed "s/^/[$TB_NAME] /"
+tb_build_initrd --extra "$conf:/etc/modprobe.d/nvdimm-security.conf"
 tb_ramfile_create "$TB_RAMDIR/ram"
 tb_boot "$TB_WORK/boot.log" "memmap=2G!4G pmemreclaim=legacy" || tb_die "no boot"
 log=$TB_WORK/boot.log

@@ -25,5 +25,5 @@ tb_assert_eq "QEMU ended by itself (exit status; 124 is the timeout)" 0 "$TB_RC"
 tb_assert_true "the guest ran for less than 60 s (no pause)" awk -v w="$TB_WALL" 'BEGIN{exit !(w < 60)}'
 tb_assert_eq "the kernel's panic: PID 1 exited with status 1" \
   "Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000100" \
-  "$(tr -d '\r' < "$log" | grep -o 'Kernel panic - not syncing: Attempted to kill init! exitcode=0x[0-9a-f]*' | head -1)"
+  "$(< "$log" grep -o 'Kernel panic - not syncing: Attempted to kill init! exitcode=0x[0-9a-f]*' | head -1)"
 tb_finish

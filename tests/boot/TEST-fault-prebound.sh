@@ -16,9 +16,7 @@ log=$TB_WORK/prebound.log
 tb_assert_eq "prebound: /init runs as PID 1" pid=1 "$(tb_report "$log" init_start 2)"
 tb_assert_eq "prebound: kmem bytes" $((1920 * MiB)) "$(tb_kmem_bytes "$log")"
 
-TB_INITRD=$TB_WORK/no-kmem.cpio.gz
-"$TB_ROOT/initrd/build.sh" --test --kernel "$TB_KDIR" --binary "$PMEMRECLAIM_BINARY" --without-module kmem \
-  --out "$TB_INITRD" 2>&1 | sed "s/^/[$TB_NAME] /"
+tb_build_initrd "$TB_WORK/no-kmem.cpio.gz" --without-module kmem
 tb_ramfile_create "$TB_RAMDIR/ram"
 want=$(tb_write_pattern "$TB_RAMDIR/ram" $((4 * GiB)) 16 $MiB)
 tb_boot "$TB_WORK/no-kmem.log" "memmap=2G!4G pmemreclaim=legacy" || tb_die "no kmem: did not reach /init"

@@ -26,10 +26,7 @@ echo "$w" > /run/frozen-worker
 SH
 conf=$TB_WORK/freeze.conf
 echo 'install kmem /bin/sh /test/freeze.sh; /sbin/modprobe --ignore-install kmem' > "$conf"
-TB_INITRD=$TB_WORK/test.cpio.gz
-"$TB_ROOT/initrd/build.sh" --test --kernel "$TB_KDIR" --binary "$PMEMRECLAIM_BINARY" \
-  --extra "$conf:/etc/modprobe.d/freeze.conf" --extra "$freeze:/test/freeze.sh" --out "$TB_INITRD" 2>&1 \
-  | sed "s/^/[$TB_NAME] /"
+tb_build_initrd --extra "$conf:/etc/modprobe.d/freeze.conf" --extra "$freeze:/test/freeze.sh"
 tb_ramfile_create "$TB_RAMDIR/ram"
 log=$TB_WORK/boot.log
 TB_TIMEOUT=${TB_TIMEOUT:-180} tb_boot "$log" "memmap=2G!4G pmemreclaim=legacy pmemreclaim.timeout=1" \

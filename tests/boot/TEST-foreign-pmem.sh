@@ -55,7 +55,7 @@ kmem_out() { echo $(( $(tb_kmem_bytes "$1") - $(kmem_in "$1" "$2" "$3") )); }
 # guest/foreign-apply.sh ran
 pmr_lines() {
   tb_section "$1" kmsg | grep 'pmemreclaim:' || true
-  tr -d '\r' < "$1" | grep '^@@foreign_\(plan\|apply\|status\) ' || true
+  < "$1" grep '^@@foreign_\(plan\|apply\|status\) ' || true
 }
 # foreign_advice LOG: memmap= carves (any of ! % $ #) in pmemreclaim's words that overlap the other
 # devices' ranges, and "carve [0xA-0xB]" summaries of such a range; one line each
@@ -80,12 +80,12 @@ check() {
   nv=$(sha256_of "$NV"); vp=$(sha256_of "$VP")
   out=$(kmem_out "$log" $carve_lo $carve_hi); in=$(kmem_in "$log" $carve_lo $carve_hi)
   adv=$(foreign_advice "$log"); errs=$(tb_oopses "$log")
-  tr -d '\r' < "$log" | grep -E '^@@(nd_bus|nd_region|nd_namespace) ' | sed "s/^/    $what| /" || true
+  < "$log" grep -E '^@@(nd_bus|nd_region|nd_namespace) ' | sed "s/^/    $what| /" || true
   kmem_ranges "$log" | sed "s/^/    $what| System RAM (kmem) /" || true
   pmr_lines "$log" | sed "s/^/    $what| /"
   [ -z "$errs" ] || sed "s/^/    $what| kernel: /" <<<"$errs"
   tb_assert_eq "$what: regions at 0x240000000 (NFIT) and 0x260000000 (virtio-pmem), 512 MiB each (setup)" 2 \
-    "$(tr -d '\r' < "$log" | grep -cE "^@@nd_region .* start=0x2[46]0000000 size=$dev_size " || true)"
+    "$(< "$log" grep -cE "^@@nd_region .* start=0x2[46]0000000 size=$dev_size " || true)"
   tb_assert_eq "$what: NVDIMM backing file after poweroff" "$nv_want" "$nv"
   tb_assert_eq "$what: virtio-pmem backing file after poweroff" "$vp_want" "$vp"
   tb_assert_eq "$what: System RAM (kmem) bytes outside the carve" 0 "$out"
@@ -111,10 +111,7 @@ base='memmap=2G!4G printk.devkmsg=on rdinit=/test/foreign-pmem.sh'
 for flavour in bookworm-amd64 sid-amd64; do
   TB_KERNEL_FLAVOUR=$flavour
   tb_setup
-  TB_INITRD=$TB_WORK/$flavour.cpio.gz
-  "$TB_ROOT/initrd/build.sh" --test --kernel "$TB_KDIR" --binary "$PMEMRECLAIM_BINARY" \
-    --with-module nfit --with-module virtio_pci --with-module virtio_pmem --out "$TB_INITRD" 2>&1 \
-    | sed "s/^/[$TB_NAME] /"
+  tb_build_initrd "$TB_WORK/$flavour.cpio.gz" --with-module nfit --with-module virtio_pci --with-module virtio_pmem
   if [ $flavour = bookworm-amd64 ]; then
     # 6.1: auto is legacy; with 126 MiB kept legacy refuses the one region (its info block would land on
     # kept data): nothing onlined

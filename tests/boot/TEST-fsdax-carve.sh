@@ -28,9 +28,7 @@ tb_setup
 plen=$((4 * MiB)) carve=$((4 * GiB)) csize=$((2 * GiB))
 tb_pattern 61 $plen > "$TB_WORK/fsdax-pattern"
 pwant=$(tb_pattern_sha256 61 $plen)
-TB_INITRD=$TB_WORK/test.cpio.gz
-"$TB_ROOT/initrd/build.sh" --test --kernel "$TB_KDIR" --binary "$PMEMRECLAIM_BINARY" \
-  --extra "$TB_WORK/fsdax-pattern:/test/fsdax-pattern" --out "$TB_INITRD" 2>&1 | sed "s/^/[$TB_NAME] /"
+tb_build_initrd --extra "$TB_WORK/fsdax-pattern:/test/fsdax-pattern"
 memmap='memmap=2G!4G printk.devkmsg=on'
 # carve_sha256 RAMFILE: sha256 of the carve's 2 GiB (openssl: 4x faster here than sha256sum)
 carve_sha256() {
@@ -38,7 +36,7 @@ carve_sha256() {
     | openssl dgst -sha256 -r | cut -d' ' -f1
 }
 show() {
-  tr -d '\r' < "$1" | grep -E '^@@(fsdax_|nd_region|nd_namespace|nd_bus|sha256)' | sed "s/^/    $2| /" || true
+  < "$1" grep -E '^@@(fsdax_|nd_region|nd_namespace|nd_bus|sha256)' | sed "s/^/    $2| /" || true
   tb_section "$1" kmsg | sed "s/^/    $2| /" || true
 }
 

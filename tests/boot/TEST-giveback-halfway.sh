@@ -20,8 +20,8 @@ tb_ramfile_create "$TB_RAMDIR/ram"
 want=$(tb_write_pattern "$TB_RAMDIR/ram" $((4 * GiB)) 9 $((64 * MiB)))
 log=$TB_WORK/unbound.log
 if tb_boot "$log" "memmap=1G!4G pmemreclaim=off test.run=unbound test.unbound_keep=1G"; then
-  ns() { tr -d '\r' < "$log" | sed -n "s/^@@unbound_ns $1 namespace0.0 //p"; }
-  nodes() { tr -d '\r' < "$log" | sed -n "s/^@@unbound_nodes $1 //p"; }
+  ns() { < "$log" sed -n "s/^@@unbound_ns $1 namespace0.0 //p"; }
+  nodes() { < "$log" sed -n "s/^@@unbound_nodes $1 //p"; }
   tb_assert_eq "bound by nd_pmem at first" "nd_pmem force_raw=0" "$(ns bound)"
   tb_assert_eq "unbound, force_raw 0 (a give-back stopped halfway)" "none force_raw=0" "$(ns unbound)"
   tb_assert_eq "no /dev/pmem node while unbound" "" "$(nodes unbound)"

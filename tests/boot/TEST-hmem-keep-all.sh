@@ -38,10 +38,10 @@ kmem_in() {
   echo "$total"
 }
 # dev LOG TAG NAME: "RESOURCE SIZE DRIVER" of dax device NAME in guest/hmem-state.sh's TAG report
-dev() { tr -d '\r' < "$1" | sed -n "s/^@@hmem_dev $2 $3 //p" | head -1; }
-devs() { tr -d '\r' < "$1" | sed -n "s/^@@hmem_dev $2 //p"; }
+dev() { < "$1" sed -n "s/^@@hmem_dev $2 $3 //p" | head -1; }
+devs() { < "$1" sed -n "s/^@@hmem_dev $2 //p"; }
 show() {
-  tr -d '\r' < "$1" | grep -E '^@@(hmem_|init_start|auto_online|error)' | sed 's/^/    /' || true
+  < "$1" grep -E '^@@(hmem_|init_start|auto_online|error)' | sed 's/^/    /' || true
   tb_section "$1" dmesg | grep -E 'pmemreclaim:|kmem|dax' | sed 's/^/    /' || true
 }
 
@@ -81,7 +81,7 @@ for flavour in sid-amd64 bookworm-amd64; do
   if [ "$flavour" = sid-amd64 ]; then   # 6.1's kmem never takes an hmem device by itself
     keep_case split-fails $((256 * MiB)) "rdinit=/test/hmem-nobind.sh"
     tb_assert_true "$flavour split-fails: the read-only mounts were made" \
-      grep -q '^@@hmem_nobind ' <(tr -d '\r' < "$TB_WORK/$flavour-split-fails.log")
+      grep -q '^@@hmem_nobind ' "$TB_WORK/$flavour-split-fails.log"
     tb_assert_true "$flavour split-fails: pmemreclaim logged an error about the split" \
       eval "tb_section '$TB_WORK/$flavour-split-fails.log' dmesg | grep 'pmemreclaim:' | grep -q 'dax0.0'"
   fi
@@ -95,28 +95,28 @@ for flavour in sid-amd64 bookworm-amd64; do
     || { tb_fail "$flavour again: did not reach the end of the report"; continue; }
   show "$log"
   tb_assert_eq "$flavour again: kmem bytes after the boot (0 lost)" $((carve_bytes - 256 * MiB)) \
-    "$(tr -d '\r' < "$log" | sed -n 's/^@@hmem_kmem_bytes before //p')"
+    "$(< "$log" sed -n 's/^@@hmem_kmem_bytes before //p')"
   tb_assert_eq "$flavour again: dax0.0 after the boot" "0x100000000 $keep device_dax" "$(dev "$log" before dax0.0)"
   tb_assert_eq "$flavour again: apply exit status" 0 "$(tb_report "$log" hmem_apply_rc)"
   tb_assert_true "$flavour again: apply's summary names the carve [0x100000000-0x11fffffff]" \
-    grep -qF '@@hmem_apply_log pmemreclaim: carve [0x100000000-0x11fffffff]' <(tr -d '\r' < "$log")
+    grep -qF '@@hmem_apply_log pmemreclaim: carve [0x100000000-0x11fffffff]' "$log"
   tb_assert_eq "$flavour again: the same dax devices, ranges and drivers after apply" \
     "$(devs "$log" before | tr '\n' ';')" "$(devs "$log" after | tr '\n' ';')"
   tb_assert_eq "$flavour again: the same kmem bytes after apply" \
-    "$(tb_report "$log" hmem_kmem_bytes 2)" "$(tr -d '\r' < "$log" | sed -n 's/^@@hmem_kmem_bytes after //p')"
+    "$(tb_report "$log" hmem_kmem_bytes 2)" "$(< "$log" sed -n 's/^@@hmem_kmem_bytes after //p')"
   tb_assert_eq "$flavour again: dax0.0 still enabled as device_dax after apply" "0x100000000 $keep device_dax" \
     "$(dev "$log" after dax0.0)"
   tb_assert_eq "$flavour again: no System RAM (kmem) in the kept range" 0 "$(kmem_in "$log" $base $((base + keep)))"
   # release (before kexec) handles the hmem carve: its kmem device offlined and back to device_dax, the kept
   # device untouched, and the kexec_load hazard named for the soft-reserved carve
   tb_assert_eq "$flavour release: exit status" 0 "$(tb_report "$log" hmem_release_rc)"
-  tb_assert_eq "$flavour release: kmem bytes afterwards" 0 "$(tr -d '\r' < "$log" | sed -n 's/^@@hmem_kmem_bytes released //p')"
+  tb_assert_eq "$flavour release: kmem bytes afterwards" 0 "$(< "$log" sed -n 's/^@@hmem_kmem_bytes released //p')"
   tb_assert_eq "$flavour release: dax0.0 (kept) still device_dax" "0x100000000 $keep device_dax" "$(dev "$log" released dax0.0)"
   tb_assert_eq "$flavour release: dax0.1 back to device_dax" "0x110000000 $((carve_bytes - keep)) device_dax" \
     "$(dev "$log" released dax0.1)"
   tb_assert_true "$flavour release: warns of kexec -l for the soft-reserved carve" \
     grep -qE '^@@hmem_release_log .*carve \[0x100000000-0x11fffffff\] is System RAM .*kexec -s' \
-    <(tr -d '\r' < "$log")
+    "$log"
   tb_assert_eq "$flavour again: kept bytes in the RAM file after poweroff" "$want" "$(tb_read_sha256 "$TB_RAMDIR/ram" $base $keep)"
 done
 tb_finish

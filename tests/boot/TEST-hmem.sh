@@ -22,9 +22,7 @@ kept_in_kmem() {  # bytes of System RAM (kmem) below 4G + 256M in a report
 for flavour in sid-amd64 bookworm-amd64; do
   TB_KERNEL_FLAVOUR=$flavour
   tb_setup
-  TB_INITRD=$TB_WORK/$flavour.cpio.gz
-  "$TB_ROOT/initrd/build.sh" --test --kernel "$TB_KDIR" --binary "$PMEMRECLAIM_BINARY" \
-    --extra "$TB_KDIR/vmlinuz:/boot/vmlinuz" --out "$TB_INITRD" 2>&1 | sed "s/^/[$TB_NAME] /"
+  tb_build_initrd "$TB_WORK/$flavour.cpio.gz" --extra "$TB_KDIR/vmlinuz:/boot/vmlinuz"
   tb_ramfile_create "$TB_RAMDIR/ram"
   want=$(tb_write_pattern "$TB_RAMDIR/ram" $((4 * GiB)) 21 $kept)
   cycles=0; [ "$flavour" = sid-amd64 ] && cycles=1

@@ -22,13 +22,13 @@ case_() {
   local name=$1 carve=$2 args=$3 strategy=$4 onlined=$5 driver=$6 log=$TB_WORK/$1.log plan apply
   tb_ramfile_create "$TB_RAMDIR/ram"
   tb_boot "$log" "$carve test.run=plan-apply test.pa_args=$args" || { tb_fail "$name: no report"; return 0; }
-  tr -d '\r' < "$log" | grep -E '^@@pa_(plan_rc|apply_rc|e820)|^@@pa_apply_log .*(strategy|carve \[)' | sed 's/^/    /' || true
-  plan=$(tr -d '\r' < "$log" | sed -n 's/^@@pa_plan //p')
+  < "$log" grep -E '^@@pa_(plan_rc|apply_rc|e820)|^@@pa_apply_log .*(strategy|carve \[)' | sed 's/^/    /' || true
+  plan=$(< "$log" sed -n 's/^@@pa_plan //p')
   tb_assert_eq "$name: plan exit status" 0 "$(tb_report "$log" pa_plan_rc)"
   tb_assert_eq "$name: plan's strategy" "$strategy" "$(jq -r .strategy <<<"$plan")"
   tb_assert_eq "$name: plan's onlined bytes" "$onlined" "$(jq '[.carves[].onlined] | add' <<<"$plan")"
   tb_assert_eq "$name: apply exit status" 0 "$(tb_report "$log" pa_apply_rc)"
-  apply=$(tr -d '\r' < "$log" | sed -n 's/^@@pa_apply //p')
+  apply=$(< "$log" sed -n 's/^@@pa_apply //p')
   tb_assert_eq "$name: apply's strategy (its --json outcome)" "$strategy" "$(jq -r .strategy <<<"$apply")"
   tb_assert_eq "$name: the kernel's kmem bytes after apply = plan's" "$(jq '[.carves[].onlined] | add' <<<"$plan")" \
     "$(tb_kmem_bytes "$log")"

@@ -18,7 +18,7 @@ tb_ramfile_create "$TB_RAMDIR/ram"
 want=$(tb_write_pattern "$TB_RAMDIR/ram" $((4 * GiB)) 31 $kept)
 want_guest=$(tb_pattern_sha256 31 $TB_GUEST_HASH)
 opts="memmap=2G!4G pmemreclaim=ramdax pmemreclaim.keep=126M test.kept=/dev/pmem0:$TB_GUEST_HASH"
-keep_uuid() { tr -d '\r' < "$1" | sed -n 's/^@@nd_namespace [^ ]* name=pmemreclaim-keep uuid=\([^ ]*\) .*/\1/p'; }
+keep_uuid() { < "$1" sed -n 's/^@@nd_namespace [^ ]* name=pmemreclaim-keep uuid=\([^ ]*\) .*/\1/p'; }
 
 tb_boot "$TB_WORK/first.log" "$opts test.run=half-built" || tb_die "first boot"
 log=$TB_WORK/first.log
@@ -26,7 +26,7 @@ tb_assert_eq "boot 1: kmem bytes before the layout is cut" 1879048192 "$(tb_repo
 tb_assert_eq "boot 1: release gave the memory back" 0 "$(tb_report "$log" half_built_kmem_lines)"
 tb_assert_eq "boot 1: only the kept namespace is left" "name=pmemreclaim-keep" \
   "$(tb_report "$log" half_built_ns 2)"
-tb_assert_eq "boot 1: one namespace left" 1 "$(tr -d '\r' < "$log" | grep -c '^@@half_built_ns ')"
+tb_assert_eq "boot 1: one namespace left" 1 "$(< "$log" grep -c '^@@half_built_ns ')"
 uuid1=$(keep_uuid "$log")
 tb_assert_true "boot 1: the kept namespace has a uuid" [ -n "$uuid1" ]
 tb_assert_eq "boot 1: kept bytes in the guest" "$want_guest" "$(tb_report "$log" sha256 2)"
@@ -37,7 +37,7 @@ tb_section "$log" dmesg | grep -E 'pmemreclaim:' | sed 's/^/    /' || true
 tb_assert_eq "boot 2: kmem bytes (completed)" 1879048192 "$(tb_kmem_bytes "$log")"
 tb_assert_eq "boot 2: the same kept namespace (uuid)" "$uuid1" "$(keep_uuid "$log")"
 tb_assert_eq "boot 2: a devdax namespace again" 1 \
-  "$(tr -d '\r' < "$log" | grep -c '^@@nd_namespace [^ ]* name=pmemreclaim-dax ')"
+  "$(< "$log" grep -c '^@@nd_namespace [^ ]* name=pmemreclaim-dax ')"
 tb_assert_eq "boot 2: kept bytes in the guest" "$want_guest" "$(tb_report "$log" sha256 2)"
 tb_assert_eq "kept bytes in the RAM file after both boots" "$want" "$(tb_read_sha256 "$TB_RAMDIR/ram" $((4 * GiB)) $kept)"
 tb_assert_no_oops "boot 2" "$log"

@@ -31,7 +31,7 @@ tb_assert_eq "kept bytes in the guest (/dev/pmem0, first $TB_GUEST_HASH)" "$want
 tb_assert_eq "kept bytes in the RAM file" "$want" "$(tb_read_sha256 "$TB_RAMDIR/ram" $((4 * GiB)) $kept)"
 tb_assert_true "advice printed" tr_dmesg_has "$log" "to lose less next boot, carve: memmap="
 tb_assert_eq "the kmem device's memmap_on_memory (the kernel's parameter on: auto asks for it)" "driver=kmem memmap_on_memory=1" \
-  "$(tr -d '\r' < "$log" | sed -n 's/^@@dax_device .* \(driver=kmem memmap_on_memory=.*\)$/\1/p' | sort -u)"
+  "$(< "$log" sed -n 's/^@@dax_device .* \(driver=kmem memmap_on_memory=.*\)$/\1/p' | sort -u)"
 # The standard tools on the same ramdax carve (ramdax bound by hand, ndctl init-labels, a raw namespace
 # for the kept bytes, devdax for the rest, daxctl; auto_online_blocks=offline or daxctl aborts on 7.x).
 tb_ramfile_create "$TB_RAMDIR/ram-ndctl"

@@ -17,7 +17,7 @@ tb_build_initrd
 tb_ramfile_create "$TB_RAMDIR/ram"
 log=$TB_WORK/boot.log
 tb_boot "$log" "memmap=2G!4G memmap=1G%6G-1+0xefffffff nokaslr test.run=release-os-hmem" || tb_die "no report"
-tr -d '\r' < "$log" | grep '^@@os_hmem' | sed 's/^/    /'
+< "$log" grep '^@@os_hmem' | sed 's/^/    /'
 tb_assert_eq "the OS onlined its soft-reserved 1 GiB itself" $GiB "$(tb_report "$log" os_hmem_kmem_os)"
 tb_assert_eq "apply --strategy=legacy: exit status" 0 "$(tb_report "$log" os_hmem_apply_rc)"
 tb_assert_eq "apply: the carve's 1920 MiB onlined beside it" $((GiB + 1920 * MiB)) "$(tb_report "$log" os_hmem_kmem_applied)"

@@ -19,17 +19,14 @@ want=$(sha256sum < "$TB_WORK/pattern" | cut -d' ' -f1)
 # device-dax takes data only through mmap: a small static writer, built with the project's toolchain
 "$TB_ROOT/.cache/toolchain/bin/x86_64-linux-musl-cc" -O2 -static -o "$TB_WORK/daxwrite" \
   "$TB_ROOT/tests/boot/guest/daxwrite.c" || tb_die "cannot build daxwrite (run tests/build.sh first)"
-TB_INITRD=$TB_WORK/test.cpio.gz
-"$TB_ROOT/initrd/build.sh" --test --kernel "$TB_KDIR" --binary "$PMEMRECLAIM_BINARY" \
-  --extra "$TB_WORK/pattern:/test/pattern" --extra "$TB_KDIR/vmlinuz:/boot/vmlinuz" \
-  --extra "$TB_WORK/daxwrite:/test/daxwrite" \
-  --out "$TB_INITRD" 2>&1 | sed "s/^/[$TB_NAME] /"
+tb_build_initrd --extra "$TB_WORK/pattern:/test/pattern" --extra "$TB_KDIR/vmlinuz:/boot/vmlinuz" \
+  --extra "$TB_WORK/daxwrite:/test/daxwrite"
 tb_ramfile_create "$TB_RAMDIR/ram"
 tb_boot "$TB_WORK/chain.log" "memmap=2G!4G pmemreclaim=legacy test.run=release test.kexec=1" || true
 boots=$(tr_split_cycles "$TB_WORK/chain.log" "$TB_WORK/boots")
 tb_assert_eq "boots (1 + kexec -s)" 2 "$boots"
 log=$TB_WORK/boots/boot0.log
-tr -d '\r' < "$log" | grep '^@@release_log' | sed "s/^/[$TB_NAME]   /" || true
+< "$log" grep '^@@release_log' | sed "s/^/[$TB_NAME]   /" || true
 tb_assert_ge "MiB filled during release" 1536 "$(tb_report "$log" release_filled_mb)"
 tb_assert_eq "release exit status" 0 "$(tb_report "$log" release_rc)"
 tb_assert_eq "no System RAM (kmem) left after release" 0 "$(tb_report "$log" release_kmem_lines)"

@@ -40,6 +40,7 @@ ram=$TB_RAMDIR/ram
 tb_ramfile_create "$ram"
 want=$(tb_write_pattern "$ram" $((4 * GiB)) $E2E_SEED $E2E_KEPT)
 append="$E2E_MEMMAP pmemreclaim=legacy pmemreclaim.keep=126M test.kept=/dev/pmemreclaim/keep:$TB_GUEST_HASH"
+# shellcheck disable=SC2043  # one boot here, the loop of TEST-system-initramfs-tools kept
 for boot in d:false; do
   name=${boot%%:*} preserved=${boot#*:}
   log=$TB_WORK/$name.log

@@ -13,6 +13,7 @@
 #                                                the handoff record under the real root's /run
 #   pmemreclaim=bogus                         -> real init reached, kmem 0, kept bytes intact, a record
 #                                                saying "bad options"
+# shellcheck shell=bash disable=SC2154  # GiB, MiB and TB_*: lib.sh, which every TEST file sources first
 
 E2E_MEMMAP='memmap=126M!4G memmap=1922M!0x107E00000'
 E2E_KEPT=$((126 * MiB))
@@ -108,9 +109,9 @@ e2e_boot() {
       -- -drive "file=${E2E_DISK:-$TB_WORK/root.img},if=virtio,format=raw,snapshot=on" 2>/dev/null || TB_RC=$?
   TB_WALL=$(sed -n 's/.*wall_seconds=\([0-9.]*\).*/\1/p' "$log.meta" | tail -1)
   tb_log "boot '$append': rc=$TB_RC wall=${TB_WALL}s log=$log"
-  if [ "$TB_RC" -ne 0 ] || ! grep -q '^@@done' <(tr -d '\r' < "$log"); then
+  if [ "$TB_RC" -ne 0 ] || ! grep -q '^@@done' "$log"; then
     tb_log "boot did not reach the end of the report; last lines:"
-    tr -d '\r' < "$log" | tail -n 40 | sed 's/^/    /'
+    < "$log" tail -n 40 | sed 's/^/    /'
     return 1
   fi
 }

@@ -30,6 +30,7 @@
 #   TB_PMEM_NODE         numa-node-id of the pmem nodes (default 0 with TB_NUMA=1, none without)
 #   Kernel flavour default sid-arm64 (sid-arm64-16k: 16K pages); console ttyAMA0; RAM from GPA
 #   0x40000000 = RAM-file offset 0 (TB_RAM_BASE).
+# shellcheck shell=bash
 set -euo pipefail
 
 TB_ROOT=${TB_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
@@ -57,7 +58,8 @@ TB_MEM=${TB_MEM:-8G}
 TB_LOWMEM=${TB_LOWMEM:-$((3 << 30))}   # RAM below 4 GiB on `pc` with >= 3.5 GiB guest RAM
 TB_FAILS=0
 TB_PASSES=0
-GiB=$((1 << 30)); MiB=$((1 << 20))
+# shellcheck disable=SC2034  # for the TEST files and the libraries they source
+GiB=$((1 << 30)) MiB=$((1 << 20))
 
 tb_log() { echo "[$TB_NAME] $*"; }
 tb_die() { echo "[$TB_NAME] FAIL: $*"; exit 1; }
@@ -69,22 +71,35 @@ tb_setup() {
   mkdir -p "$TB_WORK" "$TB_RAMDIR"
 }
 
-# tb_build_initrd [OUT] [--binary PATH|--placeholder]: test image; sets TB_INITRD
+# tb_build_initrd [OUT] [--binary PATH|--placeholder] [--extra SRC:DST|--with-module M|--without-module M]...:
+# the test image (initrd/build.sh --test: the binary, default PMEMRECLAIM_BINARY, and the image options
+# given) in OUT (default $TB_WORK/test.cpio.gz); sets TB_INITRD
 tb_build_initrd() {
-  TB_INITRD=${1:-$TB_WORK/test.cpio.gz}
-  local bin=${PMEMRECLAIM_BINARY:-}
-  [ "${2:-}" = --placeholder ] && bin=
-  [ "${2:-}" = --binary ] && bin=$3
-  # The same inputs make the same image: one build per kernel, binary and test scripts, shared by every
-  # test (a copy: a test may write into its own)
+  TB_INITRD=$TB_WORK/test.cpio.gz
+  case "${1:-}" in ''|--*) ;; *) TB_INITRD=$1; shift ;; esac
+  local bin=${PMEMRECLAIM_BINARY:-} mode=default imgopts=() extras=()
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --placeholder) bin='' mode=placeholder ;;
+      --binary) bin=$2 mode=binary; shift ;;
+      --extra) imgopts+=("$1" "$2"); extras+=("${2%%:*}"); shift ;;
+      --with-module|--without-module) imgopts+=("$1" "$2"); shift ;;
+      *) tb_die "tb_build_initrd: unknown option $1" ;;
+    esac
+    shift
+  done
+  # The same inputs make the same image: one build per kernel, binary, test scripts and options, shared by
+  # every test (a copy: a test may write into its own)
   local key dir=$TB_ROOT/.cache/boot-tests/images
-  key=$( { echo "$TB_ARCH $(cat "$TB_KDIR/kver") ${2:-}"; cat "$TB_KDIR/lib/modules/$(cat "$TB_KDIR/kver")/modules.dep";
+  key=$( { echo "$TB_ARCH $(cat "$TB_KDIR/kver") $mode ${imgopts[*]}"; cat "$TB_KDIR/lib/modules/$(cat "$TB_KDIR/kver")/modules.dep";
            cat "$TB_ROOT/initrd/build.sh" "$TB_ROOT/tests/boot/test-init.sh" "$TB_ROOT"/tests/boot/guest/*.sh;
-           [ -z "$bin" ] || cat "$bin"; } | sha256sum | cut -c1-24)
+           [ -z "$bin" ] || cat "$bin"; [ ${#extras[@]} -eq 0 ] || cat "${extras[@]}"; } | sha256sum | cut -c1-24)
   if [ ! -s "$dir/$key.cpio.gz" ]; then
     mkdir -p "$dir"
-    "$TB_ROOT/initrd/build.sh" --test $(tb_arch_opt) --kernel "$TB_KDIR" ${bin:+--binary "$bin"} \
+    # shellcheck disable=SC2046  # tb_arch_opt prints nothing or two words
+    "$TB_ROOT/initrd/build.sh" --test $(tb_arch_opt) --kernel "$TB_KDIR" ${bin:+--binary "$bin"} ${imgopts[@]+"${imgopts[@]}"} \
       --out "$dir/$key.$$.tmp" 2>&1 | sed "s/^/[$TB_NAME] /"
+    [ -s "$dir/$key.$$.tmp" ] || tb_die "initrd/build.sh made no image"
     mv "$dir/$key.$$.tmp" "$dir/$key.cpio.gz"
     # the images of earlier binaries and scripts go (kept: this week's)
     find "$dir" -name '*.cpio.gz' -mtime +7 -delete 2>/dev/null || true
@@ -173,9 +188,9 @@ tb_boot() {
       || TB_RC=$?
   TB_WALL=$(sed -n 's/.*wall_seconds=\([0-9.]*\).*/\1/p' "$log.meta" | tail -1)
   tb_log "boot '$append': rc=$TB_RC wall=${TB_WALL}s log=$log"
-  if [ "$TB_RC" -ne 0 ] || ! grep -q '^@@done' <(tr -d '\r' < "$log"); then
+  if [ "$TB_RC" -ne 0 ] || ! grep -q '^@@done' "$log"; then
     tb_log "boot did not reach the end of the report; last lines:"
-    tr -d '\r' < "$log" | tail -n 25 | sed 's/^/    /'
+    < "$log" tail -n 25 | sed 's/^/    /'
     return 1
   fi
 }
@@ -184,7 +199,7 @@ tb_boot() {
 # tb_report LOG KEY [FIELD]: value after "@@KEY " (first occurrence; FIELD = word number, default all)
 tb_report() {
   local line
-  line=$(tr -d '\r' < "$1" | grep -m1 "^@@$2\( \|$\)" | sed "s/^@@$2 \{0,1\}//") || true
+  line=$(< "$1" grep -m1 "^@@$2\( \|$\)" | sed "s/^@@$2 \{0,1\}//") || true
   if [ -n "${3:-}" ]; then echo "$line" | awk -v f="$3" '{print $f}'; else echo "$line"; fi
 }
 # tb_record LOG FILTER: jq FILTER (raw output, one line per value) on the handoff record the guest reported
@@ -195,7 +210,7 @@ tb_record() {
   jq -r -c "$2" <<<"$json"
 }
 # tb_section LOG NAME: lines between @@NAME-begin and @@NAME-end
-tb_section() { tr -d '\r' < "$1" | sed -n "/^@@$2-begin/,/^@@$2-end/p" | sed '1d;$d'; }
+tb_section() { < "$1" sed -n "/^@@$2-begin/,/^@@$2-end/p" | sed '1d;$d'; }
 # tb_iomem_sum LOG NAME: total bytes of /proc/iomem entries named exactly NAME (any nesting level)
 tb_iomem_sum() {
   local total=0 s e
@@ -211,13 +226,13 @@ tb_carve_bytes() {
 }
 tb_nd_region_bytes() {
   local total=0 z
-  for z in $(tr -d '\r' < "$1" | sed -n 's/^@@nd_region .* size=\([0-9]*\).*/\1/p'); do total=$((total + z)); done
+  for z in $(< "$1" sed -n 's/^@@nd_region .* size=\([0-9]*\).*/\1/p'); do total=$((total + z)); done
   echo "$total"
 }
 # tb_oopses LOG: the kernel's Oops, BUG, internal error and call trace lines of a boot (the console and the
 # report's whole kernel log), each once; nothing for a clean boot. The one spelling of "no Oops".
 TB_OOPS='Oops|kernel BUG|BUG:|Internal error|Unable to handle kernel|Call [Tt]race'
-tb_oopses() { { tr -d '\r' < "$1" | grep -v '^@@'; tb_section "$1" kmsg; } | grep -E "$TB_OOPS" | sort -u || true; }
+tb_oopses() { { < "$1" grep -v '^@@'; tb_section "$1" kmsg; } | grep -E "$TB_OOPS" | sort -u || true; }
 # tb_assert_no_oops WHAT LOG
 tb_assert_no_oops() { tb_assert_eq "$1: kernel Oops/BUG/call trace lines" "" "$(tb_oopses "$2")"; }
 # tb_memtotal_bytes LOG

@@ -4,6 +4,7 @@
 # reports (/proc/iomem, MemTotal, sha256 of kept bytes in the guest and in the RAM file),
 # then runs the standard ndctl + daxctl path on the same carve in the same VM configuration
 # and prints both side by side.
+# shellcheck shell=bash disable=SC2154  # GiB, MiB and TB_*: lib.sh, which every TEST file sources first
 
 # tr_require_binary: the real static binary is mandatory for these tests
 tr_require_binary() {
@@ -27,7 +28,6 @@ tr_ndctl_boot() {
   # Same image: without a pmemreclaim= option the binary hands straight to the test init.
   tb_boot "$log" "$memmap test.ndctl=devdax test.ns=$ns $extra" "$TB_RAMDIR/ram-ndctl" || true
   TR_NDCTL_KMEM=$(tb_kmem_bytes "$log")
-  TR_NDCTL_MEMTOTAL=$(( $(tb_report "$log" memtotal_kb) * 1024 ))
 }
 
 # tr_compare NAME LOG_OURS KEPT LOG_NDCTL [MAP]: prints the side-by-side line the issue notes quote. MAP: bytes
@@ -74,15 +74,15 @@ tr_arm64_keep_scenario() {
   local want_guest; want_guest=$(tb_pattern_sha256 126 $TB_GUEST_HASH)
   tb_ramfile_create "$ram"
   want=$(tb_write_pattern "$ram" $base 126 $kept)
-  local dtail; dtail=$(tb_write_pattern "$ram" $((base + 2 * GiB - MiB)) 127 $MiB)   # last MiB of the carve
+  tb_write_pattern "$ram" $((base + 2 * GiB - MiB)) 127 $MiB > /dev/null   # the last MiB of the carve
 
   TB_NUMA=1 tb_boot "$log" "pmemreclaim=legacy $keptopt" "$ram" || tb_die "boot with pmemreclaim (NUMA)"
-  tb_log "carves: $TB_PMEM; $(tr -d '\r' < "$log" | grep '^@@nd_region' | tr '\n' ' ')"
+  tb_log "carves: $TB_PMEM; $(< "$log" grep '^@@nd_region' | tr '\n' ' ')"
   tb_section "$log" dmesg | grep -E 'pmemreclaim:|kmem|Oops|BUG' | sed 's/^/    /' || true
   tb_assert_eq "block size" 0x8000000 "$(tb_report "$log" block_size)"
   tb_assert_eq "carve bytes (nd regions)" $((2 * GiB)) "$(tb_carve_bytes "$log")"
   tb_assert_true "the kernel's dax align (an nd_dax seed with align=$align)" \
-    grep -q "^@@nd_dax_align [^ ]* align=$align " <(tr -d '\r' < "$log")
+    grep -q "^@@nd_dax_align [^ ]* align=$align " "$log"
   tb_assert_eq "kmem bytes" $((1920 * MiB)) "$(tb_kmem_bytes "$log")"
   tb_assert_eq "bytes lost" "$align" "$(tr_lost "$log" $kept)"
   tb_assert_eq "kept bytes in the guest (/dev/pmem0, first $TB_GUEST_HASH)" "$want_guest" "$(tb_report "$log" sha256 2)"
@@ -101,12 +101,12 @@ tr_arm64_keep_scenario() {
   log=$TB_WORK/nonuma.log
   tb_ramfile_create "$ram"
   want=$(tb_write_pattern "$ram" $base 126 $kept)
-  dtail=$(tb_write_pattern "$ram" $((base + 2 * GiB - MiB)) 127 $MiB)
+  tb_write_pattern "$ram" $((base + 2 * GiB - MiB)) 127 $MiB > /dev/null
   local dhead; dhead=$(tb_read_sha256 "$ram" $((base + kept)) 65536)
   TB_NUMA=0 tb_boot "$log" "pmemreclaim=legacy $keptopt" "$ram" || tb_die "boot with pmemreclaim (no NUMA)"
   tb_section "$log" dmesg | grep -E 'pmemreclaim:|kmem|node' | sed 's/^/    /' || true
   tb_assert_true "region has no NUMA node (numa_node=-1)" \
-    grep -q '^@@nd_region .*numa_node=-1' <(tr -d '\r' < "$log")
+    grep -q '^@@nd_region .*numa_node=-1' "$log"
   tb_assert_eq "no NUMA: kmem bytes" 0 "$(tb_kmem_bytes "$log")"
   tb_assert_eq "no NUMA: kept bytes in the RAM file" "$want" "$(tb_read_sha256 "$ram" $base $kept)"
   tb_assert_eq "no NUMA: devdax region's first 64 KiB not written (no info block)" "$dhead" \
@@ -119,7 +119,7 @@ tr_arm64_keep_scenario() {
 # from one "@@init_start" report line to the next; prints the number of boots
 tr_split_cycles() {
   mkdir -p "$2"; rm -f "$2"/boot*.log
-  tr -d '\r' < "$1" | awk -v dir="$2" '/^@@init_start/ {n++} n > 0 {print > (dir "/boot" (n - 1) ".log")} END {print n + 0}'
+  < "$1" awk -v dir="$2" '/^@@init_start/ {n++} n > 0 {print > (dir "/boot" (n - 1) ".log")} END {print n + 0}'
 }
 
 # tr_arm64_ramdax_scenario ALIGN_MIB KEEP_MIB [KERNEL_ALIGN_MIB]: pmemreclaim=ramdax (TR_STRATEGY=auto:
@@ -165,7 +165,7 @@ tr_arm64_ramdax_scenario() {
   [ "$strategy" = auto ] && tb_assert_true "auto chose ramdax (legacy would online nothing with this keep)" \
     tr_dmesg_has "$log" "pmemreclaim: auto: ramdax"
   TR_OURS_WALL=$TB_WALL
-  tr -d '\r' < "$log" | grep -E '^@@nd_(region|namespace|dax_align)' | sed 's/^/    /' || true
+  < "$log" grep -E '^@@nd_(region|namespace|dax_align)' | sed 's/^/    /' || true
   tb_section "$log" dmesg | grep -E 'pmemreclaim:|kmem|ramdax|Oops|BUG|misaligned' | sed 's/^/    /' || true
   tb_assert_no_oops "pmemreclaim" "$log"
   tb_assert_eq "block size" 0x8000000 "$(tb_report "$log" block_size)"
@@ -173,15 +173,15 @@ tr_arm64_ramdax_scenario() {
   tb_assert_eq "carve bytes (nd region)" "$carve" "$(tb_carve_bytes "$log")"
   # the dax seed (unclaimed) has the kernel's default align; the devdax pmemreclaim made has the page size
   tb_assert_true "the kernel's dax align (an nd_dax seed with align=$kalign)" \
-    grep -q "^@@nd_dax_align [^ ]* align=$kalign " <(tr -d '\r' < "$log")
-  local ours; ours=$(tr -d '\r' < "$log" | sed -n 's/^@@nd_dax_uuid [^ ]* \([^ ]*\) namespace.*/\1/p' | head -1)
+    grep -q "^@@nd_dax_align [^ ]* align=$kalign " "$log"
+  local ours; ours=$(< "$log" sed -n 's/^@@nd_dax_uuid [^ ]* \([^ ]*\) namespace.*/\1/p' | head -1)
   tb_assert_eq "pmemreclaim's devdax has the page size as its align" "$(tb_page_size)" \
-    "$(tr -d '\r' < "$log" | sed -n "s/^@@nd_dax_align $ours align=\([0-9]*\) .*/\1/p")"
+    "$(< "$log" sed -n "s/^@@nd_dax_align $ours align=\([0-9]*\) .*/\1/p")"
   tb_assert_eq "kmem bytes" "$expect_kmem" "$(tb_kmem_bytes "$log")"
   tb_assert_eq "bytes lost (info block + label area)" "$expect_lost" "$(tr_lost "$log" $keep)"
   local nsk nsd
-  nsk=$(tr -d '\r' < "$log" | sed -n 's/^@@nd_namespace \([^ ]*\) name=pmemreclaim-keep .* size=\([0-9]*\)$/\1 \2/p')
-  nsd=$(tr -d '\r' < "$log" | sed -n 's/^@@nd_namespace \([^ ]*\) name=pmemreclaim-dax .* size=\([0-9]*\)$/\1 \2/p')
+  nsk=$(< "$log" sed -n 's/^@@nd_namespace \([^ ]*\) name=pmemreclaim-keep .* size=\([0-9]*\)$/\1 \2/p')
+  nsd=$(< "$log" sed -n 's/^@@nd_namespace \([^ ]*\) name=pmemreclaim-dax .* size=\([0-9]*\)$/\1 \2/p')
   tb_assert_eq "kept namespace size" "$keepns" "${nsk#* }"
   tb_assert_eq "devdax namespace size" "$((usable - keepns))" "${nsd#* }"
   local iomem; iomem=$(tb_section "$log" iomem)
@@ -206,7 +206,7 @@ test.kept=/dev/pmem0:$TB_GUEST_HASH" "$nram" || true
   TR_NDCTL_KMEM=$(tb_kmem_bytes "$nlog")
   tb_section "$nlog" ndctl | grep -vE '^ *[{}]|^ *"(uuid|raw_uuid|sector_size|blockdev|chardev|numa_node|target_node|mode|map|size|dev|name|align)"' \
     | sed 's/^/    ndctl| /' || true
-  tr -d '\r' < "$nlog" | grep -E '^@@(rd_bound|region_align|dax_resource|nd_namespace)' | sed 's/^/    /' || true
+  < "$nlog" grep -E '^@@(rd_bound|region_align|dax_resource|nd_namespace)' | sed 's/^/    /' || true
   tb_assert_no_oops "ndctl path" "$nlog"
   tb_assert_eq "ndctl rc" 0 "$(tb_report "$nlog" ndctl_rc)"
   tb_assert_eq "daxctl rc" 0 "$(tb_report "$nlog" daxctl_rc)"
@@ -239,7 +239,7 @@ tr_arm64_below_block_scenario() {
   no_oops() { [ -z "$(tb_oopses "$1")" ]; }
   check() {  # check LOG WHAT
     local log=$1 what=$2
-    tr -d '\r' < "$log" | grep -E '^@@(kver|nd_(region|dax_align|dax_uuid|namespace))' | sed 's/^/    /' || true
+    < "$log" grep -E '^@@(kver|nd_(region|dax_align|dax_uuid|namespace))' | sed 's/^/    /' || true
     tb_section "$log" dmesg | grep -E 'pmemreclaim:|kmem|dax' | sed 's/^/    /' || true
     tb_assert_no_oops "$what" "$log"
     tb_assert_eq "$what: /init runs as PID 1" pid=1 "$(tb_report "$log" init_start 2)"
@@ -256,7 +256,7 @@ tr_arm64_below_block_scenario() {
   # an Oops it may never power off, and the boot then ends at TB_TIMEOUT)
   boot() {
     tb_boot "$1" "pmemreclaim=legacy pmemreclaim.timeout=30" "$TB_RAMDIR/ram" && return 0
-    grep -q '^@@done' <(tr -d '\r' < "$1")
+    grep -q '^@@done' "$1"
   }
   tb_ramfile_create "$TB_RAMDIR/ram"
   log=$TB_WORK/first.log
@@ -264,17 +264,17 @@ tr_arm64_below_block_scenario() {
     check "$log" "first boot"
     tb_assert_eq "first boot: powered off" 0 "$TB_RC"
     [ -z "$page" ] || tb_assert_eq "first boot: page size (nd dax seed alignments)" "$page" \
-      "$(tr -d '\r' < "$log" | sed -n 's/^@@nd_dax_align [^ ]* align=[0-9]* supported=\([0-9]*\).*/\1/p' | head -1)"
+      "$(< "$log" sed -n 's/^@@nd_dax_align [^ ]* align=[0-9]* supported=\([0-9]*\).*/\1/p' | head -1)"
     uuid=$(tb_report "$log" nd_dax_uuid 1)
     tb_assert_true "first boot: the devdax has a uuid ($uuid)" [ -n "$uuid" ]
-    tb_log "nd dax align and supported alignments: $(tr -d '\r' < "$log" | grep '^@@nd_dax_align' | tr '\n' ' ')"
+    tb_log "nd dax align and supported alignments: $(< "$log" grep '^@@nd_dax_align' | tr '\n' ' ')"
   else
     tb_assert_no_oops "first boot" "$log"
     tb_fail "first boot: did not reach the end of the report"
   fi
   if ! no_oops "$log"; then
-    tr -d '\r' < "$log" | grep -E -A12 'Unable to handle kernel|kernel BUG' | head -16 | sed 's/^/    console| /' || true
-    tr -d '\r' < "$log" | grep -E -A8 'Call trace:' | head -10 | sed 's/^/    console| /' || true
+    < "$log" grep -E -A12 'Unable to handle kernel|kernel BUG' | head -16 | sed 's/^/    console| /' || true
+    < "$log" grep -E -A8 'Call trace:' | head -10 | sed 's/^/    console| /' || true
     tb_fail "second boot skipped: the first one Oopsed"
     return 0
   fi

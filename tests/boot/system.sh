@@ -13,6 +13,7 @@
 # upgrade, apt remove) and nothing else: the package's trigger rebuilds the initramfs. After each step the
 # view is saved as an image: /boot's kernel and initramfs, and the root as an ext4 disk (mke2fs -d), booted
 # in QEMU with the initramfs' own /init and systemd as PID 1 (the disk read through a snapshot).
+# shellcheck shell=bash disable=SC2154  # GiB, MiB and TB_*: lib.sh, which every TEST file sources first
 
 SYSTEM_APPEND="root=/dev/vda rw test.run=system"
 
@@ -27,6 +28,7 @@ system_setup() {
   tr_require_binary
   tb_setup
   command -v jq >/dev/null || tb_die "no jq (qemu/host-deps.sh installs it)"
+  # shellcheck disable=SC2034  # for the TEST-system-* files
   SYSTEM_VERSION=$("$PMEMRECLAIM_BINARY" --version | awk '{print $2}')
   mkdir -p "$TB_WORK/share"
   rm -f "$TB_WORK"/share/*.deb
@@ -36,7 +38,8 @@ system_setup() {
 # system_package TREE: the .deb of CMake build tree TREE, made by cpack in a directory of this test's
 # (cpack in the tree itself would race another test's); prints its path
 system_package() {
-  local tree=$1 stage=$TB_WORK/cpack-$(basename "$1")
+  local tree=$1 stage
+  stage=$TB_WORK/cpack-$(basename "$1")
   [ -f "$tree/CPackConfig.cmake" ] || tb_die "$tree is not a CMake build tree with CPack"
   rm -rf "$stage"; mkdir -p "$stage"
   ( cd "$stage" && cpack -G DEB --config "$tree/CPackConfig.cmake" -B "$stage" > "$stage.log" 2>&1 ) \
@@ -109,7 +112,7 @@ system_boot() {
 system_failed_units() {
   local failed; failed=$(tb_report "$1" system_failed)
   # (grep -q on a process substitution: in a pipe under pipefail, its early exit would fail the writer)
-  if grep -qi '^@@unit_log ndctl-monitor.service .*no dimms to monitor' <(tr -d '\r' < "$1"); then
+  if grep -qi '^@@unit_log ndctl-monitor.service .*no dimms to monitor' "$1"; then
     failed=${failed/ndctl-monitor.service,/}
   fi
   echo "$failed"

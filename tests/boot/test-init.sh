@@ -104,12 +104,14 @@ fi
 
 if r=$(opt run); then
   echo "@@run-begin $r"
+  # shellcheck source=/dev/null  # the scenario named on the command line (tests/boot/guest/)
   if [ -f "/test/$r.sh" ]; then . "/test/$r.sh"; else say "error no /test/$r.sh"; fi
   echo "@@run-end $r"
 fi
 
 # ---- report ----
 say "memtotal_kb $(memtotal)"
+# shellcheck disable=SC2046  # two numbers, split on purpose
 set -- $(blocks); say "blocks_online $1"; say "blocks_offline $2"
 say "modules $(awk '{printf "%s,", $1}' /proc/modules)"
 if kept=$(opt kept); then

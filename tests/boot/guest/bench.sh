@@ -14,6 +14,7 @@
 # test.bench_ns=namespaceX.Y (legacy: the namespace the tools make the devdax on; default namespace0.0).
 # Prints @@bench lines: bench_cold ..., bench_step NAME ms=... kernel_ms=... rc=... kmem=..., bench_log ...,
 # bench_timing NAME (pmemreclaim's timing: line), bench_modules_unloaded (recold; @@error when some stay)
+# shellcheck shell=dash
 
 bench_kind=$(opt bench || echo legacy)
 bench_keep=$(opt bench_keep || echo 0)
@@ -190,7 +191,7 @@ if [ "$bench_kind" = legacy ]; then
     done
     bench_unload nd_e820
     # whatever else still holds libnvdimm, then libnvdimm itself
-    for m in $(ls /sys/module/libnvdimm/holders 2>/dev/null); do bench_unload "$m"; done
+    for h in /sys/module/libnvdimm/holders/*; do [ -e "$h" ] && bench_unload "${h##*/}"; done
     bench_unload libnvdimm
   } 2>&1 | sed 's/^/@@bench_log recold-prep: /'
   left=$(bench_loaded)

@@ -4,6 +4,7 @@
 # namespace0.0 -m fsdax -M mem` does, through the region's pfn_seed, then /test/fsdax-pattern written at
 # the start of /dev/pmem0. Always: what the kernel says about the
 # namespace, its pfn device and the carve's platform device. Sourced by the test init.
+# shellcheck shell=dash
 ns=namespace0.0
 for m in nd_e820 nd_pmem; do modprobe "$m" 2>/dev/null; done
 i=0; while [ ! -e /sys/bus/nd/devices/$ns ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
@@ -21,7 +22,9 @@ if [ "$(opt fsdax)" = make ]; then
   echo ram > /sys/bus/nd/devices/$pfn/mode
   echo $ns > /sys/bus/nd/devices/$pfn/namespace
   echo $pfn > /sys/bus/nd/drivers/nd_pmem/bind
-  say "fsdax_made $pfn rc=$?"
+  # shellcheck disable=SC2320  # the write to bind is the step whose status is reported
+  rc=$?
+  say "fsdax_made $pfn rc=$rc"
   i=0; while [ ! -b /dev/pmem0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
   dd if=/test/fsdax-pattern of=/dev/pmem0 bs=1M conv=fsync 2>/dev/null
   say "fsdax_write_rc $?"

@@ -3,6 +3,7 @@
 # stopped between its two namespaces would: `pmemreclaim release` gives the onlined memory back, then the
 # devdax namespace (pmemreclaim-dax) is destroyed; the kept namespace (pmemreclaim-keep) and the label area
 # stay. Reports the namespaces left (@@half_built_ns).
+# shellcheck shell=dash
 kmem=0
 for r in $(sed -n 's/^ *\([0-9a-f]*-[0-9a-f]*\) : System RAM (kmem)$/\1/p' /proc/iomem); do
   kmem=$((kmem + 0x${r#*-} - 0x${r%-*} + 1))

@@ -9,6 +9,7 @@
 #                          @@hmem_release_log lines, and the report again, tagged "released"
 #   test.hmem_fill=MIB     then fill free memory (tmpfs, movable: the highest zone first) up to MIB MiB,
 #                          leaving 256 MiB, so that onlined pages are written before the RAM file is checked
+# shellcheck shell=dash
 hmem_report() {  # hmem_report TAG
   for d in /sys/bus/dax/devices/*; do
     [ -e "$d/size" ] || continue
@@ -27,6 +28,7 @@ for f in /sys/module/dax_hmem/parameters/*; do [ -e "$f" ] && p="$p$(basename "$
 say "hmem_params ${p:-none}"
 hmem_report before
 if a=$(opt hmem_apply); then
+  # shellcheck disable=SC2046  # the options, comma-separated on the command line, split on purpose
   /sbin/pmemreclaim apply $(echo "$a" | tr ',' ' ') > /tmp/hmem-apply.log 2>&1
   say "hmem_apply_rc $?"
   sed 's/^/@@hmem_apply_log /' /tmp/hmem-apply.log

@@ -3,6 +3,7 @@
 # ARGS` on the running system (no pmemreclaim= at boot), with test.pa_args=ARGS (commas for blanks). Reports the
 # plan as one @@pa_plan line, apply's status as @@pa_apply_rc, its outcome as one @@pa_apply line and its log
 # as @@pa_apply_log lines.
+# shellcheck shell=dash
 args=$(opt pa_args | tr ',' ' ')
 /sbin/pmemreclaim plan --json $args > /tmp/plan.json 2> /tmp/plan.log
 say "pa_plan_rc $?"

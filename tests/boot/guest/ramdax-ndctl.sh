@@ -8,6 +8,7 @@
 # test.rd_align=2M|32M: write the region align first (ndctl refuses sizes not a multiple of it).
 # Prints @@rd_bound, @@ndctl-begin/-end, @@ndctl_rc (the first non-zero), @@daxctl_rc, @@ndctl_seconds,
 # @@dax_resource like the test init's test.ndctl path. Pass test.auto_online=offline on Debian 7.x.
+# shellcheck shell=dash
 for m in nd_pmem dax_pmem device_dax kmem; do modprobe "$m" || say "error modprobe $m"; done
 for d in /sys/bus/platform/devices/*; do
   n=$(basename "$d")

@@ -4,6 +4,7 @@
 # running system (`pmemreclaim apply --strategy=legacy`, which leaves the record), then
 # `pmemreclaim release`: it must give back the carve's memory and leave the OS's online.
 # Sourced by the test init (no pmemreclaim= at boot).
+# shellcheck shell=dash
 kmem_bytes() {
   local t=0 r s e
   while read -r r _; do s=${r%-*}; e=${r#*-}; t=$((t + 0x$e - 0x$s + 1)); done <<EOF2

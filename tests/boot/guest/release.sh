@@ -4,6 +4,7 @@
 # (as a shutdown or kexec script would) while the fill is still there - offlining migrates those pages -
 # then free the fill and write 64 MiB of new data at the start of the released dax device.
 # Sourced by the test init.
+# shellcheck shell=dash
 if [ -z "$(opt cycle)" ]; then
   mkdir -p /fill && mount -t tmpfs -o size=100% fill /fill
   dd if=/dev/zero of=/fill/zero bs=1M count=1536 2>/dev/null

@@ -3,6 +3,7 @@
 # with sysfs writes only (no ndctl), then hand it to kmem and online it by hand. Prints @@x lines.
 # Options: test.exp_order=e820_first|pmem_first  test.exp_ns=namespace0.0  test.exp_ralign=BYTES
 #          test.exp_align=BYTES (dax seed align)  test.exp_uuid=0 (skip the uuid write first)
+# shellcheck shell=dash
 ND=/sys/bus/nd/devices
 x() { echo "@@x $*"; }
 w() {  # w VALUE FILE
@@ -19,7 +20,7 @@ state() {
 order=$(opt exp_order || echo e820_first)
 ns=$(opt exp_ns || echo namespace0.0)
 x "order=$order ns=$ns"
-x "platform: $(ls /sys/bus/platform/devices | grep -i pmem | tr '\n' ' ') modalias=$(cat /sys/bus/platform/devices/e820_pmem/modalias 2>&1)"
+x "platform: $(cd /sys/bus/platform/devices && for d in *pmem* *PMEM*; do [ -e "$d" ] && printf '%s ' "$d"; done) modalias=$(cat /sys/bus/platform/devices/e820_pmem/modalias 2>&1)"
 state
 if [ "$order" = pmem_first ]; then
   for m in nd_pmem dax_pmem device_dax kmem; do modprobe $m; done

@@ -2,6 +2,7 @@
 # Sourced by test-init.sh (test.run=system) when pmemreclaim-test-report.service runs it on an installed
 # Debian system (TEST-system-*), after multi-user.target and udev's settle: what systemd and the installed
 # package say. test-init.sh's report (kept bytes, the record, /proc/iomem) follows.
+# shellcheck shell=dash
 say "pid1 $(cat /proc/1/comm)"
 say "system_target $(systemctl is-active multi-user.target)"
 say "system_failed $(systemctl list-units --state=failed --no-legend --plain | awk '{printf "%s,", $1}')"

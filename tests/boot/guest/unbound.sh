@@ -5,6 +5,7 @@
 # Reports each namespace's driver as @@unbound_ns TAG NAME DRIVER force_raw=N and the /dev/pmem* nodes
 # as @@unbound_nodes TAG LIST, for TAG bound, unbound and after; apply's output and status. Sourced by
 # the test init.
+# shellcheck shell=dash
 ns_report() {
   for n in /sys/bus/nd/devices/namespace*; do
     [ -e "$n/force_raw" ] || continue
