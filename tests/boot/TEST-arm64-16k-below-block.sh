@@ -16,6 +16,7 @@ export TB_PMEM=0x1bfe00000:$((0x80200000)) TB_MEM_LIMIT=${TB_MEM_LIMIT:-6142M} T
 TB_TIMEOUT=${TB_TIMEOUT:-120}
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/reclaim.sh"
+. "$(dirname "$0")/arm64.sh"
 tr_use_arm64_binary
 tb_setup
 tb_build_initrd

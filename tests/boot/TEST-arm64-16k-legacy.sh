@@ -8,6 +8,7 @@ set -euo pipefail
 export TB_ARCH=arm64 TB_KERNEL_FLAVOUR=${TB_KERNEL_FLAVOUR:-sid-arm64-16k}
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/reclaim.sh"
+. "$(dirname "$0")/arm64.sh"
 tr_use_arm64_binary
 tr_arm64_keep_scenario 32
 tb_finish

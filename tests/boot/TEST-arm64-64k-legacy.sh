@@ -18,6 +18,7 @@ export TB_MEM_LIMIT=${TB_MEM_LIMIT:-6G} TB_NUMA=1
 TB_TIMEOUT=${TB_TIMEOUT:-120}
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/reclaim.sh"
+. "$(dirname "$0")/arm64.sh"
 tr_use_arm64_binary
 base=$((0x1c0000000)) bs=$((512 * MiB))
 kept=$((510 * MiB)) dsize=$((1538 * MiB))

@@ -19,6 +19,7 @@ export TB_MEM=${TB_MEM_RAMDAX:-9G} TB_MEM_LIMIT=${TB_MEM_LIMIT:-6G} TB_NUMA=1
 TB_TIMEOUT=${TB_TIMEOUT:-120}
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/reclaim.sh"
+. "$(dirname "$0")/arm64.sh"
 tr_use_arm64_binary
 
 KEEP_MIB=${KEEP_MIB:-510}
