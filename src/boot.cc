@@ -117,7 +117,8 @@ void RunReclaimJob(const Options& options) {
       [&opts]() {
         const Stamp begin = Now();
         RealSystem sys;
-        const Outcome outcome = Reclaim(opts, sys, [](std::string* e) { return OpenLibNvdimm(e); });
+        const auto nvdimm = NewLibNvdimm();
+        const Outcome outcome = Reclaim(opts, sys, *nvdimm);
         const std::string record = StateJson(outcome);
         WriteHandoffRecord(sys, record);
         MakeKeepLinks(sys, record);
@@ -143,7 +144,7 @@ void RunReclaimJob(const Options& options) {
       [&sys, &policy, look]() {
         const std::string restore = RestoreAfterWorker(sys, policy);
         if (!restore.empty()) LogWarning(restore);
-        if (look) FinishBootLook(sys, [](std::string* e) { return OpenLibNvdimm(e); });
+        if (look) FinishBootLook(sys, *NewLibNvdimm());
         return 0;
       },
       kPutBackSeconds);

@@ -88,7 +88,7 @@ int RunPlan(const std::vector<std::string>& args, CommandEnv& env) {
   Options opts;
   if (!OptionsOrUsage(args, env, &opts, &json)) return 2;
   opts.dry_run = true;
-  const Outcome o = Reclaim(opts, env.sys, env.open_nvdimm);
+  const Outcome o = Reclaim(opts, env.sys, env.nvdimm);
   Plan plan;
   plan.strategy = Strategy::kOff;  // nothing to do (the log says why)
   if (o.plan) plan = *o.plan;
@@ -102,7 +102,7 @@ int RunApply(const std::vector<std::string>& args, CommandEnv& env) {
   bool json = false;
   if (!OptionsOrUsage(args, env, &opts, &json)) return 2;
   const Stamp begin = Now();
-  const Outcome o = Reclaim(opts, env.sys, env.open_nvdimm);
+  const Outcome o = Reclaim(opts, env.sys, env.nvdimm);
   // What it changed is this boot's record now: `release` gives back what
   // the record says pmemreclaim onlined.
   if (o.touched) WriteHandoffRecord(env.sys, StateJson(o));
@@ -111,11 +111,12 @@ int RunApply(const std::vector<std::string>& args, CommandEnv& env) {
   return o.ok() ? 0 : 1;
 }
 
-std::unique_ptr<NvdimmInterface> OpenOrSay(CommandEnv& env) {
+// The device layer scanned now, or false having said why.
+bool ScanOrSay(CommandEnv& env) {
   std::string err;
-  auto nvdimm = env.open_nvdimm(&err);
-  if (!nvdimm) env.err += "pmemreclaim: " + err + "\n";
-  return nvdimm;
+  if (env.nvdimm.Rescan(&err)) return true;
+  env.err += "pmemreclaim: " + err + "\n";
+  return false;
 }
 
 const char* StateName(const RegionInfo& r) {
@@ -138,8 +139,8 @@ int RunStatus(const std::vector<std::string>& args, CommandEnv& env) {
       return 2;
     }
   }
-  auto nvdimm = OpenOrSay(env);
-  if (!nvdimm) return 1;
+  if (!ScanOrSay(env)) return 1;
+  NvdimmInterface& nvdimm = env.nvdimm;
   std::string err;
   const auto geometry = ProbeGeometry(env.sys, &err);
   if (!geometry) {
@@ -157,7 +158,7 @@ int RunStatus(const std::vector<std::string>& args, CommandEnv& env) {
   bool any_carve = false;
   std::vector<RegionInfo> foreign;
   for (const auto& s : AllStrategies()) {
-    for (const RegionInfo& r : s->Regions(env.sys, *nvdimm)) {
+    for (const RegionInfo& r : s->Regions(env.sys, nvdimm)) {
       if (!r.carve) {
         foreign.push_back(r);
         continue;
@@ -181,7 +182,7 @@ int RunStatus(const std::vector<std::string>& args, CommandEnv& env) {
   const std::string line = ForeignRegionsLine(foreign);
   if (!line.empty()) text += line + "\n";
   std::vector<Range> soft_reserved;
-  for (const RegionInfo& r : nvdimm->HmemRegions()) soft_reserved.push_back(r.range);
+  for (const RegionInfo& r : nvdimm.HmemRegions()) soft_reserved.push_back(r.range);
   const std::vector<std::string> hazards = KexecHazards(env.sys, soft_reserved);
   for (const std::string& h : hazards) text += "warning: " + h + "\n";
   // The handoff record of this boot, as pmemreclaim left it under /run.
@@ -227,9 +228,8 @@ int RunRelease(const std::vector<std::string>& args, CommandEnv& env) {
     env.err += "pmemreclaim: unknown argument " + args.front() + "\n";
     return 2;
   }
-  auto nvdimm = OpenOrSay(env);
-  if (!nvdimm) return 1;
-  return Release(env.sys, *nvdimm) ? 0 : 1;
+  if (!ScanOrSay(env)) return 1;
+  return Release(env.sys, env.nvdimm) ? 0 : 1;
 }
 
 // The PID 1 job without the exec, for initramfs hooks: always 0.

@@ -19,7 +19,7 @@ namespace pmemreclaim {
 // What a command runs against, and what it prints.
 struct CommandEnv {
   SystemInterface& sys;
-  NvdimmOpener open_nvdimm;
+  NvdimmInterface& nvdimm;  // not scanned yet: the commands rescan it
   // `boot`: sends the log to /dev/kmsg (LogToKmsg), then runs the bounded
   // PID 1 job (RunReclaimJob) for these options.
   std::function<void()> log_to_kmsg;

@@ -24,15 +24,11 @@ struct Run {
 std::function<void(const Options&)> g_boot_job = [](const Options&) {};
 
 Run Invoke(SystemInterface& sys, FakeNvdimm* nv, std::vector<std::string> argv) {
-  CommandEnv env{sys,
-                 [nv](std::string* err) -> std::unique_ptr<NvdimmInterface> {
-                   if (nv == nullptr) {
-                     *err = "no libndctl here";
-                     return nullptr;
-                   }
-                   return std::make_unique<NvdimmRef>(nv);
-                 },
-                 [] {}, g_boot_job, "", ""};
+  // nv == nullptr: a machine whose libndctl can't start
+  FakeSystem elsewhere;
+  FakeNvdimm none(&elsewhere);
+  none.rescan_error = "no libndctl here";
+  CommandEnv env{sys, nv != nullptr ? *nv : none, [] {}, g_boot_job, "", ""};
   const int rc = RunCommand(argv, env);
   return Run{rc, env.out, env.err};
 }

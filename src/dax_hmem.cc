@@ -30,8 +30,10 @@ Range LiveRange(struct daxctl_dev* dev) {
 
 std::vector<RegionInfo> LibNvdimm::HmemRegions() {
   std::vector<RegionInfo> out;
+  struct daxctl_ctx* dctx = Daxctl();
+  if (dctx == nullptr) return out;
   struct daxctl_region* region;
-  daxctl_region_foreach(Daxctl(), region) {
+  daxctl_region_foreach(dctx, region) {
     if (!IsHmem(region)) continue;
     RegionInfo info;
     info.name = daxctl_region_get_devname(region);

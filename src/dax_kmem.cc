@@ -26,8 +26,13 @@ bool LibNvdimm::OnlineDevdax(const std::string& name, const std::string& nsname,
 bool LibNvdimm::OnlineDaxDevice(const std::string& devname, const KmemMode& mode, int* onlined, std::string* err) {
   *onlined = 0;
   ForgetDaxctl();  // kmem may have bound devices since
+  struct daxctl_ctx* dctx = Daxctl();
+  if (dctx == nullptr) {
+    *err = devname + ": libdaxctl did not start";
+    return false;
+  }
   struct daxctl_region* region;
-  daxctl_region_foreach(Daxctl(), region) {
+  daxctl_region_foreach(dctx, region) {
     struct daxctl_dev* dev;
     daxctl_dev_foreach(region, dev) {
       if (devname != daxctl_dev_get_devname(dev)) continue;

@@ -118,6 +118,14 @@ class FakeNvdimm : public NvdimmInterface {
     sys_->files.emplace("/sys/firmware/memmap/0/end", "0xffffffffffff\n");
     sys_->files.emplace("/sys/firmware/memmap/0/type", "System RAM\n");
   }
+  // Rescan (NvdimmInterface counts the scans): with rescan_error set,
+  // libndctl "can't start".
+  std::string rescan_error;
+  bool Scan(std::string* err) override {
+    if (rescan_error.empty()) return true;
+    *err = rescan_error;
+    return false;
+  }
   std::vector<RegionInfo> regions;
   u64 block_size = 128 * kMiB;
   std::set<std::string> fail_create, fail_online;
@@ -368,50 +376,6 @@ class FakeNvdimm : public NvdimmInterface {
   FakeSystem* sys_;
 };
 
-// Lends a fake to code that takes ownership of its NvdimmInterface.
-class NvdimmRef : public NvdimmInterface {
- public:
-  explicit NvdimmRef(NvdimmInterface* target) : t_(target) {}
-  std::vector<RegionInfo> LegacyRegions() override { return t_->LegacyRegions(); }
-  std::vector<RegionInfo> RamdaxRegions() override { return t_->RamdaxRegions(); }
-  std::vector<KmemDevice> KmemDevices() override { return t_->KmemDevices(); }
-  std::vector<RegionInfo> HmemRegions() override { return t_->HmemRegions(); }
-  bool ShapeHmem(const std::string& r, const Range& k, const Range& rest, std::string* kd, std::string* d,
-                 std::string* e) override {
-    return t_->ShapeHmem(r, k, rest, kd, d, e);
-  }
-  bool OnlineDaxDevice(const std::string& d, const KmemMode& z, int* n, std::string* e) override {
-    return t_->OnlineDaxDevice(d, z, n, e);
-  }
-  bool ReturnToDevdax(const KmemDevice& d, std::string* e) override { return t_->ReturnToDevdax(d, e); }
-  bool InitLabels(const std::string& r, std::string* e) override { return t_->InitLabels(r, e); }
-  bool CreateNamespace(const std::string& r, const std::string& name, const std::string& uuid, u64 size, u64 align,
-                       bool enable, std::string* dev, Range* range, std::string* e) override {
-    return t_->CreateNamespace(r, name, uuid, size, align, enable, dev, range, e);
-  }
-  bool DeleteNamespace(const std::string& r, const std::string& ns, std::string* e) override {
-    return t_->DeleteNamespace(r, ns, e);
-  }
-  bool CreateDevdax(const std::string& r, const std::string& ns, u64 a, const std::string& u, Range* d,
-                    std::string* e) override {
-    return t_->CreateDevdax(r, ns, a, u, d, e);
-  }
-  bool OnlineDevdax(const std::string& r, const std::string& ns, const KmemMode& z, int* n, std::string* e) override {
-    return t_->OnlineDevdax(r, ns, z, n, e);
-  }
-  bool ForceRaw(const std::string& ns, std::string* e) override { return t_->ForceRaw(ns, e); }
-  bool AttachRaw(const std::string& ns, std::string* e) override { return t_->AttachRaw(ns, e); }
-  std::optional<std::string> ReadNamespace(const std::string& ns, u64 offset, size_t size) override {
-    return t_->ReadNamespace(ns, offset, size);
-  }
-  bool Reprobe(const std::string& ns, std::string* claimed, std::string* e) override {
-    return t_->Reprobe(ns, claimed, e);
-  }
-
- private:
-  NvdimmInterface* t_;
-};
-
 inline const std::string kE820Dev = "/sys/bus/platform/devices/e820_pmem";
 
 
@@ -460,8 +424,7 @@ struct RamdaxWorld {
   Outcome Run(const std::string& cmdline, bool early = false) {
     Options opts = ParseCommandLine(cmdline);
     opts.early = early;
-    return Reclaim(opts, sys,
-                   [this](std::string*) -> std::unique_ptr<NvdimmInterface> { return std::make_unique<NvdimmRef>(&nv); });
+    return Reclaim(opts, sys, nv);
   }
   bool Wrote(const std::string& path, const std::string& value) const {
     for (const auto& [p, v] : sys.writes) {
@@ -486,8 +449,7 @@ struct HmemWorld {
   }
   ~HmemWorld() { SetLogSink(nullptr); }
   Outcome Run(const std::string& cmdline) {
-    return Reclaim(ParseCommandLine(cmdline), sys,
-                   [this](std::string*) -> std::unique_ptr<NvdimmInterface> { return std::make_unique<NvdimmRef>(&nv); });
+    return Reclaim(ParseCommandLine(cmdline), sys, nv);
   }
 };
 

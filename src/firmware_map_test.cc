@@ -98,9 +98,7 @@ TEST_CASE("firmware pmem on e820_pmem is not a carve: never forced, written, onl
     SetLogSink([](LogLevel, const std::string&) {});
     Options opts = ParseCommandLine(cmdline);
     opts.early = true;
-    const Outcome o = Reclaim(opts, sys, [&nv](std::string*) -> std::unique_ptr<NvdimmInterface> {
-      return std::make_unique<NvdimmRef>(&nv);
-    });
+    const Outcome o = Reclaim(opts, sys, nv);
     SetLogSink(nullptr);
     REQUIRE(o.plan);
     CHECK(o.plan->strategy == Strategy::kLegacy);  // e820_pmem is not moved to ramdax with firmware pmem on it

@@ -36,19 +36,18 @@ void GiveBack(NvdimmInterface& nvdimm, const std::string& ns, const std::string&
 // and, with `unattached`, each left without a driver (a give-back stopped
 // between unbind and bind, one disabled by hand).  One the kernel refuses
 // for its info block stays unbound (JudgeRawCarves then leaves it).
-void GiveBackCarves(SystemInterface& sys, const NvdimmOpener& open, bool unattached) {
+void GiveBackCarves(SystemInterface& sys, NvdimmInterface& nvdimm, bool unattached) {
   std::string why;
-  auto nvdimm = open(&why);
-  if (!nvdimm) {
+  if (!nvdimm.Rescan(&why)) {
     LogWarning("cannot give the forced-raw namespaces back to the kernel's probe: " + why);
     return;
   }
-  for (const RegionInfo& r : CarvesOf(sys, *nvdimm)) {
+  for (const RegionInfo& r : CarvesOf(sys, nvdimm)) {
     if (r.namespace_name.empty()) continue;
     if (r.force_raw) {
-      GiveBack(*nvdimm, r.namespace_name, "left raw");
+      GiveBack(nvdimm, r.namespace_name, "left raw");
     } else if (unattached && r.unattached) {
-      GiveBack(*nvdimm, r.namespace_name, "left without a driver");
+      GiveBack(nvdimm, r.namespace_name, "left without a driver");
     }
   }
 }
@@ -88,24 +87,23 @@ void JudgeForcedCarves(SystemInterface& sys, NvdimmInterface& nvdimm) {
 
 }  // namespace
 
-void ProbeUnattachedCarves(SystemInterface& sys, const NvdimmOpener& open) {
+void ProbeUnattachedCarves(SystemInterface& sys, NvdimmInterface& nvdimm) {
   PhaseTimer timer(PhaseId::kLook);
   std::string why;
-  auto nvdimm = open(&why);
-  if (!nvdimm) return;
+  if (!nvdimm.Rescan(&why)) return;
   bool attached = false;
-  for (const RegionInfo& r : CarvesOf(sys, *nvdimm)) {
+  for (const RegionInfo& r : CarvesOf(sys, nvdimm)) {
     if (!r.unattached || r.namespace_name.empty()) continue;
-    if (nvdimm->AttachRaw(r.namespace_name, &why)) {
+    if (nvdimm.AttachRaw(r.namespace_name, &why)) {
       attached = true;
     } else {
-      GiveBack(*nvdimm, r.namespace_name, "left without a driver; " + why);
+      GiveBack(nvdimm, r.namespace_name, "left without a driver; " + why);
     }
   }
-  if (attached) JudgeForcedCarves(sys, *nvdimm);
+  if (attached) JudgeForcedCarves(sys, nvdimm);
 }
 
-void GiveBackForcedCarves(SystemInterface& sys, const NvdimmOpener& open) { GiveBackCarves(sys, open, false); }
+void GiveBackForcedCarves(SystemInterface& sys, NvdimmInterface& nvdimm) { GiveBackCarves(sys, nvdimm, false); }
 
 bool ReprobeMayRun(const Options& opts) { return !opts.dry_run && !opts.early; }
 
@@ -122,7 +120,7 @@ std::vector<std::string> WithoutDeviceDax(const std::vector<std::string>& module
   return out;
 }
 
-bool LoadLabelLessDrivers(SystemInterface& sys, const NvdimmOpener& open, const std::vector<std::string>& modules,
+bool LoadLabelLessDrivers(SystemInterface& sys, NvdimmInterface& nvdimm, const std::vector<std::string>& modules,
                           bool early, std::string* err) {
   if (!early || modules.size() < 2) return LoadModules(sys, modules, err);
   // nd_pmem there already (auto's look loaded it, or the image did): no
@@ -132,14 +130,13 @@ bool LoadLabelLessDrivers(SystemInterface& sys, const NvdimmOpener& open, const 
   bool forced = false;
   {
     std::string why;
-    auto nvdimm = open(&why);
-    if (!nvdimm) {
+    if (!nvdimm.Rescan(&why)) {
       LogWarning("cannot look at the carves before nd_pmem loads (" + why + "): it maps them whole");
       return LoadModules(sys, modules, err);
     }
-    for (const RegionInfo& r : CarvesOf(sys, *nvdimm)) {
+    for (const RegionInfo& r : CarvesOf(sys, nvdimm)) {
       if (r.namespace_name.empty()) continue;
-      if (nvdimm->ForceRaw(r.namespace_name, &why)) {
+      if (nvdimm.ForceRaw(r.namespace_name, &why)) {
         forced = true;
       } else {
         LogInfo("not forced raw: " + why);
@@ -148,23 +145,22 @@ bool LoadLabelLessDrivers(SystemInterface& sys, const NvdimmOpener& open, const 
   }
   const std::vector<std::string> rest = WithoutDeviceDax({modules.begin() + 1, modules.end()});
   if (!LoadModules(sys, rest, err)) {
-    FinishBootLook(sys, open);
+    FinishBootLook(sys, nvdimm);
     return false;
   }
   if (!forced) return true;
   std::string why;
-  auto nvdimm = open(&why);
-  if (!nvdimm) {
+  if (!nvdimm.Rescan(&why)) {
     LogWarning("cannot read the forced-raw namespaces (" + why + ")");
-    FinishBootLook(sys, open);
+    FinishBootLook(sys, nvdimm);
     return true;
   }
-  JudgeForcedCarves(sys, *nvdimm);
+  JudgeForcedCarves(sys, nvdimm);
   return true;
 }
 
-void FinishBootLook(SystemInterface& sys, const NvdimmOpener& open) {
-  GiveBackCarves(sys, open, true);
+void FinishBootLook(SystemInterface& sys, NvdimmInterface& nvdimm) {
+  GiveBackCarves(sys, nvdimm, true);
   std::string why;
   if (!sys.LoadModule(kDeviceDaxModule, &why)) LogWarning(std::string("cannot load ") + kDeviceDaxModule + ": " + why);
 }

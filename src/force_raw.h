@@ -47,7 +47,7 @@ std::vector<std::string> WithoutDeviceDax(const std::vector<std::string>& module
 // (auto's look, or the image), no look, and device_dax is still left for
 // FinishBootLook.  False with *err when a module won't load (every forced
 // namespace given back first).
-bool LoadLabelLessDrivers(SystemInterface& sys, const NvdimmOpener& open, const std::vector<std::string>& modules,
+bool LoadLabelLessDrivers(SystemInterface& sys, NvdimmInterface& nvdimm, const std::vector<std::string>& modules,
                           bool early, std::string* err);
 
 // `apply` on a running system (not a dry run, not the boot job): each carve
@@ -57,19 +57,19 @@ bool LoadLabelLessDrivers(SystemInterface& sys, const NvdimmOpener& open, const 
 // namespace about to become a devdax), then its first 8 KiB read; one with
 // an info block's signature, or that won't attach raw, goes to the kernel's
 // own probe, and one the kernel refuses stays unbound and is left.
-void ProbeUnattachedCarves(SystemInterface& sys, const NvdimmOpener& open);
+void ProbeUnattachedCarves(SystemInterface& sys, NvdimmInterface& nvdimm);
 
 // The end of `apply`: every carve namespace still forced raw (a kept
 // region, a carve not claimed, an error on the way) goes back to the
 // kernel's probe, as at the end of the boot job.
-void GiveBackForcedCarves(SystemInterface& sys, const NvdimmOpener& open);
+void GiveBackForcedCarves(SystemInterface& sys, NvdimmInterface& nvdimm);
 
 // Gives every carve namespace still forced raw, or left without a driver,
 // back to the kernel's probe,
 // logging what the kernel made of each, then loads device_dax (any dax
 // device kmem did not take gets its /dev/daxX.Y as without the look).  The
 // boot job calls it when it is done, and PID 1 when the worker died.
-void FinishBootLook(SystemInterface& sys, const NvdimmOpener& open);
+void FinishBootLook(SystemInterface& sys, NvdimmInterface& nvdimm);
 
 }  // namespace pmemreclaim
 

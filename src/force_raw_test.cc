@@ -39,13 +39,10 @@ struct BootWorld {
     nvdimm.regions.back().namespace_name = "namespace" + n + ".0";
     return nvdimm.regions.back();
   }
-  NvdimmOpener Opener() {
-    return [this](std::string*) -> std::unique_ptr<NvdimmInterface> { return std::make_unique<NvdimmRef>(&nvdimm); };
-  }
   Outcome Run(const std::string& cmdline, bool early = true) {
     Options opts = ParseCommandLine(cmdline);
     opts.early = early;
-    return Reclaim(opts, sys, Opener());
+    return Reclaim(opts, sys, nvdimm);
   }
   int Count(const std::string& call) const { return static_cast<int>(std::count(nvdimm.calls.begin(), nvdimm.calls.end(), call)); }
   bool Called(const std::string& prefix) const {
@@ -274,7 +271,7 @@ TEST_CASE("PID 1's undo: every carve namespace still forced raw is given back, o
   w.AddRegion(k4G + 4 * kGiB, 2 * kGiB);
   w.nvdimm.forced = {"namespace0.0", "namespace1.0"};
   w.nvdimm.reprobe_fails.insert("namespace0.0");  // still cleared, and the rest still done
-  FinishBootLook(w.sys, w.Opener());
+  FinishBootLook(w.sys, w.nvdimm);
   CHECK(w.nvdimm.calls == std::vector<std::string>{"reprobe namespace0.0"});
   CHECK(w.nvdimm.forced == std::set<std::string>{"namespace1.0"});  // not a carve: never ours to change
   CHECK(w.sys.loaded == std::vector<std::string>{"device_dax"});
@@ -289,7 +286,7 @@ TEST_CASE("a give-back that stopped between unbind and bind is finished: the nam
   w.AddRegion(k4G + 2 * kGiB, 2 * kGiB);
   w.AddRegion(k4G + 4 * kGiB, 2 * kGiB).bus_device = "/sys/devices/platform/ACPI0012:00";
   w.nvdimm.refused = {"namespace0.0", "namespace2.0"};
-  FinishBootLook(w.sys, w.Opener());
+  FinishBootLook(w.sys, w.nvdimm);
   CHECK(w.nvdimm.calls == std::vector<std::string>{"reprobe namespace0.0"});
   CHECK(w.sys.loaded == std::vector<std::string>{"device_dax"});
 }

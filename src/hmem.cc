@@ -23,8 +23,8 @@ std::vector<std::string> HmemStrategy::Modules(const std::string& /*machine*/) c
   return {"dax_hmem region_idle=1", "device_dax", "kmem"};
 }
 
-bool HmemStrategy::Prepare(SystemInterface& sys, const NvdimmOpener& open, const Options& /*opts*/, Geometry* geometry,
-                           std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err) const {
+bool HmemStrategy::Prepare(SystemInterface& sys, NvdimmInterface& nvdimm, const Options& /*opts*/, Geometry* geometry,
+                           std::string* err) const {
   if (sys.Machine() != "x86_64") {
     *err = "strategy hmem is for x86 soft-reserved memory";
     return false;
@@ -38,7 +38,7 @@ bool HmemStrategy::Prepare(SystemInterface& sys, const NvdimmOpener& open, const
   std::vector<std::string> modules = Modules(sys.Machine());
   modules.pop_back();  // kmem: see Apply
   if (!LoadModules(sys, modules, err)) return false;
-  if (!ProbeFor(*this, sys, open, geometry, nvdimm, err)) return false;
+  if (!ProbeFor(*this, sys, nvdimm, geometry, err)) return false;
   for (const Range& code : KernelCodeRanges(ReadIomem(sys))) {
     for (const RegionInfo& r : geometry->regions) {
       if (code.Overlaps(r.range)) {

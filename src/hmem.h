@@ -20,8 +20,8 @@ class HmemStrategy : public ReclaimStrategy {
  public:
   Strategy id() const override { return Strategy::kHmem; }
   std::vector<std::string> Modules(const std::string& machine) const override;
-  bool Prepare(SystemInterface& sys, const NvdimmOpener& open, const Options& opts, Geometry* geometry,
-               std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err) const override;
+  bool Prepare(SystemInterface& sys, NvdimmInterface& nvdimm, const Options& opts, Geometry* geometry,
+               std::string* err) const override;
   Plan MakePlan(const Geometry& geometry, u64 keep) const override;
   std::vector<RegionOutcome> Apply(const Plan& plan, const KmemMode& mode, SystemInterface& sys,
                                    NvdimmInterface& nvdimm) const override;

@@ -18,11 +18,11 @@ std::vector<std::string> LegacyStrategy::Modules(const std::string& machine) con
   return {machine == "aarch64" ? "of_pmem" : "nd_e820", "nd_pmem", "dax_pmem", "device_dax", "kmem"};
 }
 
-bool LegacyStrategy::Prepare(SystemInterface& sys, const NvdimmOpener& open, const Options& opts, Geometry* geometry,
-                             std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err) const {
-  if (!LoadLabelLessDrivers(sys, open, Modules(sys.Machine()), BootLookMayRun(opts), err)) return false;
-  if (ReprobeMayRun(opts)) ProbeUnattachedCarves(sys, open);
-  return ProbeFor(*this, sys, open, geometry, nvdimm, err);
+bool LegacyStrategy::Prepare(SystemInterface& sys, NvdimmInterface& nvdimm, const Options& opts, Geometry* geometry,
+                             std::string* err) const {
+  if (!LoadLabelLessDrivers(sys, nvdimm, Modules(sys.Machine()), BootLookMayRun(opts), err)) return false;
+  if (ReprobeMayRun(opts)) ProbeUnattachedCarves(sys, nvdimm);
+  return ProbeFor(*this, sys, nvdimm, geometry, err);
 }
 
 Plan LegacyStrategy::MakePlan(const Geometry& geometry, u64 keep) const { return PlanLegacy(geometry, keep); }
@@ -89,18 +89,17 @@ bool LegacyStrategy::Onlined(SystemInterface& sys, const KmemDevice& device) con
   return MarkedCarveDevdax(sys, device);
 }
 
-bool ReadLabelLessCarves(SystemInterface& sys, const NvdimmOpener& open, const Options& opts,
+bool ReadLabelLessCarves(SystemInterface& sys, NvdimmInterface& nvdimm, const Options& opts,
                          std::vector<RegionInfo>* regions, std::string* err) {
   const LegacyStrategy legacy;
   std::string why;
-  if (!LoadLabelLessDrivers(sys, open, legacy.Modules(sys.Machine()), BootLookMayRun(opts), &why)) {
+  if (!LoadLabelLessDrivers(sys, nvdimm, legacy.Modules(sys.Machine()), BootLookMayRun(opts), &why)) {
     *err = why + " (to look at the carves)";
     return false;
   }
-  if (ReprobeMayRun(opts)) ProbeUnattachedCarves(sys, open);
-  auto nvdimm = open(err);
-  if (!nvdimm) return false;
-  *regions = legacy.Regions(sys, *nvdimm);
+  if (ReprobeMayRun(opts)) ProbeUnattachedCarves(sys, nvdimm);
+  if (!nvdimm.Rescan(err)) return false;
+  *regions = legacy.Regions(sys, nvdimm);
   return true;
 }
 

@@ -17,8 +17,8 @@ class LegacyStrategy : public ReclaimStrategy {
  public:
   Strategy id() const override { return Strategy::kLegacy; }
   std::vector<std::string> Modules(const std::string& machine) const override;
-  bool Prepare(SystemInterface& sys, const NvdimmOpener& open, const Options& opts, Geometry* geometry,
-               std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err) const override;
+  bool Prepare(SystemInterface& sys, NvdimmInterface& nvdimm, const Options& opts, Geometry* geometry,
+               std::string* err) const override;
   Plan MakePlan(const Geometry& geometry, u64 keep) const override;
   std::vector<RegionOutcome> Apply(const Plan& plan, const KmemMode& mode, SystemInterface& sys,
                                    NvdimmInterface& nvdimm) const override;
@@ -32,7 +32,7 @@ class LegacyStrategy : public ReclaimStrategy {
 // force_raw.h; apply probes namespaces without a driver again), every
 // region marked carve or not (the driver logs those that are not).  False
 // with *err.
-bool ReadLabelLessCarves(SystemInterface& sys, const NvdimmOpener& open, const Options& opts,
+bool ReadLabelLessCarves(SystemInterface& sys, NvdimmInterface& nvdimm, const Options& opts,
                          std::vector<RegionInfo>* regions, std::string* err);
 
 // A signature is someone's data: every raw carve region with a namespace

@@ -45,8 +45,9 @@ std::optional<std::string> ReadBlockDevice(struct ndctl_namespace* ns, u64 offse
 
 class LibNvdimm final : public NvdimmInterface {
  public:
-  explicit LibNvdimm(struct ndctl_ctx* ctx);
+  LibNvdimm() = default;
   ~LibNvdimm() override;
+  bool Scan(std::string* err) override;  // NvdimmInterface::Rescan
   LibNvdimm(const LibNvdimm&) = delete;
   LibNvdimm& operator=(const LibNvdimm&) = delete;
 
@@ -86,8 +87,9 @@ class LibNvdimm final : public NvdimmInterface {
   static struct ndctl_namespace* Namespace(struct ndctl_region* region, const std::string& devname);
   // A namespace by its device name, on any bus.
   struct ndctl_namespace* NamespaceByName(const std::string& devname);
-  // libdaxctl's context, made on first use; ForgetDaxctl drops it, for a
-  // fresh list of devices (libdaxctl caches it) the next time.
+  // libdaxctl's context, made on first use after a Rescan (nullptr before,
+  // or when it can't start); ForgetDaxctl drops it, for a fresh list of
+  // devices (libdaxctl caches it) the next time.
   struct daxctl_ctx* Daxctl();
   void ForgetDaxctl();
   static bool IsHmem(struct daxctl_region* region);
@@ -106,12 +108,13 @@ class LibNvdimm final : public NvdimmInterface {
   template <typename Fn>
   void ForEachKmemDev(Fn fn);
 
-  struct ndctl_ctx* ctx_;
+  struct ndctl_ctx* ctx_ = nullptr;  // nullptr until the first Rescan: every lookup finds nothing
   struct daxctl_ctx* dctx_ = nullptr;
 };
 
 template <typename Fn>
 void LibNvdimm::ForEachKmemDev(Fn fn) {
+  if (ctx_ == nullptr) return;
   struct ndctl_bus* bus;
   ndctl_bus_foreach(ctx_, bus) {
     struct ndctl_region* region;
@@ -127,8 +130,10 @@ void LibNvdimm::ForEachKmemDev(Fn fn) {
       }
     }
   }
+  struct daxctl_ctx* dctx = Daxctl();
+  if (dctx == nullptr) return;
   struct daxctl_region* hregion;
-  daxctl_region_foreach(Daxctl(), hregion) {
+  daxctl_region_foreach(dctx, hregion) {
     if (!IsHmem(hregion)) continue;
     struct daxctl_dev* dev;
     daxctl_dev_foreach(hregion, dev) {

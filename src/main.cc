@@ -18,7 +18,8 @@ int main(int argc, char** argv, char** envp) {
   if (getpid() == 1) pmemreclaim::BootMain(argc, argv, envp);
   try {
     pmemreclaim::RealSystem sys;
-    pmemreclaim::CommandEnv env{sys, [](std::string* e) { return pmemreclaim::OpenLibNvdimm(e); },
+    const auto nvdimm = pmemreclaim::NewLibNvdimm();
+    pmemreclaim::CommandEnv env{sys, *nvdimm,
                                 pmemreclaim::LogToKmsg,
                                 [](const pmemreclaim::Options& o) { pmemreclaim::RunReclaimJob(o); }, "", ""};
     const int rc = pmemreclaim::RunCommand(std::vector<std::string>(argv + 1, argv + argc), env);

@@ -117,14 +117,30 @@ std::optional<std::string> ReadBlockDevice(struct ndctl_namespace* ns, u64 offse
   return out;
 }
 
-LibNvdimm::LibNvdimm(struct ndctl_ctx* ctx) : ctx_(ctx) {}
-
 LibNvdimm::~LibNvdimm() {
-  if (dctx_ != nullptr) daxctl_unref(dctx_);
-  ndctl_unref(ctx_);
+  ForgetDaxctl();
+  if (ctx_ != nullptr) ndctl_unref(ctx_);
+}
+
+bool LibNvdimm::Scan(std::string* err) {
+  // A new context lists the buses and devices afresh; the old one's objects
+  // (and the daxctl context beside it) go with it.
+  ForgetDaxctl();
+  if (ctx_ != nullptr) ndctl_unref(ctx_);
+  ctx_ = nullptr;
+  struct ndctl_ctx* ctx = nullptr;
+  const int rc = ndctl_new(&ctx);
+  if (rc < 0 || ctx == nullptr) {
+    *err = "libndctl: " + Errno(rc);
+    return false;
+  }
+  ndctl_set_log_fn(ctx, NdctlLog);
+  ctx_ = ctx;
+  return true;
 }
 
 struct ndctl_region* LibNvdimm::Region(const std::string& name) {
+  if (ctx_ == nullptr) return nullptr;
   struct ndctl_bus* bus;
   ndctl_bus_foreach(ctx_, bus) {
     struct ndctl_region* region;
@@ -144,6 +160,7 @@ struct ndctl_namespace* LibNvdimm::Namespace(struct ndctl_region* region, const 
 }
 
 struct ndctl_namespace* LibNvdimm::NamespaceByName(const std::string& devname) {
+  if (ctx_ == nullptr) return nullptr;
   struct ndctl_bus* bus;
   ndctl_bus_foreach(ctx_, bus) {
     struct ndctl_region* region;
@@ -158,7 +175,13 @@ struct ndctl_namespace* LibNvdimm::NamespaceByName(const std::string& devname) {
 }
 
 struct daxctl_ctx* LibNvdimm::Daxctl() {
-  if (dctx_ == nullptr && daxctl_new(&dctx_) >= 0) daxctl_set_log_fn(dctx_, DaxctlLog);
+  if (ctx_ == nullptr) return nullptr;  // not scanned yet
+  if (dctx_ == nullptr) {
+    struct daxctl_ctx* d = nullptr;
+    if (daxctl_new(&d) < 0 || d == nullptr) return nullptr;
+    daxctl_set_log_fn(d, DaxctlLog);
+    dctx_ = d;
+  }
   return dctx_;
 }
 
@@ -180,22 +203,15 @@ std::string LibNvdimm::HmemDevice(struct daxctl_region* region) {
 
 
 struct daxctl_region* LibNvdimm::HmemRegion(const std::string& name) {
+  struct daxctl_ctx* dctx = Daxctl();
+  if (dctx == nullptr) return nullptr;
   struct daxctl_region* region;
-  daxctl_region_foreach(Daxctl(), region) {
+  daxctl_region_foreach(dctx, region) {
     if (IsHmem(region) && name == daxctl_region_get_devname(region)) return region;
   }
   return nullptr;
 }
 
-std::unique_ptr<NvdimmInterface> OpenLibNvdimm(std::string* err) {
-  struct ndctl_ctx* ctx = nullptr;
-  const int rc = ndctl_new(&ctx);
-  if (rc < 0 || ctx == nullptr) {
-    *err = "libndctl: " + Errno(rc);
-    return nullptr;
-  }
-  ndctl_set_log_fn(ctx, NdctlLog);
-  return std::make_unique<LibNvdimm>(ctx);
-}
+std::unique_ptr<NvdimmInterface> NewLibNvdimm() { return std::make_unique<LibNvdimm>(); }
 
 }  // namespace pmemreclaim

@@ -35,6 +35,7 @@ bool LabelsValid(struct ndctl_dimm* dimm) {
 
 std::vector<RegionInfo> LibNvdimm::LegacyRegions() {
   std::vector<RegionInfo> out;
+  if (ctx_ == nullptr) return out;
   // Before nd_pmem loads no namespace has a driver; afterwards one without
   // is one the kernel's probe refused.
   const bool nd_pmem_loaded = access("/sys/bus/nd/drivers/nd_pmem", F_OK) == 0;
@@ -78,6 +79,7 @@ std::vector<RegionInfo> LibNvdimm::LegacyRegions() {
 
 std::vector<RegionInfo> LibNvdimm::RamdaxRegions() {
   std::vector<RegionInfo> out;
+  if (ctx_ == nullptr) return out;
   struct ndctl_bus* bus;
   ndctl_bus_foreach(ctx_, bus) {
     if (std::string(ndctl_bus_get_provider(bus)) != "ramdax") continue;

@@ -125,10 +125,29 @@ class HmemInterface {
 class NvdimmInterface : public PmemRegionsInterface,
                         public NamespacesInterface,
                         public KmemInterface,
-                        public HmemInterface {};
+                        public HmemInterface {
+ public:
+  // Reads the kernel's buses, regions, namespaces and dax devices afresh:
+  // what a module loaded or a bus bound since the last scan shows.  Every
+  // other call sees what the last Rescan saw (libndctl caches it), and
+  // before the first one finds nothing and does nothing.  False (*err) when
+  // libndctl can't start.
+  bool Rescan(std::string* err) {
+    ++scans_;
+    return Scan(err);
+  }
+  // How many times Rescan was called: a job that never scanned never
+  // looked at the carves (and forced nothing raw).
+  int scans() const { return scans_; }
 
-// libndctl + libdaxctl; nullptr (with *err) when they can't start.
-std::unique_ptr<NvdimmInterface> OpenLibNvdimm(std::string* err);
+ private:
+  virtual bool Scan(std::string* err) = 0;
+  int scans_ = 0;
+};
+
+// libndctl + libdaxctl, started by the first Rescan: a job with nothing to
+// do never starts them.
+std::unique_ptr<NvdimmInterface> NewLibNvdimm();
 
 }  // namespace pmemreclaim
 

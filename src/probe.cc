@@ -49,15 +49,14 @@ std::optional<Geometry> ProbeGeometry(SystemInterface& sys, std::string* err) {
   return m;
 }
 
-bool ProbeFor(const ReclaimStrategy& strategy, SystemInterface& sys, const NvdimmOpener& open, Geometry* geometry,
-              std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err) {
+bool ProbeFor(const ReclaimStrategy& strategy, SystemInterface& sys, NvdimmInterface& nvdimm, Geometry* geometry,
+              std::string* err) {
   PhaseTimer timer(PhaseId::kLook);
-  *nvdimm = open(err);
-  if (!*nvdimm) return false;
+  if (!nvdimm.Rescan(err)) return false;
   auto m = ProbeGeometry(sys, err);
   if (!m) return false;
   *geometry = *m;
-  geometry->regions = strategy.Regions(sys, **nvdimm);
+  geometry->regions = strategy.Regions(sys, nvdimm);
   return true;
 }
 

@@ -27,8 +27,8 @@ std::optional<Geometry> ProbeGeometry(SystemInterface& sys, std::string* err);
 
 // Opens the device layer into *nvdimm and reads what `strategy` plans on
 // into *geometry: the geometry and the strategy's regions.  False with *err.
-bool ProbeFor(const ReclaimStrategy& strategy, SystemInterface& sys, const NvdimmOpener& open, Geometry* geometry,
-              std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err);
+bool ProbeFor(const ReclaimStrategy& strategy, SystemInterface& sys, NvdimmInterface& nvdimm, Geometry* geometry,
+              std::string* err);
 
 // Sets RegionInfo::carve: true only for a region whose nd bus sits on a
 // carve's platform device (e820_pmem, a pmem-region node) and, on

@@ -51,8 +51,8 @@ bool BindCarves(SystemInterface& sys, const std::vector<RegionInfo>& held, std::
 
 }  // namespace
 
-bool RamdaxStrategy::Prepare(SystemInterface& sys, const NvdimmOpener& open, const Options& opts, Geometry* geometry,
-                             std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err) const {
+bool RamdaxStrategy::Prepare(SystemInterface& sys, NvdimmInterface& nvdimm, const Options& opts, Geometry* geometry,
+                             std::string* err) const {
   const u64 keep = opts.keep;
   const bool dry_run = opts.dry_run;
   if (!RamdaxAvailable(sys)) {
@@ -62,7 +62,7 @@ bool RamdaxStrategy::Prepare(SystemInterface& sys, const NvdimmOpener& open, con
   // Look before switching: a carve that holds an info block stays where it
   // is.  (The look first: ramdax's module list loads nd_pmem.)
   std::vector<RegionInfo> held;
-  if (!ReadLabelLessCarves(sys, open, opts, &held, err)) return false;
+  if (!ReadLabelLessCarves(sys, nvdimm, opts, &held, err)) return false;
   // The boot job leaves device_dax for FinishBootLook: the devdax namespace
   // made below goes to kmem without device_dax mapping it whole first.
   const std::vector<std::string> modules = Modules(sys.Machine());
@@ -81,7 +81,7 @@ bool RamdaxStrategy::Prepare(SystemInterface& sys, const NvdimmOpener& open, con
     }
   }
   if (!dry_run && !BindCarves(sys, held, err)) return false;
-  if (!ProbeFor(*this, sys, open, geometry, nvdimm, err)) return false;
+  if (!ProbeFor(*this, sys, nvdimm, geometry, err)) return false;
   if (dry_run) {
     // Nothing bound: the carves still on nd_e820/of_pmem as ramdax would
     // show them, those that would not be moved left out.

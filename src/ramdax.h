@@ -22,8 +22,8 @@ class RamdaxStrategy : public ReclaimStrategy {
   // `keep` that reaches into a carve's label area, before binding anything; binds ramdax to each
   // platform device whose carves hold nothing (not in a dry run, where the
   // regions are those ramdax would show).
-  bool Prepare(SystemInterface& sys, const NvdimmOpener& open, const Options& opts, Geometry* geometry,
-               std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err) const override;
+  bool Prepare(SystemInterface& sys, NvdimmInterface& nvdimm, const Options& opts, Geometry* geometry,
+               std::string* err) const override;
   Plan MakePlan(const Geometry& geometry, u64 keep) const override;
   std::vector<RegionOutcome> Apply(const Plan& plan, const KmemMode& mode, SystemInterface& sys,
                                    NvdimmInterface& nvdimm) const override;

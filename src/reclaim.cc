@@ -68,7 +68,7 @@ Strategy ChooseStrategy(const Geometry& geometry, const std::vector<Range>& carv
   return ramdax_online >= legacy_online ? Strategy::kRamdax : Strategy::kLegacy;
 }
 
-bool ResolveAuto(SystemInterface& sys, const NvdimmOpener& open, const Options& opts, Resolution* out,
+bool ResolveAuto(SystemInterface& sys, NvdimmInterface& nvdimm, const Options& opts, Resolution* out,
                  std::string* err) {
   if (sys.Machine() == "x86_64" && LegacyCarveRanges(ReadIomem(sys)).empty() && HasSoftReserved(sys)) {
     *out = Resolution{Strategy::kHmem, " (soft-reserved memory)"};
@@ -82,7 +82,7 @@ bool ResolveAuto(SystemInterface& sys, const NvdimmOpener& open, const Options& 
   // geometry.  The carves are the label-less drivers' regions (arm64
   // device-tree carves have no /proc/iomem entry).
   std::vector<RegionInfo> held;
-  if (!ReadLabelLessCarves(sys, open, opts, &held, err)) return false;
+  if (!ReadLabelLessCarves(sys, nvdimm, opts, &held, err)) return false;
   std::string holdings;
   bool labels = false;
   std::vector<Range> carves;
@@ -156,7 +156,7 @@ Outcome Untouched(Outcome outcome, const std::string& err) {
   return outcome;
 }
 
-Outcome ReclaimCarves(const Options& opts, SystemInterface& sys, const NvdimmOpener& open_nvdimm) {
+Outcome ReclaimCarves(const Options& opts, SystemInterface& sys, NvdimmInterface& nvdimm) {
   Outcome outcome;
   // Errors first: a bad pmemreclaim.* key is reported even without pmemreclaim=.
   if (!opts.errors.empty()) {
@@ -183,14 +183,13 @@ Outcome ReclaimCarves(const Options& opts, SystemInterface& sys, const NvdimmOpe
   Strategy strategy = opts.strategy;
   if (strategy == Strategy::kAuto) {
     Resolution r;
-    if (!ResolveAuto(sys, open_nvdimm, opts, &r, &err)) return Untouched(outcome, err);
+    if (!ResolveAuto(sys, nvdimm, opts, &r, &err)) return Untouched(outcome, err);
     LogInfo(std::string("auto: ") + StrategyName(r.strategy) + r.why);
     strategy = r.strategy;
   }
   const auto impl = MakeStrategy(strategy);
   Geometry geometry;
-  std::unique_ptr<NvdimmInterface> nvdimm;
-  if (!impl->Prepare(sys, open_nvdimm, opts, &geometry, &nvdimm, &err)) {
+  if (!impl->Prepare(sys, nvdimm, opts, &geometry, &err)) {
     return Untouched(outcome, err);
   }
   outcome.strategy = strategy;
@@ -215,7 +214,7 @@ Outcome ReclaimCarves(const Options& opts, SystemInterface& sys, const NvdimmOpe
 
   const u64 memtotal_before = MemTotal(sys);
   outcome.touched = true;
-  outcome.regions = impl->Apply(plan, mode, sys, *nvdimm);
+  outcome.regions = impl->Apply(plan, mode, sys, nvdimm);
   const u64 memtotal_after = MemTotal(sys);
   for (const RegionOutcome& o : outcome.regions) Log(o.ok ? LogLevel::kInfo : LogLevel::kError, o.message);
 
@@ -242,18 +241,16 @@ bool InCaptureKernel(const Options& opts, SystemInterface& sys) {
   return opts.capture_kernel || sys.Exists("/proc/vmcore");
 }
 
-Outcome Reclaim(const Options& opts, SystemInterface& sys, const NvdimmOpener& open_nvdimm) {
-  bool opened = false;  // nothing is forced raw by a job that never looked
-  const Outcome outcome = ReclaimCarves(opts, sys, [&opened, &open_nvdimm](std::string* err) {
-    opened = true;
-    return open_nvdimm(err);
-  });
+Outcome Reclaim(const Options& opts, SystemInterface& sys, NvdimmInterface& nvdimm) {
+  const int scans = nvdimm.scans();  // nothing is forced raw by a job that never looked
+  const Outcome outcome = ReclaimCarves(opts, sys, nvdimm);
+  const bool looked = nvdimm.scans() > scans;
   // What the boot job's look or apply's probe left forced raw (a kept
   // region, a carve not claimed, an error on the way) goes back to the
   // kernel's probe.
   if (InCaptureKernel(opts, sys)) return outcome;
-  if (BootLookMayRun(opts)) FinishBootLook(sys, open_nvdimm);
-  if (opened && ReprobeMayRun(opts)) GiveBackForcedCarves(sys, open_nvdimm);
+  if (BootLookMayRun(opts)) FinishBootLook(sys, nvdimm);
+  if (looked && ReprobeMayRun(opts)) GiveBackForcedCarves(sys, nvdimm);
   return outcome;
 }
 

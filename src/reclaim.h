@@ -46,7 +46,7 @@ struct Resolution {
 // label-less drivers show.  May load drivers; binds and writes nothing
 // (the boot job's look may force carve namespaces raw: force_raw.h).
 // False with *err (every carve left untouched).
-bool ResolveAuto(SystemInterface& sys, const NvdimmOpener& open, const Options& opts, Resolution* out,
+bool ResolveAuto(SystemInterface& sys, NvdimmInterface& nvdimm, const Options& opts, Resolution* out,
                  std::string* err);
 
 // A kdump capture kernel: `elfcorehdr=` on the command line, or
@@ -55,7 +55,7 @@ bool InCaptureKernel(const Options& opts, SystemInterface& sys);
 
 // The whole job for parsed options.  Never throws.  Changes nothing in a
 // capture kernel (one line says why).
-Outcome Reclaim(const Options& opts, SystemInterface& sys, const NvdimmOpener& open_nvdimm);
+Outcome Reclaim(const Options& opts, SystemInterface& sys, NvdimmInterface& nvdimm);
 
 }  // namespace pmemreclaim
 

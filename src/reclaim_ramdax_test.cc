@@ -90,8 +90,7 @@ TEST_CASE("hmem: split the kept device off, load kmem only then, online the rest
   sys.available_modules = {"dax_hmem", "device_dax", "kmem"};
   nv.hmem_regions.push_back(RawRegion("dax0", Range::FromSize(k4G, 2 * kGiB)));
   // kmem comes last: loaded only after the kept device is split off.
-  const Outcome o = Reclaim(ParseCommandLine("pmemreclaim=hmem pmemreclaim.keep=100M"), sys,
-                            [&nv](std::string*) -> std::unique_ptr<NvdimmInterface> { return std::make_unique<NvdimmRef>(&nv); });
+  const Outcome o = Reclaim(ParseCommandLine("pmemreclaim=hmem pmemreclaim.keep=100M"), sys, nv);
   CHECK(sys.loaded == std::vector<std::string>{"dax_hmem region_idle=1", "device_dax", "kmem"});
   CHECK(nv.calls == std::vector<std::string>{"shape dax0 keep [0x100000000-0x107ffffff] rest [0x108000000-0x17fffffff]",
                                              "online dax0.1 movable"});
@@ -120,8 +119,7 @@ TEST_CASE("hmem: a block the kernel refuses stays offline, the rest is onlined, 
   sys.available_modules = {"dax_hmem", "device_dax", "kmem"};
   sys.write_errors["/sys/devices/system/memory/memory40/state"] = "Memory page has hardware error";
   nv.hmem_regions.push_back(RawRegion("dax0", Range::FromSize(k4G, 2 * kGiB)));
-  const Outcome o = Reclaim(ParseCommandLine("pmemreclaim=hmem pmemreclaim.keep=100M"), sys,
-                            [&nv](std::string*) -> std::unique_ptr<NvdimmInterface> { return std::make_unique<NvdimmRef>(&nv); });
+  const Outcome o = Reclaim(ParseCommandLine("pmemreclaim=hmem pmemreclaim.keep=100M"), sys, nv);
   SetLogSink(nullptr);
   CHECK(o.kmem_bytes.at(0) == 14 * 128 * kMiB);
   CHECK(std::count(g_errors.begin(), g_errors.end(),
@@ -138,8 +136,7 @@ TEST_CASE("hmem: a region kmem onlined before pmemreclaim ran is left") {
   sys.available_modules = {"dax_hmem", "device_dax", "kmem"};
   nv.hmem_regions.push_back(RawRegion("dax0", Range::FromSize(k4G, 2 * kGiB)));
   nv.hmem_regions[0].devices = {DaxDeviceInfo{"dax0.0", nv.hmem_regions[0].range, "kmem"}};
-  Reclaim(ParseCommandLine("pmemreclaim=hmem pmemreclaim.keep=128M"), sys,
-          [&nv](std::string*) -> std::unique_ptr<NvdimmInterface> { return std::make_unique<NvdimmRef>(&nv); });
+  Reclaim(ParseCommandLine("pmemreclaim=hmem pmemreclaim.keep=128M"), sys, nv);
   CHECK(nv.calls.empty());
   CHECK(std::find(sys.loaded.begin(), sys.loaded.end(), "kmem") == sys.loaded.end());
   SetLogSink(nullptr);
@@ -248,8 +245,7 @@ TEST_CASE("auto on arm64 considers ramdax: the carves come from the kernel's reg
     r.bus_device = "/sys/devices/platform/1c0000000.pmem";
     nv.ramdax_regions = {r};
   };
-  const Outcome o = Reclaim(ParseCommandLine("pmemreclaim=auto pmemreclaim.keep=126M"), sys,
-                            [&nv](std::string*) -> std::unique_ptr<NvdimmInterface> { return std::make_unique<NvdimmRef>(&nv); });
+  const Outcome o = Reclaim(ParseCommandLine("pmemreclaim=auto pmemreclaim.keep=126M"), sys, nv);
   SetLogSink(nullptr);
   REQUIRE(o.plan);
   CHECK(o.plan->strategy == Strategy::kRamdax);  // legacy would online nothing: the keep is inside the one region

@@ -22,7 +22,6 @@ struct World {
   FakeSystem sys;
   FakeNvdimm fake{&sys};
   FakeNvdimm* nvdimm = &fake;
-  int opened = 0;
 
   World() {
     SetLogSink(Capture);
@@ -44,10 +43,7 @@ struct World {
         RawRegion("region" + std::to_string(nvdimm->regions.size()), Range::FromSize(start, size)));
   }
   Outcome Run(const std::string& cmdline) {
-    return Reclaim(ParseCommandLine(cmdline), sys, [this](std::string*) -> std::unique_ptr<NvdimmInterface> {
-      ++opened;
-      return std::make_unique<NvdimmRef>(nvdimm);
-    });
+    return Reclaim(ParseCommandLine(cmdline), sys, *nvdimm);
   }
 };
 
@@ -60,7 +56,7 @@ TEST_CASE("no pmemreclaim= option: nothing loaded, opened or written") {
   w.AddRegion(k4G, 2 * kGiB);
   const Outcome o = w.Run("memmap=2G!4G");
   CHECK_FALSE(o.touched);
-  CHECK(w.opened == 0);
+  CHECK(w.nvdimm->scans() == 0);
   CHECK(w.sys.loaded.empty());
   CHECK(w.sys.writes.empty());
 }
@@ -73,7 +69,7 @@ TEST_CASE("bad options, off, and strategies not built yet touch nothing") {
     w.AddRegion(k4G, 2 * kGiB);
     const Outcome o = w.Run(line);
     CHECK_FALSE(o.touched);
-    CHECK(w.opened == 0);
+    CHECK(w.nvdimm->scans() == 0);
     CHECK(w.sys.writes.empty());
     CHECK(w.nvdimm->calls.empty());
     CHECK_FALSE(o.plan);
@@ -88,7 +84,7 @@ TEST_CASE("a missing module stops before anything is written") {
   w.sys.available_modules.erase("kmem");
   const Outcome o = w.Run("pmemreclaim=legacy");
   CHECK_FALSE(o.touched);
-  CHECK(w.opened == 0);
+  CHECK(w.nvdimm->scans() == 0);
   CHECK(w.nvdimm->calls.empty());
   CHECK(o.error.rfind("cannot load kernel module kmem", 0) == 0);
   CHECK_FALSE(o.ok());

@@ -31,10 +31,6 @@ class SystemInterface;
 enum class Zone;
 struct KmemMode;
 
-// Opens the device layer (libndctl + libdaxctl; a fake in tests).  A fresh
-// one sees buses that appeared since the last (after binding ramdax).
-using NvdimmOpener = std::function<std::unique_ptr<NvdimmInterface>(std::string* err)>;
-
 // One strategy, from the kernel modules it needs to what `status` and
 // `release` show of it.
 class ReclaimStrategy {
@@ -51,10 +47,10 @@ class ReclaimStrategy {
   // layout out; the boot job's look is cheaper: force_raw.h), then reads
   // what it plans on:
   // the geometry and its regions, each marked carve or not, into *geometry,
-  // and the device layer to apply with into *nvdimm.  False with *err when
-  // it can't; every carve is then as it was.
-  virtual bool Prepare(SystemInterface& sys, const NvdimmOpener& open, const Options& opts, Geometry* geometry,
-                       std::unique_ptr<NvdimmInterface>* nvdimm, std::string* err) const = 0;
+  // through `nvdimm` (rescanned after each step that changes the buses).
+  // False with *err when it can't; every carve is then as it was.
+  virtual bool Prepare(SystemInterface& sys, NvdimmInterface& nvdimm, const Options& opts, Geometry* geometry,
+                       std::string* err) const = 0;
 
   // Its planner (pure).
   virtual Plan MakePlan(const Geometry& geometry, u64 keep) const = 0;
