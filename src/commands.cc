@@ -12,6 +12,7 @@
 #include "memory_block.h"
 #include "metrics.h"
 #include "nextboot.h"
+#include "slice_plan.h"
 #include "nvdimm.h"
 #include "outcome.h"
 #include "probe.h"
@@ -78,6 +79,11 @@ int RunPlan(const std::vector<std::string>& args, CommandEnv& env) {
     if (!ParseNextBootArgs(args, &in, &json, &err)) {
       env.err += "pmemreclaim: " + err + "\n";
       return 2;
+    }
+    if (!in.slices.empty()) {
+      const auto slices = EstimateSlices(in);
+      env.out += json ? SliceEstimatesJson(in, slices) + "\n" : SliceEstimatesText(in, slices);
+      return 0;
     }
     const auto estimates = EstimateStrategies(in);
     env.out += json ? EstimatesJson(in, estimates) + "\n" : EstimatesText(in, estimates);
@@ -293,7 +299,9 @@ const std::vector<Command>& Commands() {
        "Offline, for the next boot: --carve=SIZE!START (repeatable) [--block=SIZE]\n"
        "[--keep=SIZE] [--page=SIZE|--dax-align=SIZE] [--arch=x86_64|arm64]\n"
        "[--ram=START-END]...: each strategy's onlined and lost bytes, and the carve\n"
-       "that loses the least.\n"
+       "that loses the least.  --keep=NAME:SIZE[@ALIGN],... (NAME*COUNT:... for\n"
+       "NAME0..): named kept slices laid out in order, each strategy's kept,\n"
+       "onlined and stranded bytes and the carves to boot with.\n"
        "  --json             machine-readable output\n",
        RunPlan},
       {"apply", "[options] [--dry-run] [--json]", "do it on the running system",

@@ -151,6 +151,14 @@ bool ParseNextBootArgs(const std::vector<std::string>& args, NextBootInput* in, 
         return false;
       }
       in->ram.push_back(Range{*start, *end});
+    } else if (key == "--keep" && (v.find(':') != std::string::npos || v.find(',') != std::string::npos)) {
+      std::string why;
+      const auto slices = ParseSlices(v, &why);
+      if (!slices) {
+        *err = "bad " + a + ": " + why;
+        return false;
+      }
+      in->slices = slices->slices;
     } else if (key == "--block" || key == "--dax-align" || key == "--page" || key == "--keep") {
       const auto n = ParseSize(v);
       const bool power = n && IsPowerOfTwo(*n);

@@ -11,6 +11,7 @@
 
 #include "cmdline.h"
 #include "plan.h"
+#include "slices.h"
 
 namespace pmemreclaim {
 
@@ -19,6 +20,8 @@ struct NextBootInput {
   u64 block_size = 128 * kMiB;
   u64 dax_align = 2 * kMiB;
   u64 keep = 0;
+  // --keep=NAME:SIZE[@ALIGN],...: named slices (slice_plan.h) instead of keep
+  std::vector<SliceSpec> slices;
   std::vector<Range> carves;
   std::vector<Range> ram;  // where a carve may go; empty: only inside the given carves
 };
@@ -43,7 +46,7 @@ std::string FormatCarvesFor(Arch arch, Strategy strategy, const std::vector<Rang
 // `pmemreclaim plan --carve=...` arguments: --carve=SIZE!START (or
 // SIZE@START; repeatable), --block=SIZE, --page=SIZE (the dax alignment is
 // its PMD size) or --dax-align=SIZE, --arch=x86_64|arm64, --ram=START-END
-// (repeatable), --keep=SIZE, --json.  False with *err on a bad argument.
+// (repeatable), --keep=SIZE or --keep=SLICES (slices.h), --json.  False with *err on a bad argument.
 bool ParseNextBootArgs(const std::vector<std::string>& args, NextBootInput* in, bool* json, std::string* err);
 
 std::string EstimatesText(const NextBootInput& in, const std::vector<Estimate>& estimates);
