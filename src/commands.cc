@@ -188,7 +188,9 @@ int RunStatus(const std::vector<std::string>& args, CommandEnv& env) {
   const std::string line = ForeignRegionsLine(foreign);
   if (!line.empty()) text += line + "\n";
   std::vector<Range> soft_reserved;
-  for (const RegionInfo& r : nvdimm.HmemRegions()) soft_reserved.push_back(r.range);
+  for (const RegionInfo& r : nvdimm.HmemRegions()) {
+    if (!r.range.empty()) soft_reserved.push_back(r.range);
+  }
   const std::vector<std::string> hazards = KexecHazards(env.sys, soft_reserved);
   for (const std::string& h : hazards) text += "warning: " + h + "\n";
   // The handoff record of this boot, as pmemreclaim left it under /run.

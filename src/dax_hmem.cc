@@ -7,7 +7,6 @@
 #include <algorithm>
 
 #include "libnvdimm.h"
-#include "log.h"
 #include "plan.h"
 #include "system.h"
 
@@ -59,11 +58,8 @@ std::vector<RegionInfo> LibNvdimm::HmemRegions() {
     }
     std::sort(info.devices.begin(), info.devices.end(),
               [](const DaxDeviceInfo& a, const DaxDeviceInfo& b) { return a.range.start < b.range.start; });
-    if (start == ~u64{0} || start == 0) {
-      LogWarning(info.name + ": cannot tell where soft-reserved region " + info.bus_device + " lies; left alone");
-      continue;
-    }
-    info.range = Range::FromSize(start, daxctl_region_get_size(region));
+    // unknown (no device at all, or one at 0): an empty range
+    if (start != ~u64{0} && start != 0) info.range = Range::FromSize(start, daxctl_region_get_size(region));
     out.push_back(info);
   }
   return out;

@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Dax devices handed to kmem and back (KmemInterface, libnvdimm.h).
 #include "libnvdimm.h"
-#include "log.h"
 #include "system.h"
 #include "timing.h"
 
 namespace pmemreclaim {
 
-bool LibNvdimm::OnlineDevdax(const std::string& name, const std::string& nsname, const KmemMode& mode, int* onlined,
+bool LibNvdimm::OnlineDevdax(const std::string& name, const std::string& nsname, const KmemMode& mode, KmemResult* result,
                              std::string* err) {
-  *onlined = 0;
+  *result = KmemResult{};
   struct ndctl_region* region = Region(name);
   struct ndctl_namespace* ns = region != nullptr ? Namespace(region, nsname) : nullptr;
   struct ndctl_dax* dax = ns != nullptr ? ndctl_namespace_get_dax(ns) : nullptr;
@@ -20,11 +19,11 @@ bool LibNvdimm::OnlineDevdax(const std::string& name, const std::string& nsname,
     return false;
   }
   daxctl_set_log_fn(daxctl_region_get_ctx(dregion), DaxctlLog);
-  return OnlineDev(dev, mode, onlined, err);
+  return OnlineDev(dev, mode, result, err);
 }
 
-bool LibNvdimm::OnlineDaxDevice(const std::string& devname, const KmemMode& mode, int* onlined, std::string* err) {
-  *onlined = 0;
+bool LibNvdimm::OnlineDaxDevice(const std::string& devname, const KmemMode& mode, KmemResult* result, std::string* err) {
+  *result = KmemResult{};
   ForgetDaxctl();  // kmem may have bound devices since
   struct daxctl_ctx* dctx = Daxctl();
   if (dctx == nullptr) {
@@ -36,7 +35,7 @@ bool LibNvdimm::OnlineDaxDevice(const std::string& devname, const KmemMode& mode
     struct daxctl_dev* dev;
     daxctl_dev_foreach(region, dev) {
       if (devname != daxctl_dev_get_devname(dev)) continue;
-      return OnlineDev(dev, mode, onlined, err);
+      return OnlineDev(dev, mode, result, err);
     }
   }
   *err = devname + ": not found";
@@ -93,7 +92,7 @@ bool LibNvdimm::ReturnToDevdax(const KmemDevice& want, std::string* err) {
 // Binds kmem to `dev` unless it has it (asking first for the blocks'
 // memory map on them when mode.memmap_on_memory), and onlines its blocks
 // in mode.zone.
-bool LibNvdimm::OnlineDev(struct daxctl_dev* dev, const KmemMode& mode, int* onlined, std::string* err) {
+bool LibNvdimm::OnlineDev(struct daxctl_dev* dev, const KmemMode& mode, KmemResult* result, std::string* err) {
   const std::string devname = daxctl_dev_get_devname(dev);
   struct daxctl_memory* mem = daxctl_dev_get_memory(dev);
   if (mem == nullptr) {
@@ -110,8 +109,7 @@ bool LibNvdimm::OnlineDev(struct daxctl_dev* dev, const KmemMode& mode, int* onl
       // or device_dax holds the device (kmem would make it -EBUSY).
       std::string why;
       if (!WriteAttribute("/sys/bus/dax/devices/" + devname + "/memmap_on_memory", "1", &why)) {
-        LogWarning(devname + ": the kernel refused memmap_on_memory (" + why +
-                   "): the memory map of its blocks comes from the RAM already online");
+        result->memmap_refused = why;
       }
     }
     int rc;
@@ -138,7 +136,7 @@ bool LibNvdimm::OnlineDev(struct daxctl_dev* dev, const KmemMode& mode, int* onl
     *err = devname + ": online: " + Errno(rc);
     return false;
   }
-  *onlined = rc;
+  result->blocks_onlined = rc;
   return true;
 }
 

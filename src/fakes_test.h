@@ -241,11 +241,13 @@ class FakeNvdimm : public NvdimmInterface {
     }
     return true;
   }
-  bool OnlineDaxDevice(const std::string& dev, const KmemMode& mode, int* onlined, std::string* err) override {
+  bool OnlineDaxDevice(const std::string& dev, const KmemMode& mode, KmemResult* result, std::string* err) override {
+    *result = KmemResult{};
+    if (mode.memmap_on_memory) result->memmap_refused = memmap_refusal;
     calls.push_back("online " + dev + " " + ZoneName(mode.zone) + (mode.memmap_on_memory ? " memmap_on_memory" : ""));
     auto policy = sys_->ReadFile("/sys/devices/system/memory/auto_online_blocks");
     policy_at_online.emplace_back(dev, policy ? *policy : "");
-    return AddKmem(dev, hmem_devices[dev], onlined, err);
+    return AddKmem(dev, hmem_devices[dev], &result->blocks_onlined, err);
   }
   // kmem adds the whole blocks of `dax` (offline), then libdaxctl onlines
   // them in address order and stops at the first one whose state write
@@ -334,8 +336,13 @@ class FakeNvdimm : public NvdimmInterface {
     return true;
   }
   std::map<std::string, Range> dax_data;
-  bool OnlineDevdax(const std::string& region, const std::string& ns, const KmemMode& mode, int* onlined,
+  // memmap_refusal: the kernel refuses memmap_on_memory with it ("" accepts)
+  std::string memmap_refusal;
+  bool OnlineDevdax(const std::string& region, const std::string& ns, const KmemMode& mode, KmemResult* result,
                     std::string* err) override {
+    *result = KmemResult{};
+    if (mode.memmap_on_memory) result->memmap_refused = memmap_refusal;
+    int* onlined = &result->blocks_onlined;
     calls.push_back("online " + region + (ns.empty() ? "" : " " + ns) + " " + ZoneName(mode.zone) +
                     (mode.memmap_on_memory ? " memmap_on_memory" : ""));
     auto policy = sys_->ReadFile("/sys/devices/system/memory/auto_online_blocks");

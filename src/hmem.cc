@@ -98,15 +98,24 @@ std::vector<RegionOutcome> HmemStrategy::Apply(const Plan& plan, const KmemMode&
   }
   for (const Rest& rest : rests) {
     out[rest.outcome].online_device = rest.dev;
-    int blocks = 0;
-    if (nvdimm.OnlineDaxDevice(rest.dev, mode, &blocks, &err)) err.clear();
+    KmemResult kmem;
+    if (nvdimm.OnlineDaxDevice(rest.dev, mode, &kmem, &err)) err.clear();
+    SayMemmapRefused(rest.dev, kmem);
     FinishOnlining(*rest.region, rest.dev, rest.kept, plan.block_size, mode.zone, err, sys, &out[rest.outcome]);
   }
   return out;
 }
 
 std::vector<RegionInfo> HmemStrategy::Regions(SystemInterface& /*sys*/, NvdimmInterface& nvdimm) const {
-  return nvdimm.HmemRegions();
+  std::vector<RegionInfo> out;
+  for (RegionInfo& r : nvdimm.HmemRegions()) {
+    if (r.range.empty()) {
+      LogWarning(r.name + ": cannot tell where soft-reserved region " + r.bus_device + " lies; left alone");
+      continue;
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
 }
 
 bool HmemStrategy::Onlined(SystemInterface& sys, const KmemDevice& device) const {

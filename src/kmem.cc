@@ -33,6 +33,12 @@ void FinishOnlining(const RegionPlan& r, const std::string& what, const Range& k
   }
 }
 
+void SayMemmapRefused(const std::string& what, const KmemResult& kmem) {
+  if (kmem.memmap_refused.empty()) return;
+  LogWarning(what + ": the kernel refused memmap_on_memory (" + kmem.memmap_refused +
+             "): the memory map of its blocks comes from the RAM already online");
+}
+
 void OnlineDevdaxRegion(const RegionPlan& r, const std::string& ns, const Range& claimed, const Range& kept,
                         u64 block_size, const KmemMode& mode, AutoOnlineHold& policy, SystemInterface& sys,
                         NvdimmInterface& nvdimm, RegionOutcome* o) {
@@ -49,8 +55,9 @@ void OnlineDevdaxRegion(const RegionPlan& r, const std::string& ns, const Range&
     }
   }
   policy.Hold();
-  int blocks = 0;
-  if (nvdimm.OnlineDevdax(r.region.name, ns, mode, &blocks, &err)) err.clear();
+  KmemResult kmem;
+  if (nvdimm.OnlineDevdax(r.region.name, ns, mode, &kmem, &err)) err.clear();
+  SayMemmapRefused(r.region.name, kmem);
   FinishOnlining(r, r.action == RegionAction::kReuseDevdax ? "reused devdax" : "created devdax", kept, block_size,
                  mode.zone, err, sys, o);
 }

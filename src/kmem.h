@@ -21,6 +21,10 @@ namespace pmemreclaim {
 void FinishOnlining(const RegionPlan& r, const std::string& what, const Range& kept, u64 block_size, Zone zone,
                     const std::string& daxctl_err, SystemInterface& sys, RegionOutcome* o);
 
+// The warning when the kernel refused memmap_on_memory for `what` (a
+// region or a dax device): its blocks' memory map comes from RAM instead.
+void SayMemmapRefused(const std::string& what, const KmemResult& kmem);
+
 // legacy and ramdax: claims namespace `ns` of the region ("" = its only
 // one) for devdax with pmemreclaim's mark over `claimed` (kCreateDevdax),
 // or takes the one there (kReuseDevdax), then onlines it through kmem with

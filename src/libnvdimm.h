@@ -68,9 +68,10 @@ class LibNvdimm final : public NvdimmInterface {
   bool Reprobe(const std::string& ns, std::string* claimed, std::string* err) override;
 
   // KmemInterface (dax_kmem.cc)
-  bool OnlineDevdax(const std::string& region, const std::string& ns, const KmemMode& mode, int* onlined,
+  bool OnlineDevdax(const std::string& region, const std::string& ns, const KmemMode& mode, KmemResult* result,
                     std::string* err) override;
-  bool OnlineDaxDevice(const std::string& devname, const KmemMode& mode, int* onlined, std::string* err) override;
+  bool OnlineDaxDevice(const std::string& devname, const KmemMode& mode, KmemResult* result,
+                       std::string* err) override;
   std::vector<KmemDevice> KmemDevices() override;
   bool ReturnToDevdax(const KmemDevice& dev, std::string* err) override;
 
@@ -101,7 +102,7 @@ class LibNvdimm final : public NvdimmInterface {
   // Binds kmem to `dev` unless it has it (asking first for the blocks'
   // memory map on them when mode.memmap_on_memory), and onlines its blocks
   // in mode.zone.
-  static bool OnlineDev(struct daxctl_dev* dev, const KmemMode& mode, int* onlined, std::string* err);
+  static bool OnlineDev(struct daxctl_dev* dev, const KmemMode& mode, KmemResult* result, std::string* err);
   // Calls fn(dev, bus, dax, nullptr) for each dax device of a pmem region in
   // system-ram mode, then fn(dev, nullptr, nullptr, region) for those of
   // soft-reserved regions.

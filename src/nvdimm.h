@@ -82,6 +82,15 @@ class NamespacesInterface {
   virtual bool Reprobe(const std::string& ns, std::string* claimed, std::string* err) = 0;
 };
 
+// What handing a dax device to kmem did.
+struct KmemResult {
+  int blocks_onlined = 0;
+  // mode.memmap_on_memory was asked for and the kernel refused it: why (the
+  // blocks' memory map then comes from the RAM already online, as without
+  // it); "" otherwise.  The caller says so: the device layer logs nothing.
+  std::string memmap_refused;
+};
+
 // Dax devices handed to kmem and back (libdaxctl: dev, memory).
 class KmemInterface {
  public:
@@ -89,13 +98,14 @@ class KmemInterface {
   // Hands the dax device of namespace `ns` ("" = the region's only one) to
   // kmem and onlines its memory blocks in mode.zone; with
   // mode.memmap_on_memory it first asks for their memory map on them (a
-  // kernel that refuses is a warning: kmem takes it from RAM as usual).
-  // *onlined is the number of blocks onlined.
-  virtual bool OnlineDevdax(const std::string& region, const std::string& ns, const KmemMode& mode, int* onlined,
-                            std::string* err) = 0;
+  // kernel that refuses it is no error: *result says so, and kmem takes it
+  // from RAM as usual), and the number of blocks onlined.
+  virtual bool OnlineDevdax(const std::string& region, const std::string& ns, const KmemMode& mode,
+                            KmemResult* result, std::string* err) = 0;
   // Hands dax device `devname` to kmem and onlines its blocks, as
   // OnlineDevdax does.
-  virtual bool OnlineDaxDevice(const std::string& devname, const KmemMode& mode, int* onlined, std::string* err) = 0;
+  virtual bool OnlineDaxDevice(const std::string& devname, const KmemMode& mode, KmemResult* result,
+                               std::string* err) = 0;
   // Dax devices of pmem and soft-reserved regions in system-ram mode.
   virtual std::vector<KmemDevice> KmemDevices() = 0;
   // Unbinds kmem (its memory blocks must be offline: the kernel removes
@@ -108,7 +118,8 @@ class HmemInterface {
  public:
   virtual ~HmemInterface() = default;
   // Soft-reserved (dax_hmem) regions, as RegionInfo with the region's range
-  // and its dax devices (carve = true).
+  // and its dax devices (carve = true); the range is empty when the kernel
+  // does not say where the region lies (the caller leaves it alone).
   virtual std::vector<RegionInfo> HmemRegions() = 0;
   // Gives a dax_hmem region exactly these devices: `keep` (if not empty) at
   // the region start, bound to device_dax, and `rest` (if not empty) after

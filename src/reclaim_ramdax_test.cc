@@ -373,3 +373,19 @@ TEST_CASE("boot job, reuse of a ramdax layout with nothing kept: the devdax at t
     CHECK(o.kmem_bytes.at(0) == 1920 * kMiB);
   }
 }
+
+TEST_CASE("hmem: a soft-reserved region the kernel does not place is left alone, and the strategy says so") {
+  HmemWorld w;
+  static std::vector<std::string> warnings;
+  warnings.clear();
+  SetLogSink([](LogLevel level, const std::string& line) {
+    if (level == LogLevel::kWarning) warnings.push_back(line);
+  });
+  w.nv.hmem_regions[0].range = Range{};  // dax_hmem gave no device to say where it starts
+  w.nv.hmem_regions[0].bus_device = "/sys/devices/platform/hmem.0";
+  const Outcome o = w.Run("pmemreclaim=hmem pmemreclaim.keep=128M");
+  CHECK(w.nv.calls.empty());
+  CHECK(o.kmem_bytes.empty());
+  CHECK(std::count(warnings.begin(), warnings.end(),
+                   "dax0: cannot tell where soft-reserved region /sys/devices/platform/hmem.0 lies; left alone") == 1);
+}

@@ -137,6 +137,21 @@ TEST_CASE("memmap_on_memory: auto follows the kernel's parameter, on and off ove
   }
 }
 
+TEST_CASE("memmap_on_memory refused by the kernel: onlined all the same, one warning from the strategy") {
+  World w;
+  w.AddRegion(k4G, 2 * kGiB);
+  w.nvdimm->memmap_refusal = "Operation not supported";
+  const Outcome o = w.Run("pmemreclaim=legacy pmemreclaim.memmap_on_memory=on");
+  CHECK(o.ok());
+  CHECK(o.kmem_bytes.at(0) == 1920 * kMiB);
+  CHECK(w.Logged("region0: the kernel refused memmap_on_memory (Operation not supported)"));
+  World asked_not;
+  asked_not.AddRegion(k4G, 2 * kGiB);
+  asked_not.nvdimm->memmap_refusal = "Operation not supported";
+  asked_not.Run("pmemreclaim=legacy pmemreclaim.memmap_on_memory=off");
+  CHECK_FALSE(asked_not.Logged("memmap_on_memory"));
+}
+
 TEST_CASE("WantMemmapOnMemory") {
   CHECK_FALSE(WantMemmapOnMemory(MemmapOnMemory::kAuto, std::nullopt));
   CHECK_FALSE(WantMemmapOnMemory(MemmapOnMemory::kAuto, std::string("N\n")));

@@ -79,7 +79,9 @@ bool Release(SystemInterface& sys, NvdimmInterface& nvdimm) {
     }
   }
   std::vector<Range> soft_reserved;
-  for (const RegionInfo& r : nvdimm.HmemRegions()) soft_reserved.push_back(r.range);
+  for (const RegionInfo& r : nvdimm.HmemRegions()) {
+    if (!r.range.empty()) soft_reserved.push_back(r.range);
+  }
   for (const std::string& h : KexecHazards(sys, soft_reserved)) LogWarning(h);
   return all;
 }
