@@ -51,8 +51,7 @@ tb_boot "$log" "pmemreclaim=auto pmemreclaim.keep=${KEEP_MIB}M test.kept=/dev/pm
 ours_wall=$TB_WALL
 < "$log" grep -E '^@@(kver|nd_(region|namespace|dax_align|dax_uuid))' | sed 's/^/    /' || true
 tb_section "$log" dmesg | grep -E 'pmemreclaim:|kmem|ramdax|Oops|BUG|misaligned' | sed 's/^/    /' || true
-tb_assert_true "auto chose ramdax (legacy would online nothing with this keep)" \
-  tr_dmesg_has "$log" "pmemreclaim: auto: ramdax"
+tb_assert_eq "auto chose ramdax (legacy would online nothing with this keep)" ramdax "$(tb_record "$log" .strategy)"
 tb_assert_no_oops "pmemreclaim" "$log"
 tb_assert_eq "block size (512 MiB)" 0x20000000 "$(tb_report "$log" block_size)"
 tb_assert_true "pmemreclaim bound the carve to ramdax" tr_dmesg_has "$log" "$(printf '%x' $base).pmem: bound to ramdax"

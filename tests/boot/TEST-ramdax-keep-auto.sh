@@ -22,7 +22,7 @@ memmap='memmap=2G!4G'
 tb_boot "$TB_WORK/ours.log" "$memmap memory_hotplug.memmap_on_memory=1 pmemreclaim=auto pmemreclaim.keep=126M test.kept=/dev/pmem0:$TB_GUEST_HASH" \
   || tb_die "boot with pmemreclaim"
 log=$TB_WORK/ours.log
-tb_assert_true "auto chose ramdax" tr_dmesg_has "$log" "pmemreclaim: auto: ramdax"
+tb_assert_eq "auto chose ramdax (the record)" ramdax "$(tb_record "$log" .strategy)"
 tb_assert_eq "kmem bytes" 1879048192 "$(tb_kmem_bytes "$log")"
 tb_assert_eq "bytes lost" $((130 * MiB)) "$(tr_lost "$log" $kept)"
 tb_assert_eq "kept namespace in /proc/iomem" "100000000-107dfffff : namespace0.0" \

@@ -13,10 +13,11 @@ want=$(tb_write_pattern "$TB_RAMDIR/ram" $((4 * GiB)) 5 $MiB)
 tb_boot "$TB_WORK/ramdax.log" "memmap=2G!4G pmemreclaim=ramdax test.modprobe=nd_e820,nd_pmem test.kept=/dev/pmem0:$MiB" \
   || tb_die "the machine did not boot to the test init"
 log=$TB_WORK/ramdax.log
-tb_assert_true "one clear line" tr_dmesg_has "$log" "this kernel has no ramdax driver"
+tb_assert_eq "the record: not ok, no ramdax driver" "false true" \
+  "$(tb_record "$log" '"\(.ok) \(.error | startswith("this kernel has no ramdax driver"))"')"
 tb_assert_eq "kmem bytes" 0 "$(tb_kmem_bytes "$log")"
 tb_assert_eq "carve bytes unchanged" "$want" "$(tb_report "$log" sha256 2)"
 tb_boot "$TB_WORK/auto.log" "memmap=2G!4G pmemreclaim=auto" || tb_die "auto boot"
-tb_assert_true "auto fell back to legacy" tr_dmesg_has "$TB_WORK/auto.log" "pmemreclaim: auto: legacy"
+tb_assert_eq "auto fell back to legacy (the record)" legacy "$(tb_record "$TB_WORK/auto.log" .strategy)"
 tb_assert_eq "auto: kmem bytes" $((1920 * MiB)) "$(tb_kmem_bytes "$TB_WORK/auto.log")"
 tb_finish
