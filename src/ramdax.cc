@@ -121,6 +121,24 @@ bool DeleteEarlierLayout(const RegionPlan& r, NvdimmInterface& nvdimm, std::stri
   return true;
 }
 
+// A labelled namespace `name` with pmemreclaim's mark for `role` exactly
+// over `extent`, or none: one the kernel placed elsewhere is deleted again
+// (labels only: nothing under it was written).  Its name in *devname.
+bool CreatePlacedNamespace(const RegionPlan& r, NvdimmInterface& nvdimm, const char* name, MarkRole role,
+                           const Range& extent, bool enable, std::string* devname, std::string* err) {
+  Range placed;
+  if (!nvdimm.CreateNamespace(r.region.name, name, MarkUuid(role, extent), extent.size(), r.dax_align, enable, devname,
+                              &placed, err)) {
+    return false;
+  }
+  if (placed == extent) return true;
+  std::string undo;
+  nvdimm.DeleteNamespace(r.region.name, *devname, &undo);
+  devname->clear();
+  *err = "the kernel placed it at " + Describe(placed) + ", not " + Describe(extent) + "; given back";
+  return false;
+}
+
 // Labels, then the namespace over the kept range, if not there yet; its
 // name in *kept ("" when nothing is kept).
 bool PrepareLabels(const RegionPlan& r, NvdimmInterface& nvdimm, std::string* kept, std::string* err) {
@@ -136,22 +154,12 @@ bool PrepareLabels(const RegionPlan& r, NvdimmInterface& nvdimm, std::string* ke
       return true;
     }
   }
-  std::string& devname = *kept;
-  Range placed;
-  if (!nvdimm.CreateNamespace(r.region.name, kKeepNamespaceName, MarkUuid(MarkRole::kKeepNamespace, r.keep_extent),
-                              r.keep_extent.size(), r.dax_align, /*enable=*/true, &devname, &placed, err)) {
-    *err = "could not create the kept namespace (" + *err + "); kept bytes untouched";
+  if (!CreatePlacedNamespace(r, nvdimm, kKeepNamespaceName, MarkRole::kKeepNamespace, r.keep_extent,
+                             /*enable=*/true, kept, err)) {
+    *err = "could not create the kept namespace (" + *err + "); kept bytes untouched, nothing else written";
     return false;
   }
-  if (placed != r.keep_extent) {
-    std::string undo;
-    nvdimm.DeleteNamespace(r.region.name, devname, &undo);
-    devname.clear();
-    *err = "the kernel placed the kept namespace at " + Describe(placed) + ", not " + Describe(r.keep_extent) +
-           "; given back, nothing else written";
-    return false;
-  }
-  LogInfo(r.region.name + ": kept range " + Describe(r.keep_extent) + " is " + devname);
+  LogInfo(r.region.name + ": kept range " + Describe(r.keep_extent) + " is " + *kept);
   return true;
 }
 
@@ -166,17 +174,9 @@ std::string DaxNamespace(const RegionPlan& r, NvdimmInterface& nvdimm, std::stri
     return "";
   }
   std::string ns;
-  Range placed;
-  if (!nvdimm.CreateNamespace(r.region.name, kDaxNamespaceName, MarkUuid(MarkRole::kDaxNamespace, r.dax_extent),
-                              r.dax_extent.size(), r.dax_align, /*enable=*/false, &ns, &placed, err)) {
-    *err = "could not create the devdax namespace (" + *err + ")";
-    return "";
-  }
-  if (placed != r.dax_extent) {
-    std::string undo;
-    nvdimm.DeleteNamespace(r.region.name, ns, &undo);
-    *err = "the kernel placed the devdax namespace at " + Describe(placed) + ", not " + Describe(r.dax_extent) +
-           "; given back, nothing else written";
+  if (!CreatePlacedNamespace(r, nvdimm, kDaxNamespaceName, MarkRole::kDaxNamespace, r.dax_extent, /*enable=*/false,
+                             &ns, err)) {
+    *err = "could not create the devdax namespace (" + *err + "); nothing else written";
     return "";
   }
   return ns;

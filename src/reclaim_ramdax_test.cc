@@ -389,3 +389,22 @@ TEST_CASE("hmem: a soft-reserved region the kernel does not place is left alone,
   CHECK(std::count(warnings.begin(), warnings.end(),
                    "dax0: cannot tell where soft-reserved region /sys/devices/platform/hmem.0 lies; left alone") == 1);
 }
+
+TEST_CASE("ramdax: a namespace the kernel places elsewhere than planned is given back, nothing else written") {
+  for (bool kept_one : {true, false}) {
+    INFO((kept_one ? "the kept namespace" : "the devdax namespace"));
+    RamdaxWorld w({Range::FromSize(k4G, 2 * kGiB)});
+    // the kernel's first free address: 2 MiB in (someone's namespace, say), not the carve start
+    w.nv.next_dpa["region0"] = k4G + 2 * kMiB;
+    const Outcome o = w.Run(kept_one ? "pmemreclaim=ramdax pmemreclaim.keep=126M" : "pmemreclaim=ramdax");
+    CHECK_FALSE(o.ok());
+    REQUIRE(o.regions.size() == 1);
+    CHECK(o.regions[0].message.find("placed it at [0x100200000-") != std::string::npos);
+    CHECK(o.regions[0].message.find("given back") != std::string::npos);
+    CHECK(w.nv.calls.back() == "delete region0 namespace0.0");
+    CHECK(w.nv.ramdax_regions[0].namespaces.empty());
+    CHECK(o.kmem_bytes.at(0) == 0);
+    if (!kept_one) continue;
+    CHECK(o.regions[0].kept_device.empty());
+  }
+}
