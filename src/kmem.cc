@@ -62,6 +62,19 @@ void OnlineDevdaxRegion(const RegionPlan& r, const std::string& ns, const Range&
                  mode.zone, err, sys, o);
 }
 
+std::vector<RegionOutcome> ApplyRegions(const Plan& plan, SystemInterface& sys, const RegionStep& step) {
+  std::vector<RegionOutcome> out;
+  AutoOnlineHold policy(sys);
+  for (const CarvePlan& carve : plan.carves) {
+    for (const RegionPlan& r : carve.regions) {
+      RegionOutcome o = StartOutcome(r);
+      if (r.action != RegionAction::kLeave) step(carve, r, policy, &o);
+      out.push_back(o);
+    }
+  }
+  return out;
+}
+
 RegionOutcome StartOutcome(const RegionPlan& r) {
   RegionOutcome o;
   o.region = r.region.name;

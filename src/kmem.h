@@ -4,6 +4,7 @@
 #ifndef PMEMRECLAIM_KMEM_H_
 #define PMEMRECLAIM_KMEM_H_
 
+#include <functional>
 #include <string>
 
 #include "memory_block.h"
@@ -36,6 +37,17 @@ void OnlineDevdaxRegion(const RegionPlan& r, const std::string& ns, const Range&
 // The outcome of a region before anything is done to it: kKeep and kLeave
 // say so in their message.
 RegionOutcome StartOutcome(const RegionPlan& r);
+
+// One region's step of a strategy's Apply: what to do with planned region
+// `r` of `carve` (not kLeave), into *o (started by StartOutcome).
+using RegionStep = std::function<void(const CarvePlan& carve, const RegionPlan& r, AutoOnlineHold& policy,
+                                      RegionOutcome* o)>;
+
+// The loop of legacy's and ramdax's Apply: every planned region in order,
+// `step` for each one not left, the auto-online policy held (by the step,
+// when it hands a device to kmem) until the end.  hmem has its own: kmem
+// loads only once every kept device of every carve is bound to device_dax.
+std::vector<RegionOutcome> ApplyRegions(const Plan& plan, SystemInterface& sys, const RegionStep& step);
 
 }  // namespace pmemreclaim
 

@@ -29,22 +29,15 @@ Plan LegacyStrategy::MakePlan(const Geometry& geometry, u64 keep) const { return
 
 std::vector<RegionOutcome> LegacyStrategy::Apply(const Plan& plan, const KmemMode& mode, SystemInterface& sys,
                                                  NvdimmInterface& nvdimm) const {
-  std::vector<RegionOutcome> out;
-  AutoOnlineHold policy(sys);
-  for (const CarvePlan& carve : plan.carves) {
-    for (const RegionPlan& r : carve.regions) {
-      RegionOutcome o = StartOutcome(r);
-      if (r.action == RegionAction::kKeep) {
-        o.kept_device = r.region.namespace_name.empty() ? r.region.name : r.region.namespace_name;
-      }
-      if (r.action == RegionAction::kCreateDevdax || r.action == RegionAction::kReuseDevdax) {
-        // The devdax claims the region's whole (only) namespace.
-        OnlineDevdaxRegion(r, "", r.region.range, carve.kept, plan.block_size, mode, policy, sys, nvdimm, &o);
-      }
-      out.push_back(o);
+  return ApplyRegions(plan, sys, [&](const CarvePlan& carve, const RegionPlan& r, AutoOnlineHold& policy,
+                                     RegionOutcome* o) {
+    if (r.action == RegionAction::kKeep) {
+      o->kept_device = r.region.namespace_name.empty() ? r.region.name : r.region.namespace_name;
+    } else {
+      // create or reuse: the devdax claims the region's whole (only) namespace
+      OnlineDevdaxRegion(r, "", r.region.range, carve.kept, plan.block_size, mode, policy, sys, nvdimm, o);
     }
-  }
-  return out;
+  });
 }
 
 void JudgeRawCarves(NvdimmInterface& nvdimm, std::vector<RegionInfo>* regions) {

@@ -186,36 +186,28 @@ std::string DaxNamespace(const RegionPlan& r, NvdimmInterface& nvdimm, std::stri
 
 std::vector<RegionOutcome> RamdaxStrategy::Apply(const Plan& plan, const KmemMode& mode, SystemInterface& sys,
                                                  NvdimmInterface& nvdimm) const {
-  std::vector<RegionOutcome> out;
-  AutoOnlineHold policy(sys);
-  for (const CarvePlan& carve : plan.carves) {
-    for (const RegionPlan& r : carve.regions) {
-      RegionOutcome o = StartOutcome(r);
-      std::string err;
-      for (const NamespaceInfo& n : r.region.namespaces) {
-        if (n.alt_name == kKeepNamespaceName && r.action != RegionAction::kLeave && Stays(r, n)) o.kept_device = n.devname;
-      }
-      if (r.action == RegionAction::kLeave) {
-        // nothing
-      } else if (r.action != RegionAction::kReuseDevdax && !PrepareLabels(r, nvdimm, &o.kept_device, &err)) {
-        o.ok = false;
-        o.message = r.region.name + ": " + err;
-      } else if (r.action == RegionAction::kKeep) {
-        o.message = r.region.name + " " + Describe(r.region.range) + ": kept range is namespace " +
-                    Describe(r.keep_extent) + ", untouched";
-      } else {
-        const std::string ns = DaxNamespace(r, nvdimm, &err);
-        if (ns.empty()) {
-          o.ok = false;
-          o.message = r.region.name + ": " + err;
-        } else {
-          OnlineDevdaxRegion(r, ns, r.dax_extent, carve.kept, plan.block_size, mode, policy, sys, nvdimm, &o);
-        }
-      }
-      out.push_back(o);
+  return ApplyRegions(plan, sys, [&](const CarvePlan& carve, const RegionPlan& r, AutoOnlineHold& policy,
+                                     RegionOutcome* o) {
+    std::string err;
+    for (const NamespaceInfo& n : r.region.namespaces) {
+      if (n.alt_name == kKeepNamespaceName && Stays(r, n)) o->kept_device = n.devname;
     }
-  }
-  return out;
+    if (r.action != RegionAction::kReuseDevdax && !PrepareLabels(r, nvdimm, &o->kept_device, &err)) {
+      o->ok = false;
+      o->message = r.region.name + ": " + err;
+    } else if (r.action == RegionAction::kKeep) {
+      o->message = r.region.name + " " + Describe(r.region.range) + ": kept range is namespace " +
+                   Describe(r.keep_extent) + ", untouched";
+    } else {
+      const std::string ns = DaxNamespace(r, nvdimm, &err);
+      if (ns.empty()) {
+        o->ok = false;
+        o->message = r.region.name + ": " + err;
+      } else {
+        OnlineDevdaxRegion(r, ns, r.dax_extent, carve.kept, plan.block_size, mode, policy, sys, nvdimm, o);
+      }
+    }
+  });
 }
 
 std::vector<RegionInfo> RamdaxStrategy::Regions(SystemInterface& sys, NvdimmInterface& nvdimm) const {
