@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "cmdline.h"
 
+#include "slices.h"
+
 #include <map>
 #include <optional>
 
@@ -86,10 +88,16 @@ Options ParseCommandLine(std::string_view cmdline) {
         bad("expected auto, legacy, ramdax, hmem or off");
       }
     } else if (key == "pmemreclaim.keep") {
+      std::string why;
       if (auto v = ParseSize(value); v && has_value) {
         opts.keep = *v;
-      } else {
+      } else if (value.find(':') == std::string::npos && value.find(',') == std::string::npos) {
         bad("expected a size such as 126M, 2G or 0x7e00000");
+      } else if (!ParseSlices(value, &why)) {
+        bad(why);
+      } else {
+        bad("named slices are not laid out at boot yet (pmemreclaim plan --carve=... --keep=" + value +
+            " shows what they would cost); give one size");
       }
     } else if (key == "pmemreclaim.zone") {
       if (value == "movable") {

@@ -113,3 +113,16 @@ TEST_CASE("names") {
   CHECK(std::string(StrategyName(Strategy::kRamdax)) == "ramdax");
   CHECK(std::string(ZoneName(Zone::kNormal)) == "normal");
 }
+
+TEST_CASE("pmemreclaim.keep with named slices: one error, naming what is wrong or that the boot can't yet") {
+  Options o = ParseCommandLine("pmemreclaim=hmem pmemreclaim.keep=vm*4:1G@1G");
+  REQUIRE(o.errors.size() == 1);
+  CHECK(o.errors[0].find("not laid out at boot yet") != std::string::npos);
+  CHECK(o.keep == 0);
+  o = ParseCommandLine("pmemreclaim=hmem pmemreclaim.keep=vm*4:1G@3G");
+  REQUIRE(o.errors.size() == 1);
+  CHECK(o.errors[0].find("ALIGN") != std::string::npos);
+  o = ParseCommandLine("pmemreclaim=hmem pmemreclaim.keep=lots");
+  REQUIRE(o.errors.size() == 1);
+  CHECK(o.errors[0].find("expected a size") != std::string::npos);
+}
