@@ -39,7 +39,7 @@ void FinishAdvice(const Geometry& geometry, CarvePlan* c) {
 
 void OfferAdvice(const Geometry& geometry, u64 unavoidable, CarveAdvisor advise, AdvisedLoss loss, CarvePlan* c) {
   const u64 keep = c->kept.size();
-  if (c->lost > unavoidable && !HoldsForeign(*c)) {
+  if (advise != nullptr && c->lost > unavoidable && !HoldsForeign(*c)) {
     std::vector<Range> advice = advise(c->range, keep, geometry.block_size, geometry.dax_align, geometry.ram);
     if (!advice.empty() && loss(advice, keep, geometry.block_size, geometry.dax_align) < c->lost) {
       c->advice = std::move(advice);

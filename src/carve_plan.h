@@ -36,7 +36,8 @@ using AdvisedLoss = u64 (*)(const std::vector<Range>& carves, u64 keep, u64 bloc
 // the carve loses more than `unavoidable` (what its layout costs at best)
 // and holds nothing foreign, `advise` gives carves for the next boot (within
 // the geometry's RAM and the old carve), taken when they would lose less
-// than the carve loses now; then FinishAdvice.
+// than the carve loses now; then FinishAdvice.  No `advise` (nullptr: a
+// loss estimate): FinishAdvice only.
 void OfferAdvice(const Geometry& geometry, u64 unavoidable, CarveAdvisor advise, AdvisedLoss loss, CarvePlan* c);
 
 }  // namespace pmemreclaim

@@ -93,11 +93,8 @@ Plan PlanLegacyCarves(const Geometry& geometry, u64 keep, bool advise) {
       planned.push_back(PlanLegacyRegion(r, kept, geometry.block_size, geometry.dax_align, geometry.page_size));
     }
     CarvePlan c = TallyCarve(Range{regions.front().range.start, regions.back().range.end}, kept, std::move(planned));
-    if (advise) {
-      OfferAdvice(geometry, std::max(geometry.dax_align, kSubsection), AdviseLegacyCarve, LegacyLoss, &c);
-    } else {
-      FinishAdvice(geometry, &c);
-    }
+    OfferAdvice(geometry, std::max(geometry.dax_align, kSubsection), advise ? AdviseLegacyCarve : nullptr, LegacyLoss,
+                &c);
     plan.carves.push_back(std::move(c));
   }
   return plan;

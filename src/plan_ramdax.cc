@@ -151,12 +151,8 @@ Plan PlanRamdaxCarves(const Geometry& geometry, u64 keep, bool advise) {
   for (const RegionInfo& r : regions) {
     CarvePlan c = TallyCarve(Range{r.range.start, r.range.end + kLabelAreaSize}, kept,
                              {PlanRamdaxRegion(r, kept, geometry.block_size, geometry.dax_align, geometry.page_size)});
-    if (advise) {
-      OfferAdvice(geometry, std::max(geometry.dax_align, kSubsection) + kLabelAreaSize, AdviseRamdaxCarve,
-                  RamdaxCarvesLoss, &c);
-    } else {
-      FinishAdvice(geometry, &c);
-    }
+    OfferAdvice(geometry, std::max(geometry.dax_align, kSubsection) + kLabelAreaSize,
+                advise ? AdviseRamdaxCarve : nullptr, RamdaxCarvesLoss, &c);
     plan.carves.push_back(std::move(c));
   }
   return plan;
