@@ -6,12 +6,13 @@
 
 namespace pmemreclaim {
 
-CarvePlan TallyCarve(const Range& range, const Range& kept, std::vector<RegionPlan> regions) {
+CarvePlan TallyCarve(const Range& range, const Range& kept, std::vector<RegionPlan> regions, u64 between) {
   CarvePlan c;
   c.range = range;
   c.kept = kept.Intersect(range);
+  c.between = std::min(between, c.kept.size());
   for (const RegionPlan& r : regions) c.onlined += r.online.size();
-  c.lost = c.range.size() - c.kept.size() - c.onlined;
+  c.lost = c.range.size() - c.KeptBytes() - c.onlined;
   c.regions = std::move(regions);
   return c;
 }
@@ -38,7 +39,7 @@ void FinishAdvice(const Geometry& geometry, CarvePlan* c) {
 }
 
 void OfferAdvice(const Geometry& geometry, u64 unavoidable, CarveAdvisor advise, AdvisedLoss loss, CarvePlan* c) {
-  const u64 keep = c->kept.size();
+  const u64 keep = c->KeptBytes();
   if (advise != nullptr && c->lost > unavoidable && !HoldsForeign(*c)) {
     std::vector<Range> advice = advise(c->range, keep, geometry.block_size, geometry.dax_align, geometry.ram);
     if (!advice.empty() && loss(advice, keep, geometry.block_size, geometry.dax_align) < c->lost) {

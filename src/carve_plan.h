@@ -14,8 +14,9 @@ namespace pmemreclaim {
 
 // A carve of `range` with `kept` (the part of the kept range inside it) and
 // its planned regions: the bytes onlined are the regions' online ranges,
-// the bytes lost the rest of what is not kept.
-CarvePlan TallyCarve(const Range& range, const Range& kept, std::vector<RegionPlan> regions);
+// the bytes lost the rest of what is not kept, and the `between` bytes of
+// `kept` no named slice holds.
+CarvePlan TallyCarve(const Range& range, const Range& kept, std::vector<RegionPlan> regions, u64 between = 0);
 
 // A carve holding data pmemreclaim did not write (an fsdax, btt or devdax
 // info block, a label area, a namespace): no advice to carve it anew, that

@@ -93,11 +93,10 @@ Options ParseCommandLine(std::string_view cmdline) {
         opts.keep = *v;
       } else if (value.find(':') == std::string::npos && value.find(',') == std::string::npos) {
         bad("expected a size such as 126M, 2G or 0x7e00000");
-      } else if (!ParseSlices(value, &why)) {
-        bad(why);
+      } else if (auto spec = ParseSlices(value, &why)) {
+        opts.slices = spec->slices;  // named slices (the plain form is the size above)
       } else {
-        bad("named slices are not laid out at boot yet (pmemreclaim plan --carve=... --keep=" + value +
-            " shows what they would cost); give one size");
+        bad(why);
       }
     } else if (key == "pmemreclaim.zone") {
       if (value == "movable") {

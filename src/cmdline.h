@@ -11,6 +11,7 @@
 
 #include "memory_block.h"
 #include "size.h"
+#include "slices.h"
 #include "strategy.h"
 
 namespace pmemreclaim {
@@ -24,6 +25,10 @@ struct Options {
   bool requested = false;
   Strategy strategy = Strategy::kOff;
   u64 keep = 0;
+  // pmemreclaim.keep=NAME:SIZE[@ALIGN],...: named kept slices (slices.h),
+  // laid out in order from the lowest carve's start; empty for the plain
+  // SIZE form (`keep`).
+  std::vector<SliceSpec> slices;
   Zone zone = Zone::kMovable;
   MemmapOnMemory memmap_on_memory = MemmapOnMemory::kAuto;
   bool dry_run = false;

@@ -114,14 +114,22 @@ TEST_CASE("names") {
   CHECK(std::string(ZoneName(Zone::kNormal)) == "normal");
 }
 
-TEST_CASE("pmemreclaim.keep with named slices: one error, naming what is wrong or that the boot can't yet") {
-  Options o = ParseCommandLine("pmemreclaim=hmem pmemreclaim.keep=vm*4:1G@1G");
-  REQUIRE(o.errors.size() == 1);
-  CHECK(o.errors[0].find("not laid out at boot yet") != std::string::npos);
+TEST_CASE("pmemreclaim.keep with named slices: the slices, or one error naming what is wrong") {
+  Options o = ParseCommandLine("pmemreclaim=hmem pmemreclaim.keep=vm*2:1G@1G,log:126M");
+  CHECK(o.errors.empty());
   CHECK(o.keep == 0);
+  REQUIRE(o.slices.size() == 3);
+  CHECK(o.slices[0] == SliceSpec{"vm0", 1 * kGiB, 1 * kGiB});
+  CHECK(o.slices[1] == SliceSpec{"vm1", 1 * kGiB, 1 * kGiB});
+  CHECK(o.slices[2] == SliceSpec{"log", 126 * kMiB, 2 * kMiB});
+  o = ParseCommandLine("pmemreclaim=hmem pmemreclaim.keep=256M");
+  CHECK(o.errors.empty());
+  CHECK(o.keep == 256 * kMiB);
+  CHECK(o.slices.empty());
   o = ParseCommandLine("pmemreclaim=hmem pmemreclaim.keep=vm*4:1G@3G");
   REQUIRE(o.errors.size() == 1);
   CHECK(o.errors[0].find("ALIGN") != std::string::npos);
+  CHECK(o.slices.empty());
   o = ParseCommandLine("pmemreclaim=hmem pmemreclaim.keep=lots");
   REQUIRE(o.errors.size() == 1);
   CHECK(o.errors[0].find("expected a size") != std::string::npos);

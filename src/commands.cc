@@ -335,7 +335,8 @@ const std::vector<Command>& Commands() {
       {"keep-link", "DEVICE", "for udev: the /dev/pmemreclaim links of a kept device",
        "Prints the links (relative to /dev) of DEVICE (pmem0, dax0.0) when the handoff\n"
        "record names it as holding kept bytes: pmemreclaim/keepN in address order, and\n"
-       "pmemreclaim/keep when it is the only one; status 1 when it holds none.\n",
+       "pmemreclaim/keep when it is the only one; pmemreclaim/NAME for the device of\n"
+       "named slice NAME; status 1 when it holds none.\n",
        RunKeepLink},
       {"version", "", "print the version", "", RunVersion},
   };

@@ -25,6 +25,31 @@ Range LiveRange(struct daxctl_dev* dev) {
   return start ? Range::FromSize(*start, daxctl_dev_get_size(dev)) : Range{};
 }
 
+// The region's devices with a size (sorted by address) or without one (the
+// seeds, sorted by id: the order they were made in).
+std::vector<struct daxctl_dev*> SizedDevices(struct daxctl_region* region) {
+  std::vector<struct daxctl_dev*> out;
+  struct daxctl_dev* dev;
+  daxctl_dev_foreach(region, dev) {
+    if (daxctl_dev_get_size(dev) != 0) out.push_back(dev);
+  }
+  std::sort(out.begin(), out.end(), [](struct daxctl_dev* a, struct daxctl_dev* b) {
+    return daxctl_dev_get_resource(a) < daxctl_dev_get_resource(b);
+  });
+  return out;
+}
+
+std::vector<struct daxctl_dev*> SeedDevices(struct daxctl_region* region) {
+  std::vector<struct daxctl_dev*> out;
+  struct daxctl_dev* dev;
+  daxctl_dev_foreach(region, dev) {
+    if (daxctl_dev_get_size(dev) == 0) out.push_back(dev);
+  }
+  std::sort(out.begin(), out.end(),
+            [](struct daxctl_dev* a, struct daxctl_dev* b) { return daxctl_dev_get_id(a) < daxctl_dev_get_id(b); });
+  return out;
+}
+
 }  // namespace
 
 std::vector<RegionInfo> LibNvdimm::HmemRegions() {
@@ -65,96 +90,98 @@ std::vector<RegionInfo> LibNvdimm::HmemRegions() {
   return out;
 }
 
-bool LibNvdimm::ShapeHmem(const std::string& name, const Range& keep, const Range& rest, std::string* keep_dev,
-                          std::string* rest_dev, std::string* err) {
+bool LibNvdimm::ShapeHmem(const std::string& name, const std::vector<HmemDeviceSpec>& want,
+                          std::vector<std::string>* devices, std::string* err) {
+  devices->clear();
   struct daxctl_region* region = HmemRegion(name);
   if (region == nullptr) {
     *err = name + ": no such soft-reserved dax region";
     return false;
   }
-  std::vector<struct daxctl_dev*> sized;
-  struct daxctl_dev* dev;
-  daxctl_dev_foreach(region, dev) {
-    if (daxctl_dev_get_size(dev) != 0) sized.push_back(dev);
-  }
-  std::sort(sized.begin(), sized.end(), [](struct daxctl_dev* a, struct daxctl_dev* b) {
-    return daxctl_dev_get_resource(a) < daxctl_dev_get_resource(b);
-  });
-  auto at = [](struct daxctl_dev* d) { return LiveRange(d); };
+  std::vector<struct daxctl_dev*> sized = SizedDevices(region);
   // What is there now, for the decision (plan.h: NextHmemShapeStep).
   std::vector<DaxDeviceInfo> now;
   for (struct daxctl_dev* d : sized) {
-    now.push_back(DaxDeviceInfo{daxctl_dev_get_devname(d), at(d),
+    now.push_back(DaxDeviceInfo{daxctl_dev_get_devname(d), LiveRange(d),
                                 daxctl_dev_get_memory(d) != nullptr ? "kmem"
                                 : daxctl_dev_is_enabled(d)         ? "device_dax"
                                                                    : ""});
   }
   struct daxctl_dev* first = daxctl_dev_get_first(region);
-  HmemShapeStep next = NextHmemShapeStep(now, first != nullptr ? daxctl_dev_get_devname(first) : "", keep, rest);
-  if (first == nullptr) next = next == HmemShapeStep::kShaped ? next : HmemShapeStep::kRefuse;
-  if (next == HmemShapeStep::kShaped) {  // an earlier run's: the kept device must be in device_dax
-    if (!keep.empty() && !daxctl_dev_is_enabled(sized[0])) {
-      const int rc = daxctl_dev_enable_devdax(sized[0]);
-      if (rc < 0) {
-        *err = std::string(daxctl_dev_get_devname(sized[0])) + ": device_dax: " + Errno(rc);
-        return false;
+  HmemShapeStep next = NextHmemShapeStep(now, first != nullptr ? daxctl_dev_get_devname(first) : "", want);
+  if (first == nullptr && next != HmemShapeStep::kShaped) next = HmemShapeStep::kRefuse;
+  if (next == HmemShapeStep::kShaped) {  // an earlier run's: the kept devices must be in device_dax
+    for (size_t i = 0; i < want.size(); ++i) {
+      if (want[i].kept && !daxctl_dev_is_enabled(sized[i])) {
+        const int rc = daxctl_dev_enable_devdax(sized[i]);
+        if (rc < 0) {
+          *err = std::string(daxctl_dev_get_devname(sized[i])) + ": device_dax: " + Errno(rc);
+          return false;
+        }
       }
+      devices->push_back(daxctl_dev_get_devname(sized[i]));
     }
-    if (!keep.empty()) *keep_dev = daxctl_dev_get_devname(sized[0]);
-    if (!rest.empty()) *rest_dev = daxctl_dev_get_devname(sized.back());
     return true;
   }
   if (next == HmemShapeStep::kRefuse) {
     *err = name + ": its dax devices are not as pmemreclaim splits them";
     return false;
   }
-  const bool idle = sized.empty();
+  // dax_hmem's own device (if sized: one over the whole region) unbound and
+  // shrunk to 0, then as many devices of size 0 as `want` has, made at once
+  // (the kernel allows several seeds), so that the devices are listed once.
   const std::string first_name = daxctl_dev_get_devname(first);
-  if (!keep.empty()) *keep_dev = first_name;
-  const char* step = "disable";
   int rc = daxctl_dev_is_enabled(first) ? daxctl_dev_disable(first) : 0;
-  if (rc >= 0 && !idle) step = "size 0", rc = daxctl_dev_set_size(first, 0);
-  const Range& first_range = keep.empty() ? rest : keep;
-  if (rc >= 0) step = "size", rc = daxctl_dev_set_size(first, first_range.size());
-  if (rc >= 0 && at(first) != first_range) {
-    *err = first_name + ": placed at " + Describe(at(first)) + ", not " + Describe(first_range);
-    return false;
-  }
-  if (rc >= 0 && !keep.empty()) step = "device_dax", rc = daxctl_dev_enable_devdax(first);
+  const char* step = "disable";
+  if (rc >= 0 && !sized.empty()) step = "size 0", rc = daxctl_dev_set_size(first, 0);
   if (rc < 0) {
     *err = first_name + ": " + step + ": " + Errno(rc);
-    // A sized device that no driver holds could be taken by kmem later:
-    // the kept bytes go back to being in no device at all.
-    if (!daxctl_dev_is_enabled(first) && daxctl_dev_get_size(first) != 0 && daxctl_dev_set_size(first, 0) >= 0) {
-      *err += "; " + first_name + " shrunk back to 0";
+    return false;
+  }
+  std::vector<struct daxctl_dev*> seeds = SeedDevices(region);
+  for (size_t n = seeds.size(); n < want.size(); ++n) {
+    rc = daxctl_region_create_dev(region);
+    if (rc < 0) {
+      *err = name + ": create: " + Errno(rc);
+      return false;
     }
+  }
+  if (seeds.size() < want.size()) {
+    ForgetDaxctl();  // libdaxctl lists a region's devices once
+    region = HmemRegion(name);
+    seeds = region != nullptr ? SeedDevices(region) : std::vector<struct daxctl_dev*>{};
+  }
+  if (seeds.size() < want.size()) {
+    *err = name + ": " + std::to_string(seeds.size()) + " devices of size 0 after create, " +
+           std::to_string(want.size()) + " needed";
     return false;
   }
-  if (keep.empty()) {
-    *rest_dev = first_name;
-    return true;
+  for (size_t i = 0; i < want.size(); ++i) {
+    struct daxctl_dev* dev = seeds[i];
+    const std::string devname = daxctl_dev_get_devname(dev);
+    std::string why;
+    rc = 0;
+    step = "align";
+    if (want[i].align != 0 && daxctl_dev_get_align(dev) != want[i].align) rc = daxctl_dev_set_align(dev, want[i].align);
+    if (rc >= 0) step = "size", rc = daxctl_dev_set_size(dev, want[i].range.size());
+    if (rc < 0) {
+      why = step + (": " + Errno(rc));
+    } else if (LiveRange(dev) != want[i].range) {
+      why = "placed at " + Describe(LiveRange(dev)) + ", not " + Describe(want[i].range);
+    } else if (want[i].kept && (rc = daxctl_dev_enable_devdax(dev)) < 0) {
+      why = "device_dax: " + Errno(rc);
+    }
+    if (!why.empty()) {
+      *err = devname + ": " + why;
+      // A sized device that no driver holds could be taken by kmem later:
+      // its bytes go back to being in no device at all.
+      if (!daxctl_dev_is_enabled(dev) && daxctl_dev_get_size(dev) != 0 && daxctl_dev_set_size(dev, 0) >= 0) {
+        *err += "; " + devname + " shrunk back to 0";
+      }
+      return false;
+    }
+    devices->push_back(devname);
   }
-  if (rest.empty()) return true;
-  rc = daxctl_region_create_dev(region);
-  if (rc < 0) {
-    *err = name + ": create: " + Errno(rc);
-    return false;
-  }
-  // libdaxctl caches the device list: look at the new seed from a fresh context.
-  ForgetDaxctl();
-  region = HmemRegion(name);
-  struct daxctl_dev* seed = region != nullptr ? daxctl_region_get_dev_seed(region) : nullptr;
-  if (seed == nullptr) {
-    *err = name + ": no seed device after create";
-    return false;
-  }
-  rc = daxctl_dev_set_size(seed, rest.size());
-  if (rc < 0 || at(seed) != rest) {
-    *err = std::string(daxctl_dev_get_devname(seed)) + ": size: " +
-           (rc < 0 ? Errno(rc) : "placed at " + Describe(at(seed)) + ", not " + Describe(rest));
-    return false;
-  }
-  *rest_dev = daxctl_dev_get_devname(seed);
   return true;
 }
 

@@ -222,25 +222,52 @@ class FakeNvdimm : public NvdimmInterface {
     return out;
   }
   std::map<std::string, Range> hmem_devices;
-  bool ShapeHmem(const std::string& region, const Range& keep, const Range& rest, std::string* keep_dev,
-                 std::string* rest_dev, std::string* err) override {
-    calls.push_back("shape " + region + " keep " + Describe(keep) + " rest " + Describe(rest));
+  // The call as "shape REGION keep K rest R" (K: the kept devices' span) and,
+  // with more than one kept device, " devices N".
+  bool ShapeHmem(const std::string& region, const std::vector<HmemDeviceSpec>& want, std::vector<std::string>* devices,
+                 std::string* err) override {
+    Range keep, rest;
+    size_t kept = 0;
+    for (const HmemDeviceSpec& d : want) {
+      if (!d.kept) {
+        rest = d.range;
+        continue;
+      }
+      keep = keep.empty() ? d.range : Range{keep.start, d.range.end};
+      ++kept;
+    }
+    calls.push_back("shape " + region + " keep " + Describe(keep) + " rest " + Describe(rest) +
+                    (kept > 1 ? " devices " + std::to_string(kept) : ""));
+    devices->clear();
     for (RegionInfo& r : hmem_regions) {
       if (r.name != region) continue;
       // the real one's decision (dax_hmem.cc); dax_hmem's own device is dax0.0
-      if (NextHmemShapeStep(r.devices, "dax0.0", keep, rest) == HmemShapeStep::kRefuse) {
+      const HmemShapeStep step = NextHmemShapeStep(r.devices, "dax0.0", want);
+      if (step == HmemShapeStep::kRefuse) {
         *err = region + ": its dax devices are not as pmemreclaim splits them";
         return false;
       }
-      r.devices.clear();
-      if (!keep.empty()) r.devices.push_back(DaxDeviceInfo{"dax0.0", keep, "device_dax"});
-      if (!rest.empty()) r.devices.push_back(DaxDeviceInfo{keep.empty() ? "dax0.0" : "dax0.1", rest, ""});
-      for (const DaxDeviceInfo& d : r.devices) hmem_devices[d.devname] = d.range;
-      if (!rest.empty()) *rest_dev = r.devices.back().devname;
-      if (!keep.empty()) *keep_dev = r.devices.front().devname;
+      if (step == HmemShapeStep::kSplit) {
+        r.devices.clear();
+        for (size_t i = 0; i < want.size(); ++i) {
+          if (shape_fails_at == r.devices.size()) {
+            *err = "dax0." + std::to_string(i) + ": device_dax: Operation not permitted";
+            return false;
+          }
+          r.devices.push_back(DaxDeviceInfo{"dax0." + std::to_string(i), want[i].range, want[i].kept ? "device_dax" : ""});
+          hmem_aligns["dax0." + std::to_string(i)] = want[i].align;
+        }
+      }
+      for (const DaxDeviceInfo& d : r.devices) {
+        hmem_devices[d.devname] = d.range;
+        devices->push_back(d.devname);
+      }
     }
     return true;
   }
+  // ShapeHmem fails on the device of this index (made and bound before it stay).
+  size_t shape_fails_at = ~size_t{0};
+  std::map<std::string, u64> hmem_aligns;
   bool OnlineDaxDevice(const std::string& dev, const KmemMode& mode, KmemResult* result, std::string* err) override {
     *result = KmemResult{};
     if (mode.memmap_on_memory) result->memmap_refused = memmap_refusal;

@@ -5,6 +5,7 @@
 #include "json_read.h"
 #include "mark.h"
 #include "report.h"
+#include "slices.h"
 #include "version.h"
 
 namespace pmemreclaim {
@@ -57,14 +58,36 @@ std::string StateJson(const Outcome& o) {
     for (const RegionOutcome* ro : done) {
       if (!ro->online_device.empty()) j.String(ro->online_device);
     }
-    j.EndArray().Field("onlined", onlined).Field("lost", c.range.size() - c.kept.size() - onlined).Key("preserved");
+    j.EndArray().Field("onlined", onlined).Field("lost", c.range.size() - c.KeptBytes() - onlined).Key("preserved");
     const std::optional<bool> preserved = Preserved(o.strategy, c);
     if (preserved) {
       j.Bool(*preserved);
     } else {
       j.Null();
     }
-    j.Key("errors").BeginArray();
+    j.Key("slices").BeginArray();
+    for (const RegionPlan& r : c.regions) {
+      const RegionOutcome* ro = OutcomeOf(r, o.regions);
+      for (size_t k = 0; k < r.slices.size(); ++k) {
+        const std::string device = ro != nullptr && k < ro->slice_devices.size() ? ro->slice_devices[k] : "";
+        j.BeginObject()
+            .Field("name", r.slices[k].name)
+            .Field("range", r.slices[k].range)
+            .Field("align", r.slices[k].align)
+            .Field("device", device)
+            .Key("preserved");
+        // no device: not there; else what the carve's layout says (null: can't tell)
+        if (device.empty()) {
+          j.Bool(false);
+        } else if (preserved) {
+          j.Bool(*preserved);
+        } else {
+          j.Null();
+        }
+        j.EndObject();
+      }
+    }
+    j.EndArray().Key("errors").BeginArray();
     for (const RegionOutcome* ro : done) {
       if (!ro->ok) j.String(ro->message);
     }
@@ -98,6 +121,26 @@ std::vector<std::string> NamesInRecord(const std::string& record, const std::str
 }  // namespace
 
 std::vector<std::string> KeptDevicesInRecord(const std::string& record) { return NamesInRecord(record, "kept_devices"); }
+
+std::vector<std::pair<std::string, std::string>> SliceDevicesInRecord(const std::string& record) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const auto v = ParseJson(record, nullptr);
+  const JsonValue* carves = v ? v->Find("carves") : nullptr;
+  if (!carves) return out;
+  for (const JsonValue& c : carves->items) {
+    const JsonValue* slices = c.Find("slices");
+    if (!slices) continue;
+    for (const JsonValue& sl : slices->items) {
+      const JsonValue* name = sl.Find("name");
+      const JsonValue* device = sl.Find("device");
+      if (name && device && name->type == JsonValue::Type::kString && device->type == JsonValue::Type::kString &&
+          !device->text.empty() && IsSliceName(name->text)) {
+        out.emplace_back(name->text, device->text);
+      }
+    }
+  }
+  return out;
+}
 
 std::vector<std::string> OnlineDevicesInRecord(const std::string& record) {
   return NamesInRecord(record, "online_devices");

@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "outcome.h"
@@ -29,12 +30,18 @@ std::optional<bool> Preserved(Strategy strategy, const CarvePlan& carve);
 // The record (schema in README "The handoff record"):
 // {"version":1,"pmemreclaim_version":..,"strategy":..,"ok":..,"error":..,"carves":[{"range":{..},
 //  "strategy":..,"kept":{..},"kept_devices":[..],"online_devices":[..],"onlined":..,"lost":..,
-//  "preserved":true|false|null,"errors":[..],"regions":[..]}],"skipped":[..]} (regions and skipped:
+//  "preserved":true|false|null,"slices":[{"name":..,"range":{..},"align":..,"device":..,"preserved":..}],
+//  "errors":[..],"regions":[..]}],"skipped":[..]} (regions and skipped:
 //  WriteCarveRegions, WriteSkipped in report.h)
 std::string StateJson(const Outcome& outcome);
 
 // The kept devices a record names, in its order (carves by address).
 std::vector<std::string> KeptDevicesInRecord(const std::string& record);
+
+// The named slices a record gives a device, as (name, device) in its order.
+// Names that are not slice names (slices.h: IsSliceName) are left out: a
+// name becomes a path under /dev.
+std::vector<std::pair<std::string, std::string>> SliceDevicesInRecord(const std::string& record);
 
 // The dax devices a record says pmemreclaim gave to kmem (hmem).
 std::vector<std::string> OnlineDevicesInRecord(const std::string& record);

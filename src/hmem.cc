@@ -52,6 +52,11 @@ bool HmemStrategy::Prepare(SystemInterface& sys, NvdimmInterface& nvdimm, const 
 
 Plan HmemStrategy::MakePlan(const Geometry& geometry, u64 keep) const { return PlanHmem(geometry, keep); }
 
+bool HmemStrategy::MakeSlicePlan(const Geometry& geometry, const std::vector<SliceSpec>& slices, Plan* plan,
+                                 std::string* err) const {
+  return PlanHmemSlices(geometry, slices, plan, err);
+}
+
 std::vector<RegionOutcome> HmemStrategy::Apply(const Plan& plan, const KmemMode& mode, SystemInterface& sys,
                                                NvdimmInterface& nvdimm) const {
   std::vector<RegionOutcome> out;
@@ -68,22 +73,32 @@ std::vector<RegionOutcome> HmemStrategy::Apply(const Plan& plan, const KmemMode&
   for (const CarvePlan& c : plan.carves) {
     for (const RegionPlan& r : c.regions) {
       RegionOutcome o = StartOutcome(r);
-      std::string keep, rest;
+      o.slice_devices.resize(r.slices.size());
+      const std::vector<HmemDeviceSpec> want = HmemDevicesOf(r);
+      std::vector<std::string> devices;
       const std::string head = r.region.name + " " + Describe(r.region.range) + ": ";
+      const std::string kept = r.slices.empty() ? "kept device " + Describe(r.keep_extent)
+                                                : std::to_string(r.slices.size()) + " slice devices in " +
+                                                      Describe(r.keep_extent);
       if (r.action == RegionAction::kLeave) {
         // nothing
-      } else if (!nvdimm.ShapeHmem(r.region.name, r.keep_extent, r.dax_extent, &keep, &rest, &err)) {
+      } else if (!nvdimm.ShapeHmem(r.region.name, want, &devices, &err)) {
         o.ok = false;
         o.message = head + "could not split (" + err + "); nothing onlined";
-      } else if (r.action == RegionAction::kKeep) {
-        o.kept_device = keep;
-        o.message = head + "kept device " + Describe(r.keep_extent) + " (device_dax), nothing to online: " + Why(r);
       } else {
-        o.kept_device = keep;
-        rests.push_back(Rest{&r, c.kept, rest, out.size()});
-        o.message = head + (r.keep_extent.empty() ? "" : "kept device " + Describe(r.keep_extent) + ", ") +
-                    "the rest is " + rest + (r.action == RegionAction::kReuseDevdax ? " (split earlier)" : "");
-        LogInfo(o.message);
+        const std::string rest = r.dax_extent.empty() ? "" : devices.back();
+        if (r.slices.empty() && !r.keep_extent.empty()) o.kept_device = devices.front();
+        for (size_t i = 0, s = 0; i < want.size() && s < r.slices.size(); ++i) {
+          if (want[i].range == r.slices[s].range) o.slice_devices[s++] = devices[i];
+        }
+        if (r.action == RegionAction::kKeep) {
+          o.message = head + kept + " (device_dax), nothing to online: " + Why(r);
+        } else {
+          rests.push_back(Rest{&r, c.kept, rest, out.size()});
+          o.message = head + (r.keep_extent.empty() ? "" : kept + ", ") + "the rest is " + rest +
+                      (r.action == RegionAction::kReuseDevdax ? " (split earlier)" : "");
+          LogInfo(o.message);
+        }
       }
       out.push_back(o);
     }

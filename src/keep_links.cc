@@ -13,6 +13,15 @@ std::string DevNodeOf(SystemInterface& sys, const std::string& kept_device) {
 }
 
 void MakeKeepLinks(SystemInterface& sys, const std::string& record) {
+  for (const auto& [name, device] : SliceDevicesInRecord(record)) {
+    const std::string node = DevNodeOf(sys, device);
+    std::string err;
+    if (node.empty()) {
+      LogWarning("no /dev node for slice " + name + "'s device " + device + ": no /dev/pmemreclaim/" + name);
+    } else if (!sys.MakeSymlink("../" + node, "/dev/pmemreclaim/" + name, &err)) {
+      LogWarning("cannot make /dev/pmemreclaim/" + name + ": " + err);
+    }
+  }
   const std::vector<std::string> kept = KeptDevicesInRecord(record);
   for (size_t i = 0; i < kept.size(); ++i) {
     const std::string node = DevNodeOf(sys, kept[i]);
@@ -33,11 +42,18 @@ std::vector<std::string> KeepLinksFor(SystemInterface& sys, const std::string& r
     const std::string link = sys.ReadLink("/sys/class/block/" + name + "/device");
     device = link.substr(link.rfind('/') + 1);
   }
+  std::vector<std::string> out;
+  if (device.empty()) return out;
+  for (const auto& [slice, holder] : SliceDevicesInRecord(record)) {
+    if (holder == device) out.push_back("pmemreclaim/" + slice);
+  }
   const std::vector<std::string> kept = KeptDevicesInRecord(record);
   for (size_t i = 0; i < kept.size(); ++i) {
-    if (!device.empty() && kept[i] == device) return KeepLinkNames(i, kept.size());
+    if (kept[i] == device) {
+      for (const std::string& link : KeepLinkNames(i, kept.size())) out.push_back(link);
+    }
   }
-  return {};
+  return out;
 }
 
 }  // namespace pmemreclaim

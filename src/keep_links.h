@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Stable names for the kept range: /dev/pmemreclaim/keep0, keep1, ... in
-// address order, and /dev/pmemreclaim/keep when one device holds it, so
+// address order, and /dev/pmemreclaim/keep when one device holds it; for
+// named slices /dev/pmemreclaim/NAME, each to its slice's device; so
 // that programs do not depend on pmemN numbering (which follows region
 // order).  Made from the handoff record, by PID 1 / the boot hook right
 // after it, and by udev on the real root (`pmemreclaim keep-link %k`).

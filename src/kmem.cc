@@ -82,6 +82,12 @@ RegionOutcome StartOutcome(const RegionPlan& r) {
   const std::string head = r.region.name + " " + Describe(r.region.range) + ": ";
   if (r.action == RegionAction::kKeep) o.message = head + "kept, untouched";
   if (r.action == RegionAction::kLeave) o.message = head + "left untouched: " + Why(r);
+  o.slice_devices.resize(r.slices.size());
+  if (r.action == RegionAction::kLeave && !r.slices.empty()) {
+    // what was asked for is not there: each of these slices has no device
+    o.ok = false;
+    o.message += "; no device for slice " + r.slices.front().name + (r.slices.size() > 1 ? " and the others in it" : "");
+  }
   return o;
 }
 

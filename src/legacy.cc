@@ -27,12 +27,20 @@ bool LegacyStrategy::Prepare(SystemInterface& sys, NvdimmInterface& nvdimm, cons
 
 Plan LegacyStrategy::MakePlan(const Geometry& geometry, u64 keep) const { return PlanLegacy(geometry, keep); }
 
+bool LegacyStrategy::MakeSlicePlan(const Geometry& geometry, const std::vector<SliceSpec>& slices, Plan* plan,
+                                   std::string* err) const {
+  return PlanLegacySlices(geometry, slices, plan, err);
+}
+
 std::vector<RegionOutcome> LegacyStrategy::Apply(const Plan& plan, const KmemMode& mode, SystemInterface& sys,
                                                  NvdimmInterface& nvdimm) const {
   return ApplyRegions(plan, sys, [&](const CarvePlan& carve, const RegionPlan& r, AutoOnlineHold& policy,
                                      RegionOutcome* o) {
     if (r.action == RegionAction::kKeep) {
-      o->kept_device = r.region.namespace_name.empty() ? r.region.name : r.region.namespace_name;
+      const std::string kept = r.region.namespace_name.empty() ? r.region.name : r.region.namespace_name;
+      // a named slice is the region itself (PlanLegacySlices): its namespace
+      if (r.slices.empty()) o->kept_device = kept;
+      o->slice_devices.assign(r.slices.size(), r.region.namespace_name);
     } else {
       // create or reuse: the devdax claims the region's whole (only) namespace
       OnlineDevdaxRegion(r, "", r.region.range, carve.kept, plan.block_size, mode, policy, sys, nvdimm, o);

@@ -77,8 +77,8 @@ class LibNvdimm final : public NvdimmInterface {
 
   // HmemInterface (dax_hmem.cc)
   std::vector<RegionInfo> HmemRegions() override;
-  bool ShapeHmem(const std::string& region, const Range& keep, const Range& rest, std::string* keep_dev,
-                 std::string* rest_dev, std::string* err) override;
+  bool ShapeHmem(const std::string& region, const std::vector<HmemDeviceSpec>& want, std::vector<std::string>* devices,
+                 std::string* err) override;
 
  private:
   // ---- lookups (nd_context.cc) ----

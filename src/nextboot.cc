@@ -27,7 +27,7 @@ struct Totals {
 Totals Sum(const Plan& p) {
   Totals t;
   for (const CarvePlan& c : p.carves) {
-    t.kept += c.kept.size();
+    t.kept += c.KeptBytes();
     t.onlined += c.onlined;
     t.lost += c.lost;
   }

@@ -121,14 +121,14 @@ class HmemInterface {
   // and its dax devices (carve = true); the range is empty when the kernel
   // does not say where the region lies (the caller leaves it alone).
   virtual std::vector<RegionInfo> HmemRegions() = 0;
-  // Gives a dax_hmem region exactly these devices: `keep` (if not empty) at
-  // the region start, bound to device_dax, and `rest` (if not empty) after
-  // it, left as it is or unbound.  Idempotent: devices already so are kept
-  // (the kept one bound to device_dax if it was not).  Refuses any other
-  // layout but the idle region and one device over the whole region.
-  // *keep_dev and *rest_dev are the devices' names.
-  virtual bool ShapeHmem(const std::string& region, const Range& keep, const Range& rest, std::string* keep_dev,
-                         std::string* rest_dev, std::string* err) = 0;
+  // Gives a dax_hmem region exactly the devices `want` (in address order,
+  // plan.h: HmemDevicesOf): each of its range and align, the kept ones
+  // bound to device_dax, the others left unbound (for kmem).  Idempotent:
+  // devices already so are kept (a kept one bound to device_dax if it was
+  // not).  Refuses any other layout but the idle region and one device over
+  // the whole region.  *devices: their names, in `want`'s order.
+  virtual bool ShapeHmem(const std::string& region, const std::vector<HmemDeviceSpec>& want,
+                         std::vector<std::string>* devices, std::string* err) = 0;
 };
 
 // The nvdimm and dax subsystems: the four pieces above, one object (the real

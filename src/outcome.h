@@ -44,6 +44,10 @@ struct RegionOutcome {
   // device it made or found of its own split); "" when none.  The record
   // lists them, and `release` gives back only those (hmem has no mark).
   std::string online_device;
+  // The device of each of the region's named slices (RegionPlan::slices, in
+  // its order): hmem its dax device, legacy the region's namespace; "" for
+  // one not made.
+  std::vector<std::string> slice_devices;
 };
 
 struct Outcome {

@@ -62,7 +62,7 @@ std::string FormatCarves(Arch arch, const std::vector<Range>& carves, int numa_n
 
 std::string SummaryLine(Arch arch, const CarvePlan& c) {
   std::string line = "carve " + Describe(c.range) + " " + HumanSize(c.range.size()) +
-                     ": kept " + HumanSize(c.kept.size()) + ", onlined " + HumanSize(c.onlined) +
+                     ": kept " + HumanSize(c.KeptBytes()) + ", onlined " + HumanSize(c.onlined) +
                      " (" + std::to_string(c.onlined) + " bytes), lost " + HumanSize(c.lost) + " (" +
                      std::to_string(c.lost) + " bytes)";
   if (!c.advice.empty()) {

@@ -13,6 +13,7 @@
 #include "reason.h"
 #include "region.h"
 #include "size.h"
+#include "slices.h"
 #include "strategy.h"
 
 namespace pmemreclaim {
@@ -43,6 +44,17 @@ struct Geometry {
   u64 page_size = 4 * kKiB;
   std::vector<Range> ram;       // System RAM (for next-boot advice); may be empty
   std::vector<RegionInfo> regions;
+};
+
+// A named kept slice (pmemreclaim.keep=NAME:SIZE[@ALIGN], slices.h) where
+// the plan puts it: its bytes are never written and never onlined.  hmem
+// gives it a dax device of exactly `range` with `align`; legacy a carve
+// region of exactly `range`, left raw.
+struct SlicePlan {
+  std::string name;
+  Range range;
+  u64 align = 0;
+  bool operator==(const SlicePlan& o) const { return name == o.name && range == o.range && align == o.align; }
 };
 
 enum class RegionAction {
@@ -76,6 +88,9 @@ struct RegionPlan {
   // keep) to delete before the new layout is made, the devdax one first.
   // Only labels change: the kept bytes both layouts share are not written.
   std::vector<std::string> delete_first;
+  // Named slices inside this region, in address order (inside keep_extent
+  // for hmem; the whole region for legacy).
+  std::vector<SlicePlan> slices;
 };
 
 // A carve: one maximal run of adjacent pmem regions (adjacent memmap=
@@ -85,9 +100,15 @@ inline std::string Why(const RegionPlan& p) { return Explain(p.reason, p.detail)
 
 struct CarvePlan {
   Range range;
-  Range kept;  // the kept range inside this carve (may be empty)
+  // The kept range inside this carve (may be empty); with named slices the
+  // span from the first slice to the end of the last, never onlined.
+  Range kept;
+  // Bytes of `kept` no slice holds (named slices: the alignment gaps between
+  // them), lost with the rest.
+  u64 between = 0;
+  u64 KeptBytes() const { return kept.size() - between; }
   u64 onlined = 0;
-  u64 lost = 0;  // range.size() - kept.size() - onlined
+  u64 lost = 0;  // range.size() - KeptBytes() - onlined
   std::vector<RegionPlan> regions;
   std::vector<Range> advice;  // a carve for the next boot that loses less; empty if none
   // arm64: the carve is outside RAM because of mem=; an advice that starts
@@ -119,6 +140,13 @@ Range DevdaxData(const Range& ns, u64 align);
 // at the start of every carve.
 Plan PlanLegacy(const Geometry& geometry, u64 keep);
 
+// Named slices on label-less carves: a region of exactly a slice's range is
+// kept (left raw); a region holding part of a slice is left alone; the
+// others are planned as PlanLegacy does.  A carve whose regions are not
+// the slices' gets the memmap= carves that lay them out as its advice.
+// False (*err, nothing planned) when the slices do not fit the carves.
+bool PlanLegacySlices(const Geometry& geometry, const std::vector<SliceSpec>& slices, Plan* plan, std::string* err);
+
 // Carves for the next boot, as close as the RAM layout allows to `carve`,
 // that keep `keep` bytes at its start and lose only the info block:
 // a kept carve (if keep > 0) and a devdax carve starting `align` below a
@@ -148,17 +176,29 @@ u64 LegacyLoss(const std::vector<Range>& carves, u64 keep, u64 block_size, u64 a
 // costs nothing), the rest one device onlined by kmem.
 Plan PlanHmem(const Geometry& geometry, u64 keep);
 
-// What ShapeHmem (nvdimm.h) does with a soft-reserved region asked for a
-// kept device `keep` and a device `rest` after it, given its sized dax
-// devices now (`devices`, sorted by address) and the name of its first
-// device (dax_hmem's own, the only one of a region not split).
+// Named slices on soft-reserved carves: a dax device of exactly each slice
+// (its `align`), in order from the region start, a device over each gap
+// the alignment leaves, the rest of the region one device for kmem.
+// False (*err, nothing planned) when the slices do not fit the regions.
+bool PlanHmemSlices(const Geometry& geometry, const std::vector<SliceSpec>& slices, Plan* plan, std::string* err);
+
+
+// The dax devices of a planned soft-reserved region, in address order: the
+// kept device (keep_extent) or, with named slices, each slice and each gap
+// before one; then dax_extent for kmem.
+std::vector<HmemDeviceSpec> HmemDevicesOf(const RegionPlan& p);
+
+// What ShapeHmem (nvdimm.h) does with a soft-reserved region asked for the
+// devices `want` (in address order), given its sized dax devices now
+// (`devices`, sorted by address) and the name of its first device
+// (dax_hmem's own, the only one of a region not split).
 enum class HmemShapeStep {
   kShaped,  // exactly those devices already (an earlier run): kept as they are
-  kSplit,   // idle, or one device of its own no kmem holds: resize it, add the second
+  kSplit,   // idle, or one device of its own no kmem holds: resize it, add the others
   kRefuse,  // any other layout is not pmemreclaim's to change
 };
-HmemShapeStep NextHmemShapeStep(const std::vector<DaxDeviceInfo>& devices, const std::string& first, const Range& keep,
-                                const Range& rest);
+HmemShapeStep NextHmemShapeStep(const std::vector<DaxDeviceInfo>& devices, const std::string& first,
+                                const std::vector<HmemDeviceSpec>& want);
 
 // "memmap=126M!4G memmap=0x78200000!0x107e00000" (x86) or device-tree
 // pmem-region nodes (arm64, with numa-node-id) for a set of carves.

@@ -37,7 +37,7 @@ struct Reader {
 void Check(const pmemreclaim::Plan& plan, u64 keep_start, u64 keep, u64 block) {
   const pmemreclaim::Range kept{keep_start, keep > ~u64{0} - keep_start ? ~u64{0} : keep_start + keep};
   for (const pmemreclaim::CarvePlan& c : plan.carves) {
-    if (c.kept.size() + c.onlined + c.lost != c.range.size()) Broken("kept + onlined + lost = carve");
+    if (c.KeptBytes() + c.onlined + c.lost != c.range.size()) Broken("kept + onlined + lost = carve");
     for (const pmemreclaim::RegionPlan& r : c.regions) {
       if (!r.region.carve) Broken("only carves are planned");
       if (r.online.empty()) continue;

@@ -104,6 +104,61 @@ Plan PlanLegacyCarves(const Geometry& geometry, u64 keep, bool advise) {
 
 Plan PlanLegacy(const Geometry& geometry, u64 keep) { return PlanLegacyCarves(geometry, keep, /*advise=*/true); }
 
+bool PlanLegacySlices(const Geometry& geometry, const std::vector<SliceSpec>& specs, Plan* plan, std::string* err) {
+  *plan = Plan{};
+  plan->strategy = Strategy::kLegacy;
+  plan->block_size = geometry.block_size;
+  const auto carves = GroupCarves(CarveRegions(geometry.regions));
+  std::vector<Range> ranges;
+  for (const auto& regions : carves) ranges.push_back(Range{regions.front().range.start, regions.back().range.end});
+  std::vector<SliceSpec> laid_specs = specs;
+  for (SliceSpec& s : laid_specs) s.align = std::max(s.align, kSubsection);  // a region for a devdax after it
+  std::vector<Slice> laid;
+  if (!LayoutSlices(ranges, laid_specs, 0, &laid, err)) return false;
+  for (size_t i = 0; i < carves.size(); ++i) {
+    std::vector<RegionPlan> planned;
+    std::vector<Range> layout;  // the advice: a carve per slice, then the rest
+    Range span;
+    u64 held = 0;
+    bool split = false;
+    for (size_t k = 0; k < laid.size(); ++k) {
+      if (laid[k].carve != i) continue;
+      span = span.empty() ? laid[k].range : Range{span.start, laid[k].range.end};
+      held += laid[k].range.size();
+      layout.push_back(laid[k].range);
+    }
+    for (const RegionInfo& r : carves[i]) {
+      std::vector<SlicePlan> in;
+      for (size_t k = 0; k < laid.size(); ++k) {
+        if (laid[k].range.Overlaps(r.range)) in.push_back(SlicePlan{laid[k].name, laid[k].range, specs[k].align});
+      }
+      RegionPlan p = PlanLegacyRegion(r, in.empty() ? Range{} : r.range, geometry.block_size, geometry.dax_align,
+                                      geometry.page_size);
+      if (!in.empty() && (in.size() != 1 || in[0].range != r.range)) {
+        p.action = RegionAction::kLeave;
+        p.reason = Reason::kSliceSplit;
+        p.detail = "slice " + in[0].name + " " + Describe(in[0].range) + (in.size() > 1 ? ", ..." : "");
+        p.data = p.online = Range{};
+        split = true;
+      }
+      p.slices = std::move(in);
+      planned.push_back(std::move(p));
+    }
+    CarvePlan c = TallyCarve(ranges[i], span, std::move(planned), span.size() - held);
+    if (split) {
+      // the slices' layout as memmap= carves: one per slice, the rest one devdax carve as the advice has it
+      const Range rest{AlignUp(span.end, kSubsection), ranges[i].end};
+      std::vector<Range> tail = AdviseLegacyCarve(rest, 0, geometry.block_size, geometry.dax_align, {});
+      if (tail.empty() && !rest.empty()) tail.push_back(rest);
+      layout.insert(layout.end(), tail.begin(), tail.end());
+      c.advice = std::move(layout);
+    }
+    FinishAdvice(geometry, &c);
+    plan->carves.push_back(std::move(c));
+  }
+  return true;
+}
+
 u64 LegacyLoss(const std::vector<Range>& carves, u64 keep, u64 block_size, u64 align) {
   Geometry m;
   m.block_size = block_size;

@@ -17,6 +17,7 @@ const char* ReasonName(Reason r) {
     case Reason::kUnaligned: return "unaligned";
     case Reason::kNoNumaNode: return "no-numa-node";
     case Reason::kTooSmall: return "too-small";
+    case Reason::kSliceSplit: return "slice-split";
     case Reason::kLaidOutAgain: return "laid-out-again";
     case Reason::kNotACarve: return "not-a-carve";
     case Reason::kFirmwarePmem: return "firmware-pmem";
@@ -47,6 +48,9 @@ const char* Sentence(Reason r) {
     case Reason::kNoNumaNode: return "it has no NUMA node: kmem would reject its dax device";
     case Reason::kTooSmall:
       return "too small: after the info block and alignment to memory blocks nothing is left to online";
+    case Reason::kSliceSplit:
+      return "a named slice lies in it but is not a carve region of its own: nothing written (the advice gives the "
+             "memmap= carves that lay the slices out)";
     case Reason::kLaidOutAgain:
       return "its layout of an earlier boot kept another size: laid out again, the bytes kept in both untouched";
     case Reason::kNotACarve: return "not RAM carved out as pmem";

@@ -114,7 +114,7 @@ void ReportCarves(Arch arch, const Plan& plan, SystemInterface& sys, Outcome* ou
   for (const CarvePlan& planned : plan.carves) {
     CarvePlan c = planned;
     c.onlined = OnlineKmemBytesIn(sys, c.range, plan.block_size);
-    c.lost = c.range.size() - c.kept.size() - c.onlined;
+    c.lost = c.range.size() - c.KeptBytes() - c.onlined;
     outcome->kmem_bytes.push_back(c.onlined);
     LogNotice(SummaryLine(arch, c));
     if (c.onlined != planned.onlined) {
@@ -128,7 +128,7 @@ void ReportCarves(Arch arch, const Plan& plan, SystemInterface& sys, Outcome* ou
 void LogPlan(const Geometry& geometry, const Plan& plan, const Options& opts, const KmemMode& mode) {
   LogInfo(std::string("strategy ") + StrategyName(plan.strategy) + ", " + ArchName(geometry.arch) + ", memory block " +
           HumanSize(geometry.block_size) + ", dax align " + HumanSize(geometry.dax_align) + ", keep " +
-          HumanSize(opts.keep) + ", zone " + ZoneName(mode.zone) +
+          (opts.slices.empty() ? HumanSize(opts.keep) : FormatSlices(SlicesSpec{false, opts.slices})) + ", zone " + ZoneName(mode.zone) +
           (mode.memmap_on_memory ? ", memory map on the onlined blocks (memmap_on_memory)" : "") +
           (opts.dry_run ? ", dry run" : ""));
   if (opts.keep > 0 && !plan.carves.empty() && opts.keep > plan.carves.front().range.size()) {
@@ -206,7 +206,12 @@ Outcome ReclaimCarves(const Options& opts, SystemInterface& sys, NvdimmInterface
               " found: nothing to do");
     return outcome;
   }
-  const Plan plan = impl->MakePlan(geometry, opts.keep);
+  Plan plan;
+  if (opts.slices.empty()) {
+    plan = impl->MakePlan(geometry, opts.keep);
+  } else if (!impl->MakeSlicePlan(geometry, opts.slices, &plan, &err)) {
+    return Untouched(outcome, "pmemreclaim.keep=" + FormatSlices(SlicesSpec{false, opts.slices}) + ": " + err);
+  }
   outcome.plan = plan;
   const KmemMode mode{opts.zone, WantMemmapOnMemory(opts.memmap_on_memory, sys.ReadFile(kMemmapOnMemoryParamPath))};
   LogPlan(geometry, plan, opts, mode);

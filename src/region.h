@@ -45,6 +45,16 @@ struct DaxDeviceInfo {
   std::string driver;   // "device_dax", "kmem" or "" (none bound)
 };
 
+// A dax device ShapeHmem (nvdimm.h) is to make: `range` with `align` (0: the
+// region's), bound to device_dax when `kept` (never to kmem), else left
+// for kmem.
+struct HmemDeviceSpec {
+  Range range;
+  u64 align = 0;
+  bool kept = true;
+  bool operator==(const HmemDeviceSpec& o) const { return range == o.range && align == o.align && kept == o.kept; }
+};
+
 struct RegionInfo {
   std::string name;  // "region0"
   Range range;       // the region (for ramdax: the carve less its label area)

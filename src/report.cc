@@ -16,7 +16,7 @@ std::string PlanJson(Arch arch, const Plan& plan) {
   for (const CarvePlan& c : plan.carves) {
     j.BeginObject()
         .Field("range", c.range)
-        .Field("kept", c.kept.size())
+        .Field("kept", c.KeptBytes())
         .Field("onlined", c.onlined)
         .Field("lost", c.lost)
         .Key("regions")
@@ -106,7 +106,7 @@ std::string OutcomeJson(const Outcome& o) {
     const CarvePlan& c = o.plan->carves[i];
     j.BeginObject()
         .Field("range", c.range)
-        .Field("kept", c.kept.size())
+        .Field("kept", c.KeptBytes())
         .Field("planned_onlined", c.onlined)
         .Key("kmem_online");
     if (i < o.kmem_bytes.size()) {

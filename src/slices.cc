@@ -142,6 +142,8 @@ std::string FormatSlices(const SlicesSpec& spec) {
   return out;
 }
 
+bool IsSliceName(std::string_view name) { return BadName(name).empty(); }
+
 bool LayoutSlices(const std::vector<Range>& carves, const std::vector<SliceSpec>& specs, u64 lead,
                   std::vector<Slice>* out, std::string* err) {
   out->clear();

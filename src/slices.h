@@ -44,6 +44,9 @@ struct SlicesSpec {
 // piece at fault) when anything is wrong: then nothing may be touched.
 std::optional<SlicesSpec> ParseSlices(std::string_view text, std::string* err);
 
+// 1-32 of [a-z0-9_-]: a name that is safe as a file name under /dev.
+bool IsSliceName(std::string_view name);
+
 // The canonical text of a description (NAME*COUNT collapsed again where the
 // slices allow it): ParseSlices(FormatSlices(s)) == s.
 std::string FormatSlices(const SlicesSpec& spec);

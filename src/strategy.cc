@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "strategy.h"
 
+#include "plan.h"
+
 namespace pmemreclaim {
 
 const char* StrategyName(Strategy s) {
@@ -21,6 +23,12 @@ std::optional<Strategy> ParseStrategy(std::string_view v) {
   if (v == "hmem") return Strategy::kHmem;
   if (v == "off") return Strategy::kOff;
   return std::nullopt;
+}
+
+bool ReclaimStrategy::MakeSlicePlan(const Geometry& /*geometry*/, const std::vector<SliceSpec>& /*slices*/,
+                                    Plan* /*plan*/, std::string* err) const {
+  *err = std::string("strategy ") + StrategyName(id()) + " does not lay out named slices (hmem and legacy do)";
+  return false;
 }
 
 }  // namespace pmemreclaim

@@ -26,6 +26,7 @@ struct Options;
 struct Plan;
 struct RegionInfo;
 struct RegionOutcome;
+struct SliceSpec;
 class NvdimmInterface;
 class SystemInterface;
 enum class Zone;
@@ -54,6 +55,12 @@ class ReclaimStrategy {
 
   // Its planner (pure).
   virtual Plan MakePlan(const Geometry& geometry, u64 keep) const = 0;
+
+  // Its planner for named slices (pmemreclaim.keep=NAME:SIZE,..., pure):
+  // false with *err when they do not fit the carves, or when it does not
+  // lay slices out (the default).
+  virtual bool MakeSlicePlan(const Geometry& geometry, const std::vector<SliceSpec>& slices, Plan* plan,
+                             std::string* err) const;
 
   // Carries the plan out, one outcome per planned region.  The auto-online
   // policy is held at "offline" while devices go to kmem.

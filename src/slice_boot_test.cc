@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Named kept slices at boot (part 17): the planners (PlanHmemSlices,
+// PlanLegacySlices), the devices a job makes through the fake device layer,
+// the record's slices and the /dev/pmemreclaim/NAME links.
+#include <random>
+
+#include "fakes_test.h"
+#include "handoff.h"
+#include "keep_links.h"
+#include "plan.h"
+
+#include <catch2/catch.hpp>
+
+using namespace pmemreclaim;
+
+namespace {
+
+constexpr u64 k4G = 4 * kGiB;
+
+Geometry HmemGeometry(const Range& region, u64 block = 128 * kMiB) {
+  Geometry g;
+  g.block_size = block;
+  RegionInfo r = RawRegion("dax0", region);
+  r.carve = true;
+  g.regions = {r};
+  return g;
+}
+
+std::vector<SliceSpec> Specs(const std::string& text) {
+  std::string err;
+  const auto spec = ParseSlices(text, &err);
+  REQUIRE(spec);
+  return spec->slices;
+}
+
+// The region's devices as (start offset from 4G in MiB, size in MiB, kept).
+std::vector<std::tuple<u64, u64, bool>> Shape(const RegionPlan& p) {
+  std::vector<std::tuple<u64, u64, bool>> out;
+  for (const HmemDeviceSpec& d : HmemDevicesOf(p)) out.emplace_back((d.range.start - k4G) >> 20, d.range.size() >> 20, d.kept);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("hmem slices: one device per slice in order from the region start, the rest one device for kmem") {
+  Plan plan;
+  std::string err;
+  REQUIRE(PlanHmemSlices(HmemGeometry(Range::FromSize(k4G, 6 * kGiB)), Specs("vm*2:1G@1G,log:126M"), &plan, &err));
+  REQUIRE(plan.carves.size() == 1);
+  const CarvePlan& c = plan.carves[0];
+  const RegionPlan& r = c.regions.at(0);
+  CHECK(r.action == RegionAction::kCreateDevdax);
+  REQUIRE(r.slices.size() == 3);
+  CHECK(r.slices[0] == SlicePlan{"vm0", Range::FromSize(k4G, kGiB), kGiB});
+  CHECK(r.slices[1] == SlicePlan{"vm1", Range::FromSize(k4G + kGiB, kGiB), kGiB});
+  CHECK(r.slices[2] == SlicePlan{"log", Range::FromSize(k4G + 2 * kGiB, 126 * kMiB), 2 * kMiB});
+  CHECK(Shape(r) == std::vector<std::tuple<u64, u64, bool>>{
+                        {0, 1024, true}, {1024, 1024, true}, {2048, 126, true}, {2174, 6 * 1024 - 2174, false}});
+  // 31 blocks onlined after the log slice; the 2 MiB before the next block are lost
+  CHECK(c.kept == Range::FromSize(k4G, 2 * kGiB + 126 * kMiB));
+  CHECK(c.between == 0);
+  CHECK(c.onlined == 4 * kGiB - 128 * kMiB);
+  CHECK(c.lost == 2 * kMiB);
+  CHECK(HmemDevicesOf(r).at(0).align == kGiB);
+}
+
+TEST_CASE("hmem slices: an alignment gap gets a device of its own, bound to device_dax, and is counted as lost") {
+  Plan plan;
+  std::string err;
+  REQUIRE(PlanHmemSlices(HmemGeometry(Range::FromSize(k4G, 4 * kGiB)), Specs("log:126M,vm:1G@1G"), &plan, &err));
+  const CarvePlan& c = plan.carves.at(0);
+  const RegionPlan& r = c.regions.at(0);
+  CHECK(Shape(r) == std::vector<std::tuple<u64, u64, bool>>{
+                        {0, 126, true}, {126, 1024 - 126, true}, {1024, 1024, true}, {2048, 2048, false}});
+  CHECK(c.kept == Range::FromSize(k4G, 2 * kGiB));
+  CHECK(c.between == 1024 * kMiB - 126 * kMiB);
+  CHECK(c.KeptBytes() == kGiB + 126 * kMiB);
+  CHECK(c.onlined == 2 * kGiB);
+  CHECK(c.KeptBytes() + c.onlined + c.lost == c.range.size());
+}
+
+TEST_CASE("hmem slices: what can't be laid out is one error and no plan") {
+  Plan plan;
+  std::string err;
+  const Geometry g = HmemGeometry(Range::FromSize(k4G, 2 * kGiB));
+  CHECK_FALSE(PlanHmemSlices(g, Specs("vm*3:1G@1G"), &plan, &err));
+  CHECK(err.find("vm2") != std::string::npos);
+  CHECK(plan.carves.empty());
+  err.clear();
+  CHECK_FALSE(PlanHmemSlices(g, Specs("a:2M@64K"), &plan, &err));
+  CHECK(err.find("align 64 KiB") != std::string::npos);
+  // 4K is a page: the device gets it, the slice still starts on 2 MiB
+  REQUIRE(PlanHmemSlices(g, Specs("a:2M@4K,b:2M@4K"), &plan, &err));
+  CHECK(plan.carves.at(0).regions.at(0).slices.at(1).range == Range::FromSize(k4G + 2 * kMiB, 2 * kMiB));
+  CHECK(HmemDevicesOf(plan.carves.at(0).regions.at(0)).at(1).align == 4 * kKiB);
+}
+
+TEST_CASE("hmem slices: a region with someone's devices is left, and its slices get no device") {
+  Geometry g = HmemGeometry(Range::FromSize(k4G, 2 * kGiB));
+  g.regions[0].devices = {DaxDeviceInfo{"dax0.0", Range::FromSize(k4G, kGiB), "device_dax"},
+                          DaxDeviceInfo{"dax0.1", Range::FromSize(k4G + kGiB, kGiB), "kmem"}};
+  Plan plan;
+  std::string err;
+  REQUIRE(PlanHmemSlices(g, Specs("vm:512M@1G"), &plan, &err));
+  const RegionPlan& r = plan.carves.at(0).regions.at(0);
+  CHECK(r.action == RegionAction::kLeave);
+  CHECK(r.reason == Reason::kForeignDaxDevices);
+  CHECK(r.slices.size() == 1);
+  CHECK(plan.carves[0].onlined == 0);
+}
+
+TEST_CASE("hmem slices, property: devices tile the region in order, slices exact, never onlined, bytes add up") {
+  std::mt19937_64 rng(17);
+  const u64 aligns[] = {4 * kKiB, 2 * kMiB, kGiB};
+  for (int round = 0; round < 2000; ++round) {
+    const u64 start = k4G + (rng() % 512) * 2 * kMiB;
+    const u64 size = (1 + rng() % 4096) * 2 * kMiB;
+    const u64 block = u64{128} << (rng() % 5) << 20;  // 128 MiB .. 2 GiB
+    std::vector<SliceSpec> specs;
+    const int n = static_cast<int>(rng() % 6);
+    for (int i = 0; i < n; ++i) {
+      specs.push_back(SliceSpec{"s" + std::to_string(i), (1 + rng() % 300) * 2 * kMiB, aligns[rng() % 3]});
+    }
+    Plan plan;
+    std::string err;
+    const Geometry g = HmemGeometry(Range::FromSize(start, size), block);
+    if (!PlanHmemSlices(g, specs, &plan, &err)) {
+      CHECK_FALSE(err.empty());
+      continue;
+    }
+    const CarvePlan& c = plan.carves.at(0);
+    const RegionPlan& r = c.regions.at(0);
+    CHECK(c.KeptBytes() + c.onlined + c.lost == c.range.size());
+    REQUIRE(r.slices.size() == specs.size());
+    u64 held = 0;
+    for (size_t i = 0; i < specs.size(); ++i) {
+      CHECK(r.slices[i].name == specs[i].name);
+      CHECK(r.slices[i].range.size() == specs[i].size);
+      CHECK(IsAligned(r.slices[i].range.start, std::max(specs[i].align, 2 * kMiB)));
+      CHECK_FALSE(r.slices[i].range.Overlaps(r.online));
+      CHECK(c.kept.Contains(r.slices[i].range));
+      held += specs[i].size;
+    }
+    CHECK(c.KeptBytes() == held);
+    if (r.action == RegionAction::kLeave) continue;
+    // the devices: contiguous from the region start, kept ones first, each slice one device
+    u64 at = start;
+    size_t slice = 0;
+    for (const HmemDeviceSpec& d : HmemDevicesOf(r)) {
+      CHECK(d.range.start == at);
+      CHECK(IsAligned(d.range.size(), 2 * kMiB));
+      at = d.range.end;
+      if (slice < r.slices.size() && d.range == r.slices[slice].range) {
+        CHECK(d.align == r.slices[slice].align);
+        CHECK(d.kept);
+        ++slice;
+      } else if (!d.kept) {
+        CHECK(d.range == r.dax_extent);
+      }
+    }
+    CHECK(slice == r.slices.size());
+  }
+}
+
+TEST_CASE("legacy slices: a region that is a slice is kept raw, one that holds part of one is left with advice") {
+  Geometry g;
+  g.block_size = 128 * kMiB;
+  // laid out as advised: memmap=1G!4G memmap=1G!5G memmap=2G!6G
+  g.regions = {RawRegion("region0", Range::FromSize(k4G, kGiB)), RawRegion("region1", Range::FromSize(5 * kGiB, kGiB)),
+               RawRegion("region2", Range::FromSize(6 * kGiB, 2 * kGiB))};
+  for (RegionInfo& r : g.regions) r.carve = true, r.namespace_name = "namespace" + r.name.substr(6) + ".0";
+  Plan plan;
+  std::string err;
+  REQUIRE(PlanLegacySlices(g, Specs("vm*2:1G@1G"), &plan, &err));
+  const CarvePlan& c = plan.carves.at(0);
+  CHECK(c.regions.at(0).action == RegionAction::kKeep);
+  CHECK(c.regions.at(0).slices.at(0).name == "vm0");
+  CHECK(c.regions.at(1).action == RegionAction::kKeep);
+  CHECK(c.regions.at(2).action == RegionAction::kCreateDevdax);
+  CHECK(c.kept == Range::FromSize(k4G, 2 * kGiB));
+  CHECK(c.advice.empty());
+  // one carve of 4 GiB: the slices are not regions of their own
+  g.regions = {RawRegion("region0", Range::FromSize(k4G, 4 * kGiB))};
+  g.regions[0].carve = true;
+  REQUIRE(PlanLegacySlices(g, Specs("vm*2:1G@1G"), &plan, &err));
+  const CarvePlan& one = plan.carves.at(0);
+  CHECK(one.regions.at(0).action == RegionAction::kLeave);
+  CHECK(one.regions.at(0).reason == Reason::kSliceSplit);
+  CHECK(one.onlined == 0);
+  REQUIRE(one.advice.size() >= 3);
+  CHECK(one.advice[0] == Range::FromSize(k4G, kGiB));
+  CHECK(one.advice[1] == Range::FromSize(5 * kGiB, kGiB));
+  CHECK(one.advice[2].start >= 6 * kGiB);
+  CHECK(one.advice.back().end == 8 * kGiB);
+}
+
+TEST_CASE("hmem slices at boot: the devices, the record's slices, /dev/pmemreclaim/NAME") {
+  HmemWorld w;
+  const Outcome o = w.Run("pmemreclaim=hmem pmemreclaim.keep=vm*2:512M@1G,log:126M");
+  REQUIRE(o.ok());
+  CHECK(w.nv.calls.at(0) == "shape dax0 keep [0x100000000-0x167dfffff] rest [0x167e00000-0x17fffffff] devices 4");
+  CHECK(w.nv.calls.at(1) == "online dax0.4 movable");
+  REQUIRE(o.regions.size() == 1);
+  CHECK(o.regions[0].slice_devices == std::vector<std::string>{"dax0.0", "dax0.2", "dax0.3"});
+  CHECK(o.regions[0].kept_device.empty());
+  CHECK(w.nv.hmem_aligns["dax0.0"] == kGiB);
+  CHECK(w.nv.hmem_aligns["dax0.1"] == 0);  // the gap: the region's own
+  CHECK(w.nv.hmem_aligns["dax0.3"] == 2 * kMiB);
+  // 512M, then vm1 at the next 1 GiB boundary: a gap device between
+  CHECK(w.nv.hmem_devices["dax0.1"] == Range::FromSize(k4G + 512 * kMiB, 512 * kMiB));
+  const std::string record = StateJson(o);
+  const auto slices = SliceDevicesInRecord(record);
+  CHECK(slices == std::vector<std::pair<std::string, std::string>>{{"vm0", "dax0.0"}, {"vm1", "dax0.2"}, {"log", "dax0.3"}});
+  for (const char* dev : {"dax0.0", "dax0.1", "dax0.2", "dax0.3"}) w.sys.files[std::string("/sys/bus/dax/devices/") + dev] = "";
+  MakeKeepLinks(w.sys, record);
+  CHECK(w.sys.links["/dev/pmemreclaim/vm0"] == "../dax0.0");
+  CHECK(w.sys.links["/dev/pmemreclaim/log"] == "../dax0.3");
+  CHECK(w.sys.links.count("/dev/pmemreclaim/keep") == 0);
+  CHECK(KeepLinksFor(w.sys, record, "dax0.2") == std::vector<std::string>{"pmemreclaim/vm1"});
+  CHECK(KeepLinksFor(w.sys, record, "dax0.1").empty());  // the gap: nobody's
+}
