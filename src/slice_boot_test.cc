@@ -97,11 +97,12 @@ TEST_CASE("hmem slices: what can't be laid out is one error and no plan") {
 
 TEST_CASE("hmem slices: a region with someone's devices is left, and its slices get no device") {
   Geometry g = HmemGeometry(Range::FromSize(k4G, 2 * kGiB));
-  g.regions[0].devices = {DaxDeviceInfo{"dax0.0", Range::FromSize(k4G, kGiB), "device_dax"},
-                          DaxDeviceInfo{"dax0.1", Range::FromSize(k4G + kGiB, kGiB), "kmem"}};
+  // someone's daxctl create-device: not the devices this plan makes
+  g.regions[0].devices = {DaxDeviceInfo{"dax0.0", Range::FromSize(k4G, 512 * kMiB), "device_dax"},
+                          DaxDeviceInfo{"dax0.1", Range{k4G + 512 * kMiB, 6 * kGiB}, ""}};
   Plan plan;
   std::string err;
-  REQUIRE(PlanHmemSlices(g, Specs("vm:512M@1G"), &plan, &err));
+  REQUIRE(PlanHmemSlices(g, Specs("vm:1G@1G"), &plan, &err));
   const RegionPlan& r = plan.carves.at(0).regions.at(0);
   CHECK(r.action == RegionAction::kLeave);
   CHECK(r.reason == Reason::kForeignDaxDevices);
@@ -119,7 +120,8 @@ TEST_CASE("hmem slices, property: devices tile the region in order, slices exact
     std::vector<SliceSpec> specs;
     const int n = static_cast<int>(rng() % 6);
     for (int i = 0; i < n; ++i) {
-      specs.push_back(SliceSpec{"s" + std::to_string(i), (1 + rng() % 300) * 2 * kMiB, aligns[rng() % 3]});
+      const u64 align = aligns[rng() % 3];
+      specs.push_back(SliceSpec{"s" + std::to_string(i), (1 + rng() % (align == kGiB ? 3 : 300)) * std::max(align, 2 * kMiB), align});
     }
     Plan plan;
     std::string err;
@@ -196,26 +198,31 @@ TEST_CASE("legacy slices: a region that is a slice is kept raw, one that holds p
 
 TEST_CASE("hmem slices at boot: the devices, the record's slices, /dev/pmemreclaim/NAME") {
   HmemWorld w;
-  const Outcome o = w.Run("pmemreclaim=hmem pmemreclaim.keep=vm*2:512M@1G,log:126M");
+  w.nv.hmem_regions[0].range = Range::FromSize(k4G, 4 * kGiB);
+  const Outcome o = w.Run("pmemreclaim=hmem pmemreclaim.keep=log:126M,vm*2:1G@1G");
   REQUIRE(o.ok());
-  CHECK(w.nv.calls.at(0) == "shape dax0 keep [0x100000000-0x167dfffff] rest [0x167e00000-0x17fffffff] devices 4");
+  CHECK(w.nv.calls.at(0) == "shape dax0 keep [0x100000000-0x1bfffffff] rest [0x1c0000000-0x1ffffffff] devices 4");
   CHECK(w.nv.calls.at(1) == "online dax0.4 movable");
   REQUIRE(o.regions.size() == 1);
   CHECK(o.regions[0].slice_devices == std::vector<std::string>{"dax0.0", "dax0.2", "dax0.3"});
   CHECK(o.regions[0].kept_device.empty());
-  CHECK(w.nv.hmem_aligns["dax0.0"] == kGiB);
+  CHECK(w.nv.hmem_aligns["dax0.0"] == 2 * kMiB);
   CHECK(w.nv.hmem_aligns["dax0.1"] == 0);  // the gap: the region's own
-  CHECK(w.nv.hmem_aligns["dax0.3"] == 2 * kMiB);
-  // 512M, then vm1 at the next 1 GiB boundary: a gap device between
-  CHECK(w.nv.hmem_devices["dax0.1"] == Range::FromSize(k4G + 512 * kMiB, 512 * kMiB));
+  CHECK(w.nv.hmem_aligns["dax0.2"] == kGiB);
+  CHECK(w.nv.hmem_devices["dax0.1"] == Range{k4G + 126 * kMiB, 5 * kGiB});
+  CHECK(o.kmem_bytes.at(0) == kGiB);
   const std::string record = StateJson(o);
   const auto slices = SliceDevicesInRecord(record);
-  CHECK(slices == std::vector<std::pair<std::string, std::string>>{{"vm0", "dax0.0"}, {"vm1", "dax0.2"}, {"log", "dax0.3"}});
+  CHECK(slices == std::vector<std::pair<std::string, std::string>>{{"log", "dax0.0"}, {"vm0", "dax0.2"}, {"vm1", "dax0.3"}});
   for (const char* dev : {"dax0.0", "dax0.1", "dax0.2", "dax0.3"}) w.sys.files[std::string("/sys/bus/dax/devices/") + dev] = "";
   MakeKeepLinks(w.sys, record);
-  CHECK(w.sys.links["/dev/pmemreclaim/vm0"] == "../dax0.0");
-  CHECK(w.sys.links["/dev/pmemreclaim/log"] == "../dax0.3");
+  CHECK(w.sys.links["/dev/pmemreclaim/log"] == "../dax0.0");
+  CHECK(w.sys.links["/dev/pmemreclaim/vm1"] == "../dax0.3");
   CHECK(w.sys.links.count("/dev/pmemreclaim/keep") == 0);
-  CHECK(KeepLinksFor(w.sys, record, "dax0.2") == std::vector<std::string>{"pmemreclaim/vm1"});
+  CHECK(KeepLinksFor(w.sys, record, "dax0.2") == std::vector<std::string>{"pmemreclaim/vm0"});
   CHECK(KeepLinksFor(w.sys, record, "dax0.1").empty());  // the gap: nobody's
+  // the same description again (apply on the running system): the same devices, nothing made anew
+  const Outcome again = w.Run("pmemreclaim=hmem pmemreclaim.keep=log:126M,vm*2:1G@1G");
+  CHECK(again.regions.at(0).slice_devices == o.regions[0].slice_devices);
+  CHECK(again.plan->carves.at(0).regions.at(0).action == RegionAction::kReuseDevdax);
 }

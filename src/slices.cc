@@ -64,6 +64,11 @@ bool ParseSpec(std::string_view spec, std::vector<SliceSpec>* out, std::string* 
     *err = quoted + "SIZE is a multiple of 2 MiB, such as 126M or 1G";
     return false;
   }
+  if (!IsAligned(*size, align)) {
+    // a dax device (hmem) or devdax (ramdax) of ALIGN is a whole number of ALIGN pages
+    *err = quoted + "SIZE is a multiple of ALIGN (" + HumanSize(align) + "): a device of that alignment is";
+    return false;
+  }
   if (out->size() + (count == 0 ? 1 : count) > kMaxSlices) {
     *err = quoted + "more than " + std::to_string(kMaxSlices) + " slices";
     return false;

@@ -80,6 +80,7 @@ TEST_CASE("slices: every bad description is one error, naming the piece") {
   CHECK(ErrorOf("vm:2M@8K").find("ALIGN") != std::string::npos);
   CHECK(ErrorOf("vm:2M@4M").find("ALIGN") != std::string::npos);
   CHECK(ErrorOf("vm:2M@").find("ALIGN") != std::string::npos);
+  CHECK(ErrorOf("vm*4:512M@1G").find("multiple of ALIGN (1 GiB)") != std::string::npos);
   CHECK(ErrorOf("vm:2M,vm:4M").find("named twice") != std::string::npos);
   CHECK(ErrorOf("vm*2:2M,vm1:4M").find("vm1 is named twice") != std::string::npos);
 }
