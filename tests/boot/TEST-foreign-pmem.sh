@@ -40,17 +40,8 @@ fill_devices() {
 }
 # kmem_ranges LOG: "START END" (hex, inclusive) of every System RAM (kmem) entry
 kmem_ranges() { tb_section "$1" iomem | sed -n 's/^ *\([0-9a-f]*\)-\([0-9a-f]*\) : System RAM (kmem)$/\1 \2/p'; }
-# kmem_in LOG LO HI: kmem bytes inside [LO, HI); kmem_out: bytes outside it
-kmem_in() {
-  local s e t=0
-  while read -r s e; do
-    s=$((16#$s)); e=$((16#$e + 1))
-    [ $s -lt $2 ] && s=$2; [ $e -gt $3 ] && e=$3
-    [ $e -gt $s ] && t=$((t + e - s))
-  done < <(kmem_ranges "$1")
-  echo $t
-}
-kmem_out() { echo $(( $(tb_kmem_bytes "$1") - $(kmem_in "$1" "$2" "$3") )); }
+# kmem_out LOG LO HI: kmem bytes outside [LO, HI)
+kmem_out() { echo $(( $(tb_kmem_bytes "$1") - $(tr_kmem_in "$1" "$2" "$3") )); }
 # pmr_lines LOG: pmemreclaim's words in this boot: its kernel-log lines and the output of the commands
 # guest/foreign-apply.sh ran
 pmr_lines() {
@@ -78,7 +69,7 @@ check() {
   local fl=$1 c=$2 log=$3 expect=$4 nv vp out in adv errs
   local what="$fl $c"
   nv=$(sha256_of "$NV"); vp=$(sha256_of "$VP")
-  out=$(kmem_out "$log" $carve_lo $carve_hi); in=$(kmem_in "$log" $carve_lo $carve_hi)
+  out=$(kmem_out "$log" $carve_lo $carve_hi); in=$(tr_kmem_in "$log" $carve_lo $carve_hi)
   adv=$(foreign_advice "$log"); errs=$(tb_oopses "$log")
   < "$log" grep -E '^@@(nd_bus|nd_region|nd_namespace) ' | sed "s/^/    $what| /" || true
   kmem_ranges "$log" | sed "s/^/    $what| System RAM (kmem) /" || true

@@ -27,16 +27,6 @@ base=$((4 * GiB))
 carve='memmap=512M%4G-1+0xefffffff nokaslr'
 carve_bytes=$((512 * MiB))
 
-# kmem_in LOG START END: bytes of System RAM (kmem) inside [START, END)
-kmem_in() {
-  local total=0 s e
-  while read -r s e; do
-    s=$((16#$s)); e=$((16#$e + 1))
-    [ "$s" -lt "$2" ] && s=$2; [ "$e" -gt "$3" ] && e=$3
-    [ "$e" -gt "$s" ] && total=$((total + e - s))
-  done < <(tb_section "$1" iomem | sed -n 's/^ *\([0-9a-f]*\)-\([0-9a-f]*\) : System RAM (kmem)$/\1 \2/p')
-  echo "$total"
-}
 # dev LOG TAG NAME: "RESOURCE SIZE DRIVER" of dax device NAME in guest/hmem-state.sh's TAG report
 dev() { < "$1" sed -n "s/^@@hmem_dev $2 $3 //p" | head -1; }
 devs() { < "$1" sed -n "s/^@@hmem_dev $2 //p"; }
@@ -54,7 +44,7 @@ keep_case() {
     || { tb_fail "$flavour $name: did not reach the end of the report"; return 0; }
   show "$log"
   tb_assert_eq "$flavour $name: /init runs as PID 1" pid=1 "$(tb_report "$log" init_start 2)"
-  tb_assert_eq "$flavour $name: no System RAM (kmem) in the kept range" 0 "$(kmem_in "$log" $base $((base + keep)))"
+  tb_assert_eq "$flavour $name: no System RAM (kmem) in the kept range" 0 "$(tr_kmem_in "$log" $base $((base + keep)))"
   tb_assert_true "$flavour $name: kept range not bound to kmem (no dax device with driver kmem)" \
     eval "! devs '$log' before | grep -q ' kmem\$'"
   if [ "$name" != split-fails ]; then
@@ -106,7 +96,7 @@ for flavour in sid-amd64 bookworm-amd64; do
     "$(tb_report "$log" hmem_kmem_bytes 2)" "$(< "$log" sed -n 's/^@@hmem_kmem_bytes after //p')"
   tb_assert_eq "$flavour again: dax0.0 still enabled as device_dax after apply" "0x100000000 $keep device_dax" \
     "$(dev "$log" after dax0.0)"
-  tb_assert_eq "$flavour again: no System RAM (kmem) in the kept range" 0 "$(kmem_in "$log" $base $((base + keep)))"
+  tb_assert_eq "$flavour again: no System RAM (kmem) in the kept range" 0 "$(tr_kmem_in "$log" $base $((base + keep)))"
   # release (before kexec) handles the hmem carve: its kmem device offlined and back to device_dax, the kept
   # device untouched, and the kexec_load hazard named for the soft-reserved carve
   tb_assert_eq "$flavour release: exit status" 0 "$(tb_report "$log" hmem_release_rc)"

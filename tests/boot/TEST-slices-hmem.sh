@@ -22,17 +22,6 @@ carve="memmap=3G%4G-1+0xefffffff nokaslr pmemreclaim=hmem pmemreclaim.keep=$spec
 # NAME START SIZE ALIGN of each slice, as planned
 slices=("vm0 $((4 * GiB)) $GiB $GiB" "vm1 $((5 * GiB)) $GiB $GiB" "log $((6 * GiB)) $((126 * MiB)) $((2 * MiB))")
 
-# kmem_in LOG START END: bytes of System RAM (kmem) inside [START, END)
-kmem_in() {
-  local total=0 s e
-  while read -r s e; do
-    s=$((16#$s)); e=$((16#$e + 1))
-    [ "$s" -lt "$2" ] && s=$2; [ "$e" -gt "$3" ] && e=$3
-    [ "$e" -gt "$s" ] && total=$((total + e - s))
-  done < <(tb_section "$1" iomem | sed -n 's/^ *\([0-9a-f]*\)-\([0-9a-f]*\) : System RAM (kmem)$/\1 \2/p')
-  echo "$total"
-}
-
 check_boot() {  # check_boot LOG WHAT
   local b=$1 what=$2 s name start size align dev
   tb_assert_eq "$what: the record's ok" true "$(tb_record "$b" '.ok')"
@@ -48,7 +37,7 @@ check_boot() {  # check_boot LOG WHAT
     # /dev/pmemreclaim/NAME -> the record's device, as the kernel reports it
     tb_assert_eq "$what $name: /dev/pmemreclaim/$name (device, resource, size, align, driver)" \
       "$dev $(printf '0x%x' "$start") $size $align device_dax" "$(tb_report "$b" "slice $name")"
-    tb_assert_eq "$what $name: no System RAM (kmem) in the slice" 0 "$(kmem_in "$b" "$start" $((start + size)))"
+    tb_assert_eq "$what $name: no System RAM (kmem) in the slice" 0 "$(tr_kmem_in "$b" "$start" $((start + size)))"
   done
   tb_assert_no_oops "$what" "$b"
 }

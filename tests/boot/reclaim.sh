@@ -18,6 +18,17 @@ tr_require_binary() {
 tr_dmesg_has() { tb_section "$1" dmesg | grep -F -- "$2" >/dev/null; }
 tr_dmesg_lacks() { ! tr_dmesg_has "$@"; }
 
+# tr_kmem_in LOG START END: bytes of System RAM (kmem) inside [START, END)
+tr_kmem_in() {
+  local total=0 s e
+  while read -r s e; do
+    s=$((16#$s)); e=$((16#$e + 1))
+    [ "$s" -lt "$2" ] && s=$2; [ "$e" -gt "$3" ] && e=$3
+    [ "$e" -gt "$s" ] && total=$((total + e - s))
+  done < <(tb_section "$1" iomem | sed -n 's/^ *\([0-9a-f]*\)-\([0-9a-f]*\) : System RAM (kmem)$/\1 \2/p')
+  echo "$total"
+}
+
 # tr_lost LOG: carve bytes not onlined as kmem and not kept (kept = $2 bytes, default 0)
 tr_lost() { echo $(( $(tb_carve_bytes "$1") - $(tb_kmem_bytes "$1") - ${2:-0} )); }
 
