@@ -87,7 +87,7 @@ std::string StateJson(const Outcome& o) {
         j.EndObject();
       }
     }
-    j.EndArray().Key("errors").BeginArray();
+    j.EndArray().Field("next_boot", FormatCarves(o.plan->arch, c.advice)).Key("errors").BeginArray();
     for (const RegionOutcome* ro : done) {
       if (!ro->ok) j.String(ro->message);
     }

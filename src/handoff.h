@@ -31,7 +31,7 @@ std::optional<bool> Preserved(Strategy strategy, const CarvePlan& carve);
 // {"version":1,"pmemreclaim_version":..,"strategy":..,"ok":..,"error":..,"carves":[{"range":{..},
 //  "strategy":..,"kept":{..},"kept_devices":[..],"online_devices":[..],"onlined":..,"lost":..,
 //  "preserved":true|false|null,"slices":[{"name":..,"range":{..},"align":..,"device":..,"preserved":..}],
-//  "errors":[..],"regions":[..]}],"skipped":[..]} (regions and skipped:
+//  "next_boot":"memmap=.." (carves that would lose less, or lay the slices out; "" if none),"errors":[..],"regions":[..]}],"skipped":[..]} (regions and skipped:
 //  WriteCarveRegions, WriteSkipped in report.h)
 std::string StateJson(const Outcome& outcome);
 

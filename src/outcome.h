@@ -72,7 +72,8 @@ struct Outcome {
 // region); nullptr when there is none (a dry run).
 const RegionOutcome* OutcomeOf(const RegionPlan& r, const std::vector<RegionOutcome>& done);
 
-// The reason a region ends with: the plan's, or kFailed when a step failed.
+// The reason a region ends with: the plan's, or kFailed when a step failed
+// (never for a region left as it was).
 Reason OutcomeReason(const RegionPlan& planned, const RegionOutcome* done);
 
 // {"strategy":..,"ok":..,"error":..,"touched":..,"regions":[..],"carves":[..{..,"regions":[..]}],

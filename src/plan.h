@@ -120,6 +120,7 @@ struct CarvePlan {
 
 struct Plan {
   Strategy strategy = Strategy::kLegacy;
+  Arch arch = Arch::kX86_64;  // how carves are written (FormatCarves)
   u64 block_size = 0;
   std::vector<CarvePlan> carves;
 };

@@ -212,6 +212,7 @@ Outcome ReclaimCarves(const Options& opts, SystemInterface& sys, NvdimmInterface
   } else if (!impl->MakeSlicePlan(geometry, opts.slices, &plan, &err)) {
     return Untouched(outcome, "pmemreclaim.keep=" + FormatSlices(SlicesSpec{false, opts.slices}) + ": " + err);
   }
+  plan.arch = geometry.arch;
   outcome.plan = plan;
   const KmemMode mode{opts.zone, WantMemmapOnMemory(opts.memmap_on_memory, sys.ReadFile(kMemmapOnMemoryParamPath))};
   LogPlan(geometry, plan, opts, mode);

@@ -44,7 +44,9 @@ const RegionOutcome* OutcomeOf(const RegionPlan& r, const std::vector<RegionOutc
 }
 
 Reason OutcomeReason(const RegionPlan& planned, const RegionOutcome* done) {
-  return done != nullptr && !done->ok ? Reason::kFailed : planned.reason;
+  // a region left as it was did no step that could fail: its reason stands (a named slice in it has no
+  // device, which makes the outcome not ok)
+  return done != nullptr && !done->ok && planned.action != RegionAction::kLeave ? Reason::kFailed : planned.reason;
 }
 
 void WriteCarveRegions(const CarvePlan& carve, const std::vector<RegionOutcome>& done, JsonWriter& j) {

@@ -10,6 +10,7 @@
 #include "plan.h"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 using namespace pmemreclaim;
 
@@ -225,4 +226,28 @@ TEST_CASE("hmem slices at boot: the devices, the record's slices, /dev/pmemrecla
   const Outcome again = w.Run("pmemreclaim=hmem pmemreclaim.keep=log:126M,vm*2:1G@1G");
   CHECK(again.regions.at(0).slice_devices == o.regions[0].slice_devices);
   CHECK(again.plan->carves.at(0).regions.at(0).action == RegionAction::kReuseDevdax);
+}
+
+TEST_CASE("legacy slices at boot: one region holding both is left, not ok, the record says why and which carves") {
+  RamdaxWorld w({Range::FromSize(k4G, 4 * kGiB)});
+  const Outcome o = w.Run("pmemreclaim=legacy pmemreclaim.keep=vm*2:1G@1G");
+  CHECK_FALSE(o.ok());
+  CHECK(w.sys.writes.empty());
+  for (const std::string& call : w.nv.calls) CHECK(call.rfind("force-raw", 0) == 0);  // the look only
+  const auto record = nlohmann::json::parse(StateJson(o));
+  const auto& carve = record["carves"].at(0);
+  CHECK(record["ok"] == false);
+  CHECK(carve["regions"].at(0)["reason"] == "slice-split");
+  REQUIRE(carve["slices"].size() == 2);
+  CHECK(carve["slices"][1]["name"] == "vm1");
+  CHECK(carve["slices"][1]["device"] == "");
+  CHECK(carve["slices"][1]["preserved"] == false);
+  CHECK(carve["next_boot"].get<std::string>().rfind("memmap=1G!4G memmap=1G!5G memmap=", 0) == 0);
+  // laid out as advised: both slices kept raw, each its region's namespace
+  RamdaxWorld laid({Range::FromSize(k4G, kGiB), Range::FromSize(5 * kGiB, kGiB), Range::FromSize(6 * kGiB, 2 * kGiB)});
+  for (RegionInfo& r : laid.nv.regions) r.namespace_name = "namespace" + r.name.substr(6) + ".0";
+  const Outcome ok = laid.Run("pmemreclaim=legacy pmemreclaim.keep=vm*2:1G@1G");
+  CHECK(ok.ok());
+  CHECK(SliceDevicesInRecord(StateJson(ok)) ==
+        std::vector<std::pair<std::string, std::string>>{{"vm0", "namespace0.0"}, {"vm1", "namespace1.0"}});
 }
