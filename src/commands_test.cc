@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The command line through RunCommand, as main() runs it, on fake systems.
 #include "commands.h"
+#include "handoff.h"
 #include "version.h"
 
 #include <nlohmann/json.hpp>
@@ -183,6 +184,32 @@ TEST_CASE("plan and apply on soft-reserved memory: hmem both times") {
   CHECK(apply.rc == 0);
   CHECK(StrategyIn(apply.out) == "hmem");
   CHECK(SumOf(apply.out, "kmem_online") == 1792 * kMiB);
+}
+
+TEST_CASE("plan and apply with named slices agree: the same slices where the boot puts them, the same bytes") {
+  HmemWorld w;
+  w.sys.files["/sys/bus/platform/devices/hmem.0"] = "";
+  const Run plan = Invoke(w.sys, &w.nv, {"plan", "--json", "--keep=vm:1G@1G,log:126M"});
+  CHECK(plan.rc == 0);
+  CHECK(w.nv.calls.empty());
+  const auto p = nlohmann::json::parse(plan.out);
+  REQUIRE(p["carves"].at(0)["slices"].size() == 2);
+  CHECK(p["carves"][0]["slices"][1]["name"] == "log");
+  CHECK(p["carves"][0]["slices"][1]["range"]["start"] == 5 * kGiB);
+  const Run apply = Invoke(w.sys, &w.nv, {"apply", "--json", "--keep=vm:1G@1G,log:126M"});
+  CHECK(apply.rc == 0);
+  CHECK(SumOf(apply.out, "kmem_online") == SumOf(plan.out, "onlined"));
+  CHECK(SumOf(plan.out, "onlined") == 7 * 128 * kMiB);
+  const auto record = nlohmann::json::parse(*w.sys.ReadFile(kStatePath));
+  CHECK(record["carves"][0]["slices"][1]["range"] == p["carves"][0]["slices"][1]["range"]);
+  CHECK(record["carves"][0]["slices"][1]["device"] == "dax0.1");
+  // a description that does not fit: one error, nothing touched
+  HmemWorld small;
+  small.sys.files["/sys/bus/platform/devices/hmem.0"] = "";
+  const Run bad = Invoke(small.sys, &small.nv, {"apply", "--json", "--keep=vm*3:1G@1G"});
+  CHECK(bad.rc == 1);
+  CHECK(bad.out.find("slice vm2 (1 GiB at 1 GiB) does not fit") != std::string::npos);
+  CHECK(small.nv.calls.empty());
 }
 
 TEST_CASE("apply's exit status: 1 when a region fails or nothing could be done, 0 when there is nothing to do") {

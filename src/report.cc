@@ -31,6 +31,12 @@ std::string PlanJson(Arch arch, const Plan& plan) {
           .Field("why", Why(r))
           .EndObject();
     }
+    j.EndArray().Key("slices").BeginArray();
+    for (const RegionPlan& r : c.regions) {
+      for (const SlicePlan& sl : r.slices) {
+        j.BeginObject().Field("name", sl.name).Field("range", sl.range).Field("align", sl.align).EndObject();
+      }
+    }
     j.EndArray().Field("next_boot", FormatCarves(arch, c.advice)).EndObject();
   }
   return j.EndArray().EndObject().str();
