@@ -78,6 +78,10 @@ bool ResolveAuto(SystemInterface& sys, NvdimmInterface& nvdimm, const Options& o
     *out = Resolution{Strategy::kLegacy, " (this kernel has no ramdax)"};
     return true;
   }
+  if (!opts.slices.empty()) {  // ramdax lays no named slices out
+    *out = Resolution{Strategy::kLegacy, " (named slices: each a memmap= carve of its own)"};
+    return true;
+  }
   // Look before switching: what the carves hold decides, not only the
   // geometry.  The carves are the label-less drivers' regions (arm64
   // device-tree carves have no /proc/iomem entry).

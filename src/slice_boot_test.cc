@@ -251,3 +251,13 @@ TEST_CASE("legacy slices at boot: one region holding both is left, not ok, the r
   CHECK(SliceDevicesInRecord(StateJson(ok)) ==
         std::vector<std::pair<std::string, std::string>>{{"vm0", "namespace0.0"}, {"vm1", "namespace1.0"}});
 }
+
+TEST_CASE("auto with named slices: legacy where there is no soft-reserved memory, even when ramdax would win") {
+  // ramdax onlines as much here (ChooseStrategy's tie): auto takes it without slices
+  const Range tie = Range::FromSize(k4G + 126 * kMiB, 2 * kGiB + 2 * kMiB + kLabelAreaSize);
+  CHECK(RamdaxWorld({tie}).Run("pmemreclaim=auto").strategy == Strategy::kRamdax);
+  RamdaxWorld w({tie});
+  const Outcome o = w.Run("pmemreclaim=auto pmemreclaim.keep=a:2M");
+  CHECK(o.strategy == Strategy::kLegacy);
+  CHECK(o.error.empty());
+}
