@@ -318,7 +318,7 @@ class FakeNvdimm : public NvdimmInterface {
     *range = Range::FromSize(at, size);
     at += size;
     *devname = "namespace" + region.substr(6) + "." + std::to_string(r.namespaces.size());
-    r.namespaces.push_back(NamespaceInfo{*devname, name, uuid, *range, false, {}, ""});
+    r.namespaces.push_back(NamespaceInfo{*devname, name, uuid, *range, false, {}, "", ""});
     return true;
   }
   bool DeleteNamespace(const std::string& region, const std::string& ns, std::string*) override {
@@ -334,6 +334,14 @@ class FakeNvdimm : public NvdimmInterface {
       next_dpa[region] = end;
     }
     return true;
+  }
+  std::string DaxDeviceOf(const std::string& region, const std::string& ns) override {
+    for (const RegionInfo& r : ramdax_regions) {
+      for (const NamespaceInfo& n : r.namespaces) {
+        if (r.name == region && n.devname == ns && n.devdax) return "dax" + ns.substr(9);  // namespace1.2 -> dax1.2
+      }
+    }
+    return "";
   }
   bool CreateDevdax(const std::string& region, const std::string& ns, u64 align, const std::string& uuid, Range* data,
                     std::string* err) override {
@@ -465,6 +473,36 @@ struct RamdaxWorld {
       if (p == path && v == value) return true;
     }
     return false;
+  }
+};
+
+// Boots of kernels with ramdax on the same carves: each a fresh kernel
+// (nothing onlined); the label area (namespaces, their info blocks) is
+// what survives the reboot.  After each: its labels and device-layer calls.
+struct RamdaxBoots {
+  std::vector<Range> carves;
+  std::vector<NamespaceInfo> labels;
+  std::vector<std::string> calls;
+  explicit RamdaxBoots(std::vector<Range> c) : carves(std::move(c)) {}
+  Outcome Boot(const std::string& cmdline) {
+    RamdaxWorld w(carves);
+    const auto bind = w.sys.on_write;
+    w.sys.on_write = [&w, this, bind](const std::string& path, const std::string& value) {
+      bind(path, value);
+      if (path != "/sys/bus/platform/drivers_probe") return;
+      for (RegionInfo& r : w.nv.ramdax_regions) {
+        r.namespaces = labels;
+        r.labels_valid = !labels.empty();
+        u64 end = r.range.start;
+        for (const NamespaceInfo& n : labels) end = std::max(end, n.range.end);
+        w.nv.next_dpa[r.name] = end;
+      }
+    };
+    const Outcome o = w.Run(cmdline);
+    labels = w.nv.ramdax_regions.at(0).namespaces;
+    for (NamespaceInfo& n : labels) n.dax_device = w.nv.DaxDeviceOf(w.nv.ramdax_regions.at(0).name, n.devname);
+    calls = w.nv.calls;
+    return o;
   }
 };
 

@@ -20,6 +20,9 @@ std::optional<bool> Preserved(Strategy strategy, const CarvePlan& carve) {
       for (const NamespaceInfo& n : r.region.namespaces) {
         if (n.alt_name == kKeepNamespaceName && HasMark(n.uuid, MarkRole::kKeepNamespace, n.range)) return true;
         if (n.alt_name == kDaxNamespaceName && HasMark(n.uuid, MarkRole::kDaxNamespace, n.range)) return true;
+        if (n.alt_name.rfind(kSliceNamespacePrefix, 0) == 0 && HasMark(n.uuid, MarkRole::kSliceNamespace, n.range)) {
+          return true;
+        }
       }
       found = false;
     }

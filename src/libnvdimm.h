@@ -60,6 +60,7 @@ class LibNvdimm final : public NvdimmInterface {
   bool CreateNamespace(const std::string& region, const std::string& label, const std::string& uuid, u64 size,
                        u64 align, bool enable, std::string* devname, Range* range, std::string* err) override;
   bool DeleteNamespace(const std::string& region, const std::string& ns, std::string* err) override;
+  std::string DaxDeviceOf(const std::string& region, const std::string& ns) override;
   bool CreateDevdax(const std::string& region, const std::string& ns, u64 align, const std::string& uuid,
                     Range* data, std::string* err) override;
   bool ForceRaw(const std::string& ns, std::string* err) override;
@@ -86,6 +87,8 @@ class LibNvdimm final : public NvdimmInterface {
   // The namespace called `devname`, or with "" the first with a size (a
   // label-less region has exactly one).
   static struct ndctl_namespace* Namespace(struct ndctl_region* region, const std::string& devname);
+  // The dax device of a namespace's enabled devdax claim, "" when none.
+  static std::string DaxDeviceName(struct ndctl_namespace* ns);
   // A namespace by its device name, on any bus.
   struct ndctl_namespace* NamespaceByName(const std::string& devname);
   // libdaxctl's context, made on first use after a Rescan (nullptr before,

@@ -21,6 +21,7 @@ const char* RoleName(MarkRole role) {
     case MarkRole::kDevdax: return "devdax";
     case MarkRole::kKeepNamespace: return "keep-namespace";
     case MarkRole::kDaxNamespace: return "dax-namespace";
+    case MarkRole::kSliceNamespace: return "slice-namespace";
   }
   return "?";
 }

@@ -18,6 +18,7 @@ enum class MarkRole {
   kDevdax,         // the dax info block of a devdax namespace
   kKeepNamespace,  // ramdax: the raw namespace over the kept range
   kDaxNamespace,   // ramdax: the namespace that carries the devdax
+  kSliceNamespace, // ramdax: a named slice's devdax namespace
 };
 
 // The uuid pmemreclaim writes for `role` at `range`, in the kernel's

@@ -111,6 +111,19 @@ bool LibNvdimm::CreateDevdax(const std::string& name, const std::string& nsname,
   return true;
 }
 
+std::string LibNvdimm::DaxDeviceName(struct ndctl_namespace* ns) {
+  struct ndctl_dax* dax = ns != nullptr ? ndctl_namespace_get_dax(ns) : nullptr;
+  if (dax == nullptr || !ndctl_dax_is_enabled(dax)) return "";
+  struct daxctl_region* region = ndctl_dax_get_daxctl_region(dax);
+  struct daxctl_dev* dev = region != nullptr ? daxctl_dev_get_first(region) : nullptr;
+  return dev != nullptr ? daxctl_dev_get_devname(dev) : "";
+}
+
+std::string LibNvdimm::DaxDeviceOf(const std::string& name, const std::string& nsname) {
+  struct ndctl_region* region = Region(name);
+  return DaxDeviceName(region != nullptr ? Namespace(region, nsname) : nullptr);
+}
+
 bool LibNvdimm::ForceRaw(const std::string& name, std::string* err) {
   struct ndctl_namespace* ns = NamespaceByName(name);
   if (ns == nullptr) {

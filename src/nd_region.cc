@@ -114,6 +114,7 @@ std::vector<RegionInfo> LibNvdimm::RamdaxRegions() {
           n.dax_data = Range::FromSize(ndctl_dax_get_resource(dax), ndctl_dax_get_size(dax));
           ndctl_dax_get_uuid(dax, uu);
           n.dax_uuid = UuidText(uu);
+          n.dax_device = DaxDeviceName(ns);
         }
         info.namespaces.push_back(n);
       }

@@ -61,6 +61,9 @@ class NamespacesInterface {
   // first).  *data is the dax device's range afterwards.
   virtual bool CreateDevdax(const std::string& region, const std::string& ns, u64 align, const std::string& uuid,
                             Range* data, std::string* err) = 0;
+  // The dax device ("dax1.0") of namespace `ns`'s devdax claim, "" when it
+  // has none.
+  virtual std::string DaxDeviceOf(const std::string& region, const std::string& ns) = 0;
   // Sets force_raw on label-less namespace `ns`, which no driver may hold
   // yet: nd_pmem then attaches it as a plain block device, without struct
   // pages for it and without the btt, pfn and dax info-block probes.  False

@@ -54,6 +54,9 @@ struct SlicePlan {
   std::string name;
   Range range;
   u64 align = 0;
+  // ramdax: the slice's devdax namespace, from the end of what is before
+  // it: its info block and padding, then exactly `range` as devdax data.
+  Range extent;
   bool operator==(const SlicePlan& o) const { return name == o.name && range == o.range && align == o.align; }
 };
 
@@ -160,6 +163,14 @@ std::vector<Range> AdviseLegacyCarve(const Range& carve, u64 keep, u64 block_siz
 // namespace over the kept bytes, then a devdax namespace whose data starts
 // on the first block boundary after it.  Regions must be `labelled`.
 Plan PlanRamdax(const Geometry& geometry, u64 keep);
+
+// Named slices on end-labeled carves: a devdax namespace per slice whose
+// data the kernel starts exactly on the slice (its info block and padding
+// in the bytes before it, after the previous slice), the rest one devdax
+// namespace for kmem.  A region whose label area holds any other layout
+// (an earlier boot's slices elsewhere, someone's namespace) is left:
+// slices never move.  False (*err, nothing planned) when they do not fit.
+bool PlanRamdaxSlices(const Geometry& geometry, const std::vector<SliceSpec>& slices, Plan* plan, std::string* err);
 
 // The ramdax carve for the next boot that keeps `keep` bytes at its start
 // and loses only the info block and the label area.

@@ -137,6 +137,75 @@ RegionPlan PlanRamdaxRegion(const RegionInfo& region, const Range& kept, u64 blo
   return p;
 }
 
+// Region `region` with `slices` (laid out, in order): what its label area
+// holds must be exactly what this plan makes (none of it made yet, part of
+// it, or all of it); anything else leaves the region.
+RegionPlan PlanRamdaxSliceRegion(const RegionInfo& region, std::vector<SlicePlan> slices, u64 block_size,
+                                 u64 dax_align, u64 page_size) {
+  RegionPlan p;
+  p.region = region;
+  p.action = RegionAction::kLeave;
+  p.dax_align = kSubsection;
+  p.device_align = page_size;
+  p.slices = std::move(slices);
+  const Range& mapping = region.range;
+  const u64 usable_end = mapping.start + AlignDown(mapping.size(), kSubsection);
+  if (!IsAligned(mapping.start, kSubsection)) {
+    p.reason = Reason::kUnaligned;
+    p.detail = "start " + Hex(mapping.start);
+    return p;
+  }
+  Range dax_ns{p.slices.back().range.end, usable_end};
+  Range data = DevdaxData(dax_ns, std::max(dax_align, kSubsection));
+  Range online = AlignInward(data, block_size);
+  if (online.empty() || region.target_node < 0) dax_ns = data = online = Range{};
+  const NamespaceInfo* dax_found = nullptr;
+  for (const NamespaceInfo& ns : region.namespaces) {
+    const bool slice_named = ns.alt_name.rfind(kSliceNamespacePrefix, 0) == 0;
+    const bool ours = (slice_named && HasMark(ns.uuid, MarkRole::kSliceNamespace, ns.range)) || IsOurs(ns);
+    if (!ours) {
+      p.reason = Reason::kForeignNamespace;
+      p.detail = ns.devname + " \"" + ns.alt_name + "\", uuid " + ns.uuid + ", " + Describe(ns.range);
+      return p;
+    }
+    const SlicePlan* planned = nullptr;
+    for (const SlicePlan& sl : p.slices) {
+      if (ns.alt_name == kSliceNamespacePrefix + sl.name && ns.range == sl.extent) planned = &sl;
+    }
+    const bool is_rest = ns.alt_name == kDaxNamespaceName && ns.range == dax_ns;
+    if (planned == nullptr && !is_rest) {
+      p.reason = Reason::kSlicesMoved;
+      p.detail = ns.devname + " \"" + ns.alt_name + "\" " + Describe(ns.range);
+      return p;
+    }
+    // its info block, when claimed: ours, and the data exactly the slice (the rest: inside its namespace)
+    if (ns.devdax && (!HasMark(ns.dax_uuid, MarkRole::kDevdax, ns.range) || ns.dax_data.empty() ||
+                      (planned != nullptr ? ns.dax_data != planned->range : !ns.range.Contains(ns.dax_data)))) {
+      p.reason = Reason::kForeignInfoBlock;
+      p.detail = ns.devname + ": a devdax, data " + Describe(ns.dax_data);
+      return p;
+    }
+    if (is_rest) dax_found = &ns;
+  }
+  if (dax_found != nullptr && dax_found->devdax) {
+    data = dax_found->dax_data;  // ours: where the kernel put it
+    online = AlignInward(data, block_size);
+  }
+  p.keep_extent = Range{mapping.start, p.slices.back().range.end};
+  p.dax_extent = dax_ns;
+  p.data = data;
+  p.online = online;
+  p.init_labels = !region.labels_valid;
+  if (dax_ns.empty()) {
+    p.action = RegionAction::kKeep;
+    p.reason = usable_end > p.keep_extent.end ? Reason::kTooSmall : Reason::kKept;
+    if (p.reason == Reason::kTooSmall) p.detail = "after the last slice";
+    return p;
+  }
+  p.action = dax_found != nullptr && dax_found->devdax ? RegionAction::kReuseDevdax : RegionAction::kCreateDevdax;
+  return p;
+}
+
 u64 RamdaxCarvesLoss(const std::vector<Range>& carves, u64 keep, u64 block_size, u64 align) {
   return RamdaxLoss(carves.front(), keep, block_size, align);  // ramdax advises one carve
 }
@@ -161,6 +230,68 @@ Plan PlanRamdaxCarves(const Geometry& geometry, u64 keep, bool advise) {
 }  // namespace
 
 Plan PlanRamdax(const Geometry& geometry, u64 keep) { return PlanRamdaxCarves(geometry, keep, /*advise=*/true); }
+
+bool PlanRamdaxSlices(const Geometry& geometry, const std::vector<SliceSpec>& specs, Plan* plan, std::string* err) {
+  *plan = Plan{};
+  plan->strategy = Strategy::kRamdax;
+  plan->block_size = geometry.block_size;
+  const std::vector<RegionInfo> regions = CarveRegions(geometry.regions);
+  std::vector<Range> usable;
+  for (const RegionInfo& r : regions) usable.push_back(Range{r.range.start, r.range.start + AlignDown(r.range.size(), kSubsection)});
+  // The kernel starts devdax data on a boundary of the larger of the
+  // device's align and its own dax alignment (the PMD size: 2 MiB with 4K
+  // pages, 32 MiB with 16K, 512 MiB with 64K): each slice starts on one,
+  // and its size is a whole number of them, so that the data is exactly the
+  // slice.  The device's align: the slice's, where 2M (the default) is this
+  // kernel's PMD size.
+  const u64 pmd = std::max(geometry.dax_align, kSubsection);
+  std::vector<SliceSpec> laid_specs = specs;
+  for (SliceSpec& s : laid_specs) {
+    const u64 device_align = s.align == kDefaultSliceAlign ? pmd : s.align;
+    if (device_align != geometry.page_size && device_align != pmd &&
+        !(device_align == kGiB && geometry.arch == Arch::kX86_64)) {
+      *err = "slice " + s.name + ": a devdax namespace can't have align " + HumanSize(device_align) + " here (" +
+             HumanSize(geometry.page_size) + ", " + HumanSize(pmd) +
+             (geometry.arch == Arch::kX86_64 ? " or 1 GiB)" : ")");
+      return false;
+    }
+    s.align = std::max(device_align, pmd);
+    if (!IsAligned(s.size, s.align)) {
+      *err = "slice " + s.name + ": " + HumanSize(s.size) + " is not a multiple of " + HumanSize(s.align) +
+             ", where this kernel starts and ends devdax data";
+      return false;
+    }
+  }
+  std::vector<Slice> laid;
+  // each slice's namespace begins with its 2 MiB info block area
+  if (!LayoutSlices(usable, laid_specs, kSubsection, &laid, err)) return false;
+  for (size_t i = 0; i < regions.size(); ++i) {
+    const RegionInfo& r = regions[i];
+    const Range carve{r.range.start, r.range.end + kLabelAreaSize};
+    std::vector<SlicePlan> here;
+    u64 at = r.range.start, held = 0;
+    for (size_t k = 0; k < laid.size(); ++k) {
+      if (laid[k].carve != i) continue;
+      const u64 device_align = specs[k].align == kDefaultSliceAlign ? pmd : specs[k].align;
+      here.push_back(SlicePlan{laid[k].name, laid[k].range, device_align, Range{at, laid[k].range.end}});
+      at = laid[k].range.end;
+      held += laid[k].range.size();
+    }
+    if (here.empty()) {
+      CarvePlan c = TallyCarve(carve, Range{}, {PlanRamdaxRegion(r, Range{}, geometry.block_size, geometry.dax_align,
+                                                                 geometry.page_size)});
+      FinishAdvice(geometry, &c);
+      plan->carves.push_back(std::move(c));
+      continue;
+    }
+    RegionPlan p = PlanRamdaxSliceRegion(r, here, geometry.block_size, geometry.dax_align, geometry.page_size);
+    const Range span{r.range.start, here.back().range.end};
+    CarvePlan c = TallyCarve(carve, span, {std::move(p)}, span.size() - held);
+    FinishAdvice(geometry, &c);
+    plan->carves.push_back(std::move(c));
+  }
+  return true;
+}
 
 u64 RamdaxLoss(const Range& carve, u64 keep, u64 block_size, u64 align) {
   Geometry m;

@@ -103,6 +103,11 @@ bool RamdaxStrategy::Prepare(SystemInterface& sys, NvdimmInterface& nvdimm, cons
 
 Plan RamdaxStrategy::MakePlan(const Geometry& geometry, u64 keep) const { return PlanRamdax(geometry, keep); }
 
+bool RamdaxStrategy::MakeSlicePlan(const Geometry& geometry, const std::vector<SliceSpec>& slices, Plan* plan,
+                                   std::string* err) const {
+  return PlanRamdaxSlices(geometry, slices, plan, err);
+}
+
 namespace {
 
 // A namespace of the region the plan keeps (not one it lays out again).
@@ -124,7 +129,7 @@ bool DeleteEarlierLayout(const RegionPlan& r, NvdimmInterface& nvdimm, std::stri
 // A labelled namespace `name` with pmemreclaim's mark for `role` exactly
 // over `extent`, or none: one the kernel placed elsewhere is deleted again
 // (labels only: nothing under it was written).  Its name in *devname.
-bool CreatePlacedNamespace(const RegionPlan& r, NvdimmInterface& nvdimm, const char* name, MarkRole role,
+bool CreatePlacedNamespace(const RegionPlan& r, NvdimmInterface& nvdimm, const std::string& name, MarkRole role,
                            const Range& extent, bool enable, std::string* devname, std::string* err) {
   Range placed;
   if (!nvdimm.CreateNamespace(r.region.name, name, MarkUuid(role, extent), extent.size(), r.dax_align, enable, devname,
@@ -182,6 +187,57 @@ std::string DaxNamespace(const RegionPlan& r, NvdimmInterface& nvdimm, std::stri
   return ns;
 }
 
+// A named slice's devdax: its namespace of an earlier boot (claimed, or
+// made by a run stopped before the claim), else made now, then claimed
+// with the slice's align; the kernel must put the data exactly on the
+// slice (the info block lands in the namespace's first 8 KiB, before it).
+// Its dax device in *device.
+bool MakeSliceDevdax(const RegionPlan& r, const SlicePlan& slice, NvdimmInterface& nvdimm, std::string* device,
+                     std::string* err) {
+  const std::string name = kSliceNamespacePrefix + slice.name;
+  std::string ns;
+  bool claimed = false;
+  for (const NamespaceInfo& n : r.region.namespaces) {
+    if (n.alt_name == name && n.range == slice.extent) ns = n.devname, claimed = n.devdax;
+  }
+  if (ns.empty() && !CreatePlacedNamespace(r, nvdimm, name, MarkRole::kSliceNamespace, slice.extent, /*enable=*/false,
+                                           &ns, err)) {
+    *err = "slice " + slice.name + ": could not create its namespace (" + *err + ")";
+    return false;
+  }
+  if (!claimed) {
+    Range data;
+    if (!nvdimm.CreateDevdax(r.region.name, ns, slice.align, MarkUuid(MarkRole::kDevdax, slice.extent), &data, err)) {
+      *err = "slice " + slice.name + ": " + ns + ": could not claim it for devdax (" + *err + ")";
+      return false;
+    }
+    if (data != slice.range) {
+      *err = "slice " + slice.name + ": " + ns + ": the kernel put its data at " + Describe(data) + ", not " +
+             Describe(slice.range);
+      return false;
+    }
+  }
+  *device = nvdimm.DaxDeviceOf(r.region.name, ns);
+  if (device->empty()) {
+    *err = "slice " + slice.name + ": " + ns + " shows no dax device";
+    return false;
+  }
+  return true;
+}
+
+// Labels, then each named slice's devdax in order; false (*err) at the
+// first that can't be made (the slices before it stay).
+bool MakeSlices(const RegionPlan& r, NvdimmInterface& nvdimm, RegionOutcome* o, std::string* err) {
+  if (r.init_labels && !nvdimm.InitLabels(r.region.name, err)) {
+    *err = "could not initialise the label area (" + *err + "); nothing else written";
+    return false;
+  }
+  for (size_t k = 0; k < r.slices.size(); ++k) {
+    if (!MakeSliceDevdax(r, r.slices[k], nvdimm, &o->slice_devices[k], err)) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::vector<RegionOutcome> RamdaxStrategy::Apply(const Plan& plan, const KmemMode& mode, SystemInterface& sys,
@@ -192,9 +248,13 @@ std::vector<RegionOutcome> RamdaxStrategy::Apply(const Plan& plan, const KmemMod
     for (const NamespaceInfo& n : r.region.namespaces) {
       if (n.alt_name == kKeepNamespaceName && Stays(r, n)) o->kept_device = n.devname;
     }
-    if (r.action != RegionAction::kReuseDevdax && !PrepareLabels(r, nvdimm, &o->kept_device, &err)) {
+    if (!r.slices.empty() ? !MakeSlices(r, nvdimm, o, &err)
+                          : r.action != RegionAction::kReuseDevdax && !PrepareLabels(r, nvdimm, &o->kept_device, &err)) {
       o->ok = false;
       o->message = r.region.name + ": " + err;
+    } else if (r.action == RegionAction::kKeep && !r.slices.empty()) {
+      o->message = r.region.name + " " + Describe(r.region.range) + ": " + std::to_string(r.slices.size()) +
+                   " slice devices, nothing to online: " + Why(r);
     } else if (r.action == RegionAction::kKeep) {
       o->message = r.region.name + " " + Describe(r.region.range) + ": kept range is namespace " +
                    Describe(r.keep_extent) + ", untouched";

@@ -25,6 +25,8 @@ class RamdaxStrategy : public ReclaimStrategy {
   bool Prepare(SystemInterface& sys, NvdimmInterface& nvdimm, const Options& opts, Geometry* geometry,
                std::string* err) const override;
   Plan MakePlan(const Geometry& geometry, u64 keep) const override;
+  bool MakeSlicePlan(const Geometry& geometry, const std::vector<SliceSpec>& slices, Plan* plan,
+                     std::string* err) const override;
   std::vector<RegionOutcome> Apply(const Plan& plan, const KmemMode& mode, SystemInterface& sys,
                                    NvdimmInterface& nvdimm) const override;
   std::vector<RegionInfo> Regions(SystemInterface& sys, NvdimmInterface& nvdimm) const override;

@@ -18,6 +18,7 @@ const char* ReasonName(Reason r) {
     case Reason::kNoNumaNode: return "no-numa-node";
     case Reason::kTooSmall: return "too-small";
     case Reason::kSliceSplit: return "slice-split";
+    case Reason::kSlicesMoved: return "slices-moved";
     case Reason::kLaidOutAgain: return "laid-out-again";
     case Reason::kNotACarve: return "not-a-carve";
     case Reason::kFirmwarePmem: return "firmware-pmem";
@@ -51,6 +52,9 @@ const char* Sentence(Reason r) {
     case Reason::kSliceSplit:
       return "a named slice lies in it but is not a carve region of its own: nothing written (the advice gives the "
              "memmap= carves that lay the slices out)";
+    case Reason::kSlicesMoved:
+      return "its label area holds named slices of an earlier boot at other places or with other names: nothing "
+             "written, slices never move (the same pmemreclaim.keep= finds them again)";
     case Reason::kLaidOutAgain:
       return "its layout of an earlier boot kept another size: laid out again, the bytes kept in both untouched";
     case Reason::kNotACarve: return "not RAM carved out as pmem";

@@ -24,6 +24,7 @@ enum class Reason {
   kNoNumaNode,        // kmem would reject its dax device
   kTooSmall,          // nothing left to online after the info block and block alignment
   kSliceSplit,        // legacy: a named slice lies partly in it: not a carve region of its own
+  kSlicesMoved,       // ramdax: its namespaces are an earlier boot's slices elsewhere: nothing moves
   kLaidOutAgain,      // ramdax: an earlier boot's layout for another keep, laid out again
   kNotACarve,         // not RAM carved out as pmem (NFIT, virtio-pmem, CXL, ...): never touched
   kFirmwarePmem,      // on a carve's platform device, but firmware persistent memory, not RAM

@@ -68,6 +68,26 @@ Strategy ChooseStrategy(const Geometry& geometry, const std::vector<Range>& carv
   return ramdax_online >= legacy_online ? Strategy::kRamdax : Strategy::kLegacy;
 }
 
+namespace {
+
+// Named slices on label-less carves: legacy when each slice is a carve
+// region of its own (the memmap= carves its advice gives), else ramdax,
+// which makes a namespace per slice inside a carve.
+Resolution SlicesStrategy(const std::vector<RegionInfo>& regions, const std::vector<SliceSpec>& slices) {
+  Geometry g;
+  g.regions = regions;
+  Plan legacy;
+  std::string err;
+  bool own = PlanLegacySlices(g, slices, &legacy, &err);
+  for (const CarvePlan& c : legacy.carves) {
+    for (const RegionPlan& r : c.regions) own = own && r.reason != Reason::kSliceSplit;
+  }
+  return own ? Resolution{Strategy::kLegacy, " (each named slice is a carve region of its own)"}
+             : Resolution{Strategy::kRamdax, " (named slices inside a carve: a namespace each)"};
+}
+
+}  // namespace
+
 bool ResolveAuto(SystemInterface& sys, NvdimmInterface& nvdimm, const Options& opts, Resolution* out,
                  std::string* err) {
   if (sys.Machine() == "x86_64" && LegacyCarveRanges(ReadIomem(sys)).empty() && HasSoftReserved(sys)) {
@@ -76,10 +96,6 @@ bool ResolveAuto(SystemInterface& sys, NvdimmInterface& nvdimm, const Options& o
   }
   if (!RamdaxAvailable(sys)) {
     *out = Resolution{Strategy::kLegacy, " (this kernel has no ramdax)"};
-    return true;
-  }
-  if (!opts.slices.empty()) {  // ramdax lays no named slices out
-    *out = Resolution{Strategy::kLegacy, " (named slices: each a memmap= carve of its own)"};
     return true;
   }
   // Look before switching: what the carves hold decides, not only the
@@ -102,6 +118,8 @@ bool ResolveAuto(SystemInterface& sys, NvdimmInterface& nvdimm, const Options& o
     *out = Resolution{Strategy::kLegacy, " (" + holdings + ": nothing is moved to ramdax)"};
   } else if (labels) {
     *out = Resolution{Strategy::kRamdax, " (a carve ends in a namespace label area)"};
+  } else if (!opts.slices.empty()) {
+    *out = SlicesStrategy(held, opts.slices);
   } else {
     std::string ignored;
     const auto geometry = ProbeGeometry(sys, &ignored);

@@ -284,28 +284,13 @@ TEST_CASE("auto with a keep: a carve whose info block the kernel refused or atta
 }
 
 TEST_CASE("ramdax: every boot honours its own keep: the layout of another keep is laid out again") {
-  // Each boot a fresh kernel (nothing onlined); the label area (the
-  // namespaces and their info blocks) is what survives the reboot.
-  std::vector<NamespaceInfo> labels;
-  const auto boot = [&labels](const std::string& keep, std::vector<std::string>* calls) {
-    RamdaxWorld w({Range::FromSize(k4G, 2 * kGiB)});
-    const auto bind = w.sys.on_write;
-    w.sys.on_write = [&w, &labels, bind](const std::string& path, const std::string& value) {
-      bind(path, value);
-      if (path != "/sys/bus/platform/drivers_probe") return;
-      for (RegionInfo& r : w.nv.ramdax_regions) {
-        r.namespaces = labels;
-        r.labels_valid = !labels.empty();
-        u64 end = r.range.start;
-        for (const NamespaceInfo& n : labels) end = std::max(end, n.range.end);
-        w.nv.next_dpa[r.name] = end;
-      }
-    };
-    const Outcome o = w.Run("pmemreclaim=ramdax pmemreclaim.keep=" + keep);
-    labels = w.nv.ramdax_regions.at(0).namespaces;
-    *calls = w.nv.calls;
+  RamdaxBoots b({Range::FromSize(k4G, 2 * kGiB)});
+  const auto boot = [&b](const std::string& keep, std::vector<std::string>* calls) {
+    const Outcome o = b.Boot("pmemreclaim=ramdax pmemreclaim.keep=" + keep);
+    *calls = b.calls;
     return o;
   };
+  std::vector<NamespaceInfo>& labels = b.labels;
   std::vector<std::string> calls;
   REQUIRE(boot("126M", &calls).ok());
   for (const char* keep : {"254M", "62M", "126M"}) {

@@ -26,6 +26,8 @@ constexpr u64 kLabelAreaSize = 128 * kKiB;
 // Names (labels) that mark the namespaces pmemreclaim makes with ramdax.
 constexpr char kKeepNamespaceName[] = "pmemreclaim-keep";
 constexpr char kDaxNamespaceName[] = "pmemreclaim-dax";
+// ramdax: a named slice's namespace is "pmemreclaim-slice-NAME".
+constexpr char kSliceNamespacePrefix[] = "pmemreclaim-slice-";
 
 // A labelled namespace (ramdax).
 struct NamespaceInfo {
@@ -36,6 +38,7 @@ struct NamespaceInfo {
   bool devdax = false;   // claimed by an enabled device-dax
   Range dax_data;
   std::string dax_uuid;  // devdax: its info block's uuid
+  std::string dax_device;  // devdax: its dax device ("dax1.0"), "" if the kernel shows none
 };
 
 // A dax device of a soft-reserved (hmem) region.

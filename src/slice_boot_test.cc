@@ -252,12 +252,135 @@ TEST_CASE("legacy slices at boot: one region holding both is left, not ok, the r
         std::vector<std::pair<std::string, std::string>>{{"vm0", "namespace0.0"}, {"vm1", "namespace1.0"}});
 }
 
-TEST_CASE("auto with named slices: legacy where there is no soft-reserved memory, even when ramdax would win") {
+TEST_CASE("auto with named slices: legacy when each is a carve region of its own, else ramdax") {
   // ramdax onlines as much here (ChooseStrategy's tie): auto takes it without slices
   const Range tie = Range::FromSize(k4G + 126 * kMiB, 2 * kGiB + 2 * kMiB + kLabelAreaSize);
   CHECK(RamdaxWorld({tie}).Run("pmemreclaim=auto").strategy == Strategy::kRamdax);
-  RamdaxWorld w({tie});
-  const Outcome o = w.Run("pmemreclaim=auto pmemreclaim.keep=a:2M");
+  // a slice that is a region of its own: legacy, though ramdax would tie
+  RamdaxWorld own({Range::FromSize(k4G, 2 * kMiB), Range::FromSize(k4G + 2 * kMiB, 2 * kGiB)});
+  const Outcome o = own.Run("pmemreclaim=auto pmemreclaim.keep=a:2M");
   CHECK(o.strategy == Strategy::kLegacy);
   CHECK(o.error.empty());
+  // slices inside one carve: ramdax
+  RamdaxWorld inside({Range::FromSize(k4G, 4 * kGiB)});
+  CHECK(inside.Run("pmemreclaim=auto pmemreclaim.keep=vm*2:1G").strategy == Strategy::kRamdax);
+}
+
+
+TEST_CASE("ramdax slices: a devdax namespace per slice with its data exactly on the slice, the rest for kmem") {
+  RamdaxBoots b({Range::FromSize(k4G, 4 * kGiB)});
+  const Outcome o = b.Boot("pmemreclaim=ramdax pmemreclaim.keep=vm*2:1G,log:126M");
+  REQUIRE(o.ok());
+  CHECK(b.calls == std::vector<std::string>{
+                       "init-labels region0",
+                       "namespace region0 pmemreclaim-slice-vm0 1026 MiB align 2 MiB",
+                       "create region0 namespace0.0 2 MiB",
+                       "namespace region0 pmemreclaim-slice-vm1 1026 MiB align 2 MiB",
+                       "create region0 namespace0.1 2 MiB",
+                       "namespace region0 pmemreclaim-slice-log 128 MiB align 2 MiB",
+                       "create region0 namespace0.2 2 MiB",
+                       "namespace region0 pmemreclaim-dax 1914 MiB align 2 MiB",
+                       "create region0 namespace0.3 4 KiB",
+                       "online region0 namespace0.3 movable",
+                   });
+  REQUIRE(b.labels.size() == 4);
+  CHECK(b.labels[0].dax_data == Range::FromSize(k4G + 2 * kMiB, kGiB));
+  CHECK(b.labels[1].dax_data == Range::FromSize(5 * kGiB + 4 * kMiB, kGiB));
+  CHECK(b.labels[2].dax_data == Range::FromSize(6 * kGiB + 6 * kMiB, 126 * kMiB));
+  CHECK(o.kmem_bytes.at(0) == 13 * 128 * kMiB);
+  const auto record = nlohmann::json::parse(StateJson(o));
+  CHECK(SliceDevicesInRecord(record.dump()) ==
+        std::vector<std::pair<std::string, std::string>>{{"vm0", "dax0.0"}, {"vm1", "dax0.1"}, {"log", "dax0.2"}});
+  CHECK(record["carves"][0]["slices"][2]["preserved"] == false);  // made now
+  const CarvePlan& c = o.plan->carves.at(0);
+  CHECK(c.KeptBytes() == 2 * kGiB + 126 * kMiB);
+  CHECK(c.KeptBytes() + c.onlined + c.lost == c.range.size());
+
+  // the next boot: the same namespaces found, nothing made, the same devices, preserved
+  const Outcome again = b.Boot("pmemreclaim=ramdax pmemreclaim.keep=vm*2:1G,log:126M");
+  REQUIRE(again.ok());
+  CHECK(b.calls == std::vector<std::string>{"online region0 namespace0.3 movable"});
+  const auto record2 = nlohmann::json::parse(StateJson(again));
+  CHECK(SliceDevicesInRecord(record2.dump()) == SliceDevicesInRecord(record.dump()));
+  CHECK(record2["carves"][0]["slices"][1]["preserved"] == true);
+
+  // another description: the slices would move, so nothing is written and each slice says so
+  const std::vector<NamespaceInfo> before = b.labels;
+  const Outcome moved = b.Boot("pmemreclaim=ramdax pmemreclaim.keep=vm*2:1G,log:254M");
+  CHECK_FALSE(moved.ok());
+  CHECK(b.calls.empty());
+  CHECK(b.labels.size() == before.size());
+  const auto record3 = nlohmann::json::parse(StateJson(moved));
+  CHECK(record3["carves"][0]["regions"][0]["reason"] == "slices-moved");
+  CHECK(record3["carves"][0]["slices"][2]["device"] == "");
+  CHECK(record3["carves"][0]["slices"][2]["preserved"] == false);
+}
+
+TEST_CASE("ramdax slices: a run stopped after a slice's namespace was made claims that namespace next time") {
+  RamdaxBoots b({Range::FromSize(k4G, 4 * kGiB)});
+  REQUIRE(b.Boot("pmemreclaim=ramdax pmemreclaim.keep=vm*2:1G").ok());
+  // as if the claim of vm1 never happened: its namespace raw, the rest namespace gone
+  b.labels.resize(2);
+  b.labels[1].devdax = false;
+  b.labels[1].dax_data = Range{};
+  b.labels[1].dax_uuid.clear();
+  const Outcome o = b.Boot("pmemreclaim=ramdax pmemreclaim.keep=vm*2:1G");
+  REQUIRE(o.ok());
+  CHECK(b.calls.at(0) == "create region0 namespace0.1 2 MiB");
+  CHECK(b.calls.at(1) == "namespace region0 pmemreclaim-dax 2042 MiB align 2 MiB");
+  CHECK(o.regions.at(0).slice_devices == std::vector<std::string>{"dax0.0", "dax0.1"});
+}
+
+TEST_CASE("ramdax slices on arm64 16K pages: laid out on the kernel's 32 MiB devdax boundaries, or refused") {
+  Geometry g;
+  g.arch = Arch::kArm64;
+  g.block_size = 512 * kMiB;
+  g.dax_align = 32 * kMiB;
+  g.page_size = 16 * kKiB;
+  RegionInfo r = RamdaxRegionFor("region0", Range::FromSize(k4G, 4 * kGiB));
+  r.carve = true;
+  g.regions = {r};
+  Plan plan;
+  std::string err;
+  REQUIRE(PlanRamdaxSlices(g, Specs("vm*2:1G"), &plan, &err));
+  const RegionPlan& p = plan.carves.at(0).regions.at(0);
+  CHECK(p.slices.at(0).range == Range::FromSize(k4G + 32 * kMiB, kGiB));
+  CHECK(p.slices.at(0).align == 32 * kMiB);  // 2M, the default, is this kernel's PMD size
+  CHECK(DevdaxData(p.slices.at(1).extent, 32 * kMiB) == p.slices.at(1).range);
+  CHECK_FALSE(PlanRamdaxSlices(g, Specs("log:126M"), &plan, &err));
+  CHECK(err.find("not a multiple of 32 MiB") != std::string::npos);
+  CHECK_FALSE(PlanRamdaxSlices(g, Specs("vm:1G@1G"), &plan, &err));
+  CHECK(err.find("can't have align 1 GiB") != std::string::npos);
+  REQUIRE(PlanRamdaxSlices(g, Specs("vm:1G@16K"), &plan, &err));
+  CHECK(plan.carves.at(0).regions.at(0).slices.at(0).align == 16 * kKiB);
+}
+
+TEST_CASE("ramdax slices, property: each slice's data is exactly the slice, namespaces tile from the region start") {
+  std::mt19937_64 rng(25);
+  for (int round = 0; round < 1500; ++round) {
+    Geometry g;
+    g.block_size = u64{128} << (rng() % 4) << 20;
+    const Range region = Range::FromSize(k4G + (rng() % 64) * 2 * kMiB, (1 + rng() % 2048) * 2 * kMiB);
+    RegionInfo r = RamdaxRegionFor("region0", Range{region.start, region.end + kLabelAreaSize});
+    r.carve = true;
+    g.regions = {r};
+    std::vector<SliceSpec> specs;
+    for (int i = 0, n = static_cast<int>(rng() % 5); i < n; ++i) {
+      specs.push_back(SliceSpec{"s" + std::to_string(i), (1 + rng() % 200) * 2 * kMiB, 2 * kMiB});
+    }
+    Plan plan;
+    std::string err;
+    if (!PlanRamdaxSlices(g, specs, &plan, &err)) continue;
+    const CarvePlan& c = plan.carves.at(0);
+    CHECK(c.KeptBytes() + c.onlined + c.lost == c.range.size());
+    const RegionPlan& p = c.regions.at(0);
+    u64 at = r.range.start;
+    for (const SlicePlan& sl : p.slices) {
+      CHECK(sl.extent.start == at);
+      CHECK(DevdaxData(sl.extent, std::max(sl.align, g.dax_align)) == sl.range);  // where the kernel puts the data
+      CHECK_FALSE(sl.range.Overlaps(p.online));
+      at = sl.extent.end;
+    }
+    if (!p.dax_extent.empty()) CHECK(p.dax_extent.start == at);
+  }
 }

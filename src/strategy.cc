@@ -27,7 +27,7 @@ std::optional<Strategy> ParseStrategy(std::string_view v) {
 
 bool ReclaimStrategy::MakeSlicePlan(const Geometry& /*geometry*/, const std::vector<SliceSpec>& /*slices*/,
                                     Plan* /*plan*/, std::string* err) const {
-  *err = std::string("strategy ") + StrategyName(id()) + " does not lay out named slices (hmem and legacy do)";
+  *err = std::string("strategy ") + StrategyName(id()) + " does not lay out named slices";
   return false;
 }
 
