@@ -8,6 +8,8 @@
 #   sid (7.2): one QEMU run of two boots (the second through `kexec -s`), then a second QEMU run on the
 #              same RAM file (the next boot after a warm reboot);
 #   bookworm (6.1): one boot.
+# Then (7.2) the same slices made by hand with daxctl (guest/slices-by-hand.sh) on the same RAM: the same
+# devices and bytes onlined, the time side by side (a COMPARE line).
 # Asserted per boot, from the guest kernel: each /dev/pmemreclaim/NAME is a dax device whose resource,
 # size, align and driver (device_dax) are the plan's; the record names the same device and range per
 # slice; no System RAM (kmem) in the slices; the kmem bytes; after each QEMU run every slice's bytes in the
@@ -52,6 +54,19 @@ for flavour in sid-amd64 bookworm-amd64; do
     check_boot "$TB_WORK/$flavour-again.log" "$flavour next boot"
     ts_same_devices "$TB_WORK/$flavour/boot0.log" "$TB_WORK/$flavour-again.log" "$flavour next boot"
     ts_check_ram "$flavour, after the next boot"
+    # the same slices made by hand with daxctl (guest/slices-by-hand.sh), side by side
+    log=$TB_WORK/$flavour-by-hand.log
+    tb_boot "$log" "memmap=3G%4G-1+0xefffffff nokaslr test.run=slices-by-hand" || true
+    tb_assert_eq "$flavour by hand: each step's status" "dax_hmem 0 create-1G:1G 0 create-1G:1G 0 create-126M:2M 0 system-ram 0" \
+      "$(< "$log" sed -n 's/^@@byhand_rc \([^ ]*\) \([0-9]*\)$/\1 \2/p' | tr '\n' ' ' | sed 's/ $//')"
+    tb_assert_eq "$flavour by hand: the same slice devices (address, size, align)" \
+      "$(< "$TB_WORK/$flavour-again.log" sed -n 's/^@@slice_dax \(dax[0-9.]*\) \([^ ]* [^ ]* [^ ]*\) device_dax$/\2/p')" \
+      "$(< "$log" sed -n 's/^@@slice_dax \(dax[0-9.]*\) \([^ ]* [^ ]* [^ ]*\) device_dax$/\2/p')"
+    ts_check_ram "$flavour, after the slices by hand"
+    ours_ms=$(tb_section "$TB_WORK/$flavour-again.log" dmesg | sed -n 's/.*pmemreclaim: timing: job \([0-9]*\) ms.*/\1/p' | tail -1)
+    line="[$TB_NAME] COMPARE hmem slices vm*2:1G@1G,log:126M on 3G: pmemreclaim onlined=$(tb_kmem_bytes "$TB_WORK/$flavour-again.log")"
+    line+=" job_ms=$ours_ms (one boot option); daxctl by hand onlined=$(tb_kmem_bytes "$log") ms=$(tb_report "$log" byhand_ms) (4 daxctl commands, 3 modprobe)"
+    echo "$line"; echo "$line" >> "$TB_ROOT/.cache/boot-tests/compare.txt"
   fi
 done
 tb_finish
