@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Fault matrix, options: duplicated keys with different values, an absurd size, keep larger than the
-# carve. Each boot must reach the next init with the carve's bytes unchanged and say what was wrong.
+# carve, a bad named-slice description and slices that do not fit the carve. Each boot must reach the
+# next init with the carve's bytes unchanged and say what was wrong.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/reclaim.sh"
@@ -24,6 +25,8 @@ pmemreclaim=legacy pmemreclaim.keep=1G pmemreclaim.keep=2G|pmemreclaim.keep give
 pmemreclaim=legacy pmemreclaim.keep=99999999999999999999G|bad pmemreclaim.keep=99999999999999999999G
 pmemreclaim=legacy pmemreclaim=ramdax|pmemreclaim given twice with different values
 pmemreclaim=legacy pmemreclaim.keep=3G|is larger than the first carve
+pmemreclaim=legacy pmemreclaim.keep=vm*2:1G@3G|bad pmemreclaim.keep=vm*2:1G@3G
+pmemreclaim=legacy pmemreclaim.keep=vm*3:1G@1G|slice vm2 (1 GiB at 1 GiB) does not fit
 CASES
 tb_assert_eq "RAM file bytes at 4G" "$want" "$(tb_read_sha256 "$TB_RAMDIR/ram" $((4 * GiB)) $MiB)"
 tb_finish
