@@ -4,7 +4,8 @@
 // region_idle=1, so its regions come up with no dax device and are not
 // handed to kmem by default (Linux >= 6.3 would): nothing can online the
 // kept range - not kmem loaded later by udev, nor a run stopped midway.
-// The kept device is made first and bound to device_dax, the rest is one
+// The kept device (or, with named slices, one device per slice and per
+// alignment gap) is made first and bound to device_dax, the rest is one
 // device for kmem (loaded only then).
 #ifndef PMEMRECLAIM_HMEM_H_
 #define PMEMRECLAIM_HMEM_H_
