@@ -69,6 +69,7 @@ std::string SummaryLine(Arch arch, const CarvePlan& c) {
     line += "; to lose less next boot, carve: " + FormatCarves(arch, c.advice, c.numa_node);
     if (c.advice_mem != 0) line += " with mem=" + KernelSize(c.advice_mem);
   }
+  if (!c.better.empty()) line += "; " + c.better;
   if (c.needs_numa) {
     line += arch == Arch::kArm64 ? "; give the pmem-region node a numa-node-id: kmem needs a NUMA node"
                                  : "; the carve has no NUMA node: kmem needs one";

@@ -117,6 +117,10 @@ struct CarvePlan {
   // arm64: the carve is outside RAM because of mem=; an advice that starts
   // lower needs mem= lowered to this size (0: no change).
   u64 advice_mem = 0;
+  // Named slices on ramdax: the carve as soft-reserved memory (hmem), when
+  // that would lose less, as a sentence with its bytes and the memmap=;
+  // "" otherwise.
+  std::string better;
   int numa_node = 0;        // for device-tree advice
   bool needs_numa = false;  // a region has no NUMA node: the fix is in the device tree
 };

@@ -6,6 +6,7 @@
 
 #include "carve_plan.h"
 #include "mark.h"
+#include "nextboot.h"
 #include "plan.h"
 
 namespace pmemreclaim {
@@ -288,6 +289,22 @@ bool PlanRamdaxSlices(const Geometry& geometry, const std::vector<SliceSpec>& sp
     const Range span{r.range.start, here.back().range.end};
     CarvePlan c = TallyCarve(carve, span, {std::move(p)}, span.size() - held);
     FinishAdvice(geometry, &c);
+    if (geometry.arch == Arch::kX86_64) {
+      // the same slices on the same carve as soft-reserved memory: no info block before each
+      std::vector<SliceSpec> mine;
+      for (size_t k = 0; k < laid.size(); ++k) {
+        if (laid[k].carve == i) mine.push_back(specs[k]);
+      }
+      Geometry soft = geometry;
+      soft.regions = {RawRegion(r.name, carve)};
+      soft.regions[0].carve = true;
+      Plan hmem;
+      std::string ignored;
+      if (PlanHmemSlices(soft, mine, &hmem, &ignored) && hmem.carves.at(0).lost < c.lost) {
+        c.better = "hmem would lose " + HumanSize(hmem.carves[0].lost) + " with these slices: carve " +
+                   FormatCarvesFor(Arch::kX86_64, Strategy::kHmem, {carve}) + " nokaslr";
+      }
+    }
     plan->carves.push_back(std::move(c));
   }
   return true;

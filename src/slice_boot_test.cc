@@ -293,6 +293,8 @@ TEST_CASE("ramdax slices: a devdax namespace per slice with its data exactly on 
         std::vector<std::pair<std::string, std::string>>{{"vm0", "dax0.0"}, {"vm1", "dax0.1"}, {"log", "dax0.2"}});
   CHECK(record["carves"][0]["slices"][2]["preserved"] == false);  // made now
   const CarvePlan& c = o.plan->carves.at(0);
+  CHECK(c.better == "hmem would lose 2 MiB with these slices: carve memmap=4G%4G-1+0xefffffff nokaslr");
+  CHECK(SummaryLine(Arch::kX86_64, c).find("; hmem would lose 2 MiB") != std::string::npos);
   CHECK(c.KeptBytes() == 2 * kGiB + 126 * kMiB);
   CHECK(c.KeptBytes() + c.onlined + c.lost == c.range.size());
 
