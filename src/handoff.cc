@@ -105,18 +105,25 @@ std::string StateJson(const Outcome& o) {
 
 namespace {
 
-// The names in the list `name` of every carve of a record (none when the record is not JSON).
-std::vector<std::string> NamesInRecord(const std::string& record, const std::string& name) {
-  std::vector<std::string> out;
+// The items of the list `name` of every carve of a record, in order (none
+// when the record is not JSON).
+std::vector<JsonValue> ItemsInCarves(const std::string& record, const std::string& name) {
+  std::vector<JsonValue> out;
   const auto v = ParseJson(record, nullptr);
   const JsonValue* carves = v ? v->Find("carves") : nullptr;
   if (!carves) return out;
   for (const JsonValue& c : carves->items) {
     const JsonValue* list = c.Find(name);
-    if (!list) continue;
-    for (const JsonValue& n : list->items) {
-      if (n.type == JsonValue::Type::kString) out.push_back(n.text);
-    }
+    if (list) out.insert(out.end(), list->items.begin(), list->items.end());
+  }
+  return out;
+}
+
+// The strings in the list `name` of every carve of a record.
+std::vector<std::string> NamesInRecord(const std::string& record, const std::string& name) {
+  std::vector<std::string> out;
+  for (const JsonValue& n : ItemsInCarves(record, name)) {
+    if (n.type == JsonValue::Type::kString) out.push_back(n.text);
   }
   return out;
 }
@@ -127,19 +134,12 @@ std::vector<std::string> KeptDevicesInRecord(const std::string& record) { return
 
 std::vector<std::pair<std::string, std::string>> SliceDevicesInRecord(const std::string& record) {
   std::vector<std::pair<std::string, std::string>> out;
-  const auto v = ParseJson(record, nullptr);
-  const JsonValue* carves = v ? v->Find("carves") : nullptr;
-  if (!carves) return out;
-  for (const JsonValue& c : carves->items) {
-    const JsonValue* slices = c.Find("slices");
-    if (!slices) continue;
-    for (const JsonValue& sl : slices->items) {
-      const JsonValue* name = sl.Find("name");
-      const JsonValue* device = sl.Find("device");
-      if (name && device && name->type == JsonValue::Type::kString && device->type == JsonValue::Type::kString &&
-          !device->text.empty() && IsSliceName(name->text)) {
-        out.emplace_back(name->text, device->text);
-      }
+  for (const JsonValue& sl : ItemsInCarves(record, "slices")) {
+    const JsonValue* name = sl.Find("name");
+    const JsonValue* device = sl.Find("device");
+    if (name && device && name->type == JsonValue::Type::kString && device->type == JsonValue::Type::kString &&
+        !device->text.empty() && IsSliceName(name->text)) {
+      out.emplace_back(name->text, device->text);
     }
   }
   return out;

@@ -9,6 +9,13 @@
 namespace pmemreclaim {
 namespace {
 
+// The devices are exactly the ranges wanted, in order.
+bool SameRanges(const std::vector<DaxDeviceInfo>& devices, const std::vector<HmemDeviceSpec>& want) {
+  bool same = devices.size() == want.size();
+  for (size_t i = 0; same && i < devices.size(); ++i) same = devices[i].range == want[i].range;
+  return same;
+}
+
 // What a soft-reserved region's dax devices say about it, against the
 // devices this plan wants: kNone when pmemreclaim may go on (nothing split
 // yet, or its own split), else why it must not (the device in *detail).
@@ -23,9 +30,7 @@ Reason HmemDevicesState(const RegionInfo& r, const Range& kept, const std::vecto
       return Reason::kKmemHoldsKept;
     }
   }
-  bool same = d.size() == want.size();
-  for (size_t i = 0; same && i < d.size(); ++i) same = d[i].range == want[i].range;
-  if (same) {
+  if (SameRanges(d, want)) {
     *split_done = true;
     return Reason::kNone;
   }
@@ -41,8 +46,8 @@ Range HmemUsable(const RegionInfo& r) { return Range{r.range.start, r.range.star
 
 // Region `r` with its first `kept_end - start` bytes kept (in one device,
 // or in `slices` and the gaps between them) and the rest one device for
-// kmem.  `covered`: nothing is left after the kept bytes (kKept, not
-// kTooSmall, when nothing is onlined).
+// kmem; kept bytes up to the region's end make it kKept, not kTooSmall,
+// when nothing is onlined.
 RegionPlan PlanHmemRegion(const RegionInfo& r, u64 b, u64 kept_end, std::vector<SlicePlan> slices) {
   RegionPlan p;
   p.region = r;
@@ -161,9 +166,7 @@ std::vector<HmemDeviceSpec> HmemDevicesOf(const RegionPlan& p) {
 
 HmemShapeStep NextHmemShapeStep(const std::vector<DaxDeviceInfo>& devices, const std::string& first,
                                 const std::vector<HmemDeviceSpec>& want) {
-  bool shaped = devices.size() == want.size();
-  for (size_t i = 0; shaped && i < devices.size(); ++i) shaped = devices[i].range == want[i].range;
-  if (shaped) return HmemShapeStep::kShaped;
+  if (SameRanges(devices, want)) return HmemShapeStep::kShaped;
   if (devices.empty()) return HmemShapeStep::kSplit;  // idle (dax_hmem region_idle)
   const bool whole = devices.size() == 1 && devices[0].devname == first && devices[0].driver != "kmem";
   return whole ? HmemShapeStep::kSplit : HmemShapeStep::kRefuse;
