@@ -136,7 +136,7 @@ bool PlanHmemSlices(const Geometry& geometry, const std::vector<SliceSpec>& spec
     u64 held = 0;
     for (size_t k = 0; k < laid.size(); ++k) {
       if (laid[k].carve != i) continue;
-      here.push_back(SlicePlan{laid[k].name, laid[k].range, specs[k].align});
+      here.push_back(SlicePlan{laid[k].name, laid[k].range, specs[k].align, Range{}});
       held += laid[k].range.size();
     }
     const RegionInfo& r = regions[i];

@@ -130,7 +130,8 @@ bool PlanLegacySlices(const Geometry& geometry, const std::vector<SliceSpec>& sp
     for (const RegionInfo& r : carves[i]) {
       std::vector<SlicePlan> in;
       for (size_t k = 0; k < laid.size(); ++k) {
-        if (laid[k].range.Overlaps(r.range)) in.push_back(SlicePlan{laid[k].name, laid[k].range, specs[k].align});
+        if (!laid[k].range.Overlaps(r.range)) continue;
+        in.push_back(SlicePlan{laid[k].name, laid[k].range, specs[k].align, Range{}});
       }
       RegionPlan p = PlanLegacyRegion(r, in.empty() ? Range{} : r.range, geometry.block_size, geometry.dax_align,
                                       geometry.page_size);
